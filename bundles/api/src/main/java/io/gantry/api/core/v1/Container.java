@@ -1,0 +1,20 @@
+package io.gantry.api.core.v1;
+
+import java.util.List;
+
+/** Kubernetes {@code Container}: one image to run in a pod. */
+public class Container {
+
+    public String name;
+    public String image;
+    public List<String> command;
+    public List<String> args;
+    public String workingDir;
+    public List<ContainerPort> ports;
+    public List<EnvVar> env;
+    public ResourceRequirements resources;
+    /** {@code Always}, {@code IfNotPresent} or {@code Never}; defaulted from the image tag. */
+    public String imagePullPolicy;
+    public String terminationMessagePath;
+    public String terminationMessagePolicy;
+}

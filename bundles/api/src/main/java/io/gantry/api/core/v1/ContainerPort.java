@@ -1,0 +1,19 @@
+package io.gantry.api.core.v1;
+
+/** Kubernetes {@code ContainerPort}: a port the container listens on, published on the pod IP. */
+public class ContainerPort {
+
+    public String name;
+    public Integer hostPort;
+    public Integer containerPort;
+    /** {@code TCP} (default), {@code UDP} or {@code SCTP}. */
+    public String protocol;
+    public String hostIP;
+
+    public ContainerPort() {
+    }
+
+    public ContainerPort(int containerPort) {
+        this.containerPort = containerPort;
+    }
+}

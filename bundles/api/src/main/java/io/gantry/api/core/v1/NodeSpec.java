@@ -1,0 +1,12 @@
+package io.gantry.api.core.v1;
+
+import java.util.List;
+
+/** Kubernetes {@code NodeSpec}: the node's pod address range and whether it takes new pods. */
+public class NodeSpec {
+
+    public String podCIDR;
+    public List<String> podCIDRs;
+    public String providerID;
+    public Boolean unschedulable;
+}

@@ -1,0 +1,22 @@
+package io.gantry.api.core.v1;
+
+/** Kubernetes {@code PodCondition}: {@code PodScheduled}, {@code Initialized}, {@code ContainersReady}, {@code Ready}. */
+public class PodCondition {
+
+    public String type;
+    /** {@code True}, {@code False} or {@code Unknown}. */
+    public String status;
+    public String lastProbeTime;
+    public String lastTransitionTime;
+    public String reason;
+    public String message;
+
+    public PodCondition() {
+    }
+
+    public PodCondition(String type, String status, String lastTransitionTime) {
+        this.type = type;
+        this.status = status;
+        this.lastTransitionTime = lastTransitionTime;
+    }
+}

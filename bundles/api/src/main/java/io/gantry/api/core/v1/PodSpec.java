@@ -1,0 +1,25 @@
+package io.gantry.api.core.v1;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Kubernetes {@code PodSpec}: what to run, where it may run and how to restart it. */
+public class PodSpec {
+
+    public List<Container> containers = new ArrayList<>();
+    /** {@code Always} (default), {@code OnFailure} or {@code Never}. */
+    public String restartPolicy;
+    public Long terminationGracePeriodSeconds;
+    public String dnsPolicy;
+    public Map<String, String> nodeSelector;
+    /** The node the pod is bound to; empty until scheduled. */
+    public String nodeName;
+    public String hostname;
+    /** The scheduler policy that places the pod; empty picks the configured default. */
+    public String schedulerName;
+    /** The container runtime that runs the pod on its node; empty picks the node's default. */
+    public String runtimeClassName;
+    public Integer priority;
+    public Boolean enableServiceLinks;
+}

@@ -1,0 +1,32 @@
+package io.gantry.api.core.v1;
+
+import java.util.List;
+
+/** Kubernetes {@code PodStatus}: phase, conditions, addresses and the state of each container. */
+public class PodStatus {
+
+    /** {@code Pending}, {@code Running}, {@code Succeeded}, {@code Failed} or {@code Unknown}. */
+    public String phase;
+    public List<PodCondition> conditions;
+    public String message;
+    public String reason;
+    public String hostIP;
+    public List<PodIP> hostIPs;
+    public String podIP;
+    public List<PodIP> podIPs;
+    public String startTime;
+    public List<ContainerStatus> containerStatuses;
+    public String qosClass;
+
+    /** Kubernetes {@code PodIP}: one address of a pod or its host. */
+    public static class PodIP {
+        public String ip;
+
+        public PodIP() {
+        }
+
+        public PodIP(String ip) {
+            this.ip = ip;
+        }
+    }
+}
