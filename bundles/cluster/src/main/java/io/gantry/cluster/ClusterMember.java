@@ -1,0 +1,121 @@
+package io.gantry.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's Hazelcast member. Every Gantry node is one member of one cluster, joined over
+ * TCP/IP from the members listed in configuration; the member is offered as a
+ * {@link HazelcastInstance} service for the storage backend, membership and leader election.
+ *
+ * <p>The member is registered by hand rather than by DS so that its service goes away before
+ * the member shuts down, and so that a configuration change restarts it cleanly.
+ */
+@Component(immediate = true, configurationPid = ClusterMember.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ClusterMember.Config.class)
+public class ClusterMember {
+
+    public static final String PID = "io.gantry.cluster";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+
+    @ObjectClassDefinition(name = "Gantry cluster member", description = "This node's Hazelcast member")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Name of the Hazelcast cluster; nodes join only their own cluster")
+        String clusterName() default "gantry";
+
+        @AttributeDefinition(description = "Address the member binds and announces")
+        String address() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port of the member; the next free one is taken if it is busy")
+        int port() default 5701;
+
+        @AttributeDefinition(description = "Members to join, host:port, TCP/IP join (multicast is off)")
+        String[] members() default {"127.0.0.1:5701"};
+
+        @AttributeDefinition(description = "Seconds between heartbeats")
+        int heartbeatIntervalSeconds() default 1;
+
+        @AttributeDefinition(description = "Seconds without heartbeat after which a member is taken as gone")
+        int maxNoHeartbeatSeconds() default 5;
+    }
+
+    private HazelcastInstance instance;
+    private ServiceRegistration<HazelcastInstance> registration;
+
+    @Activate
+    void activate(BundleContext context, Config config) {
+        instance = start(config);
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("gantry.cluster.name", config.clusterName());
+        properties.put("gantry.member.address", instance.getCluster().getLocalMember().getAddress().toString());
+        registration = context.registerService(HazelcastInstance.class, instance, properties);
+        LOG.info("Hazelcast member {} joined cluster '{}' ({} member(s))",
+                instance.getCluster().getLocalMember().getAddress(), config.clusterName(),
+                instance.getCluster().getMembers().size());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        if (instance != null) {
+            instance.shutdown();
+            instance = null;
+        }
+    }
+
+    /** Starts a member as configured; public so tests can start real members without OSGi. */
+    public static HazelcastInstance start(Config config) {
+        ClassLoader hazelcastLoader = HazelcastInstance.class.getClassLoader();
+        com.hazelcast.config.Config hz = new com.hazelcast.config.Config()
+                .setClusterName(config.clusterName())
+                .setClassLoader(hazelcastLoader)
+                .setProperty("hazelcast.phone.home.enabled", "false")
+                .setProperty("hazelcast.shutdownhook.enabled", "false")
+                .setProperty("hazelcast.logging.type", "slf4j")
+                .setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(config.heartbeatIntervalSeconds()))
+                .setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()))
+                .setProperty("hazelcast.wait.seconds.before.join", "0");
+        hz.getJetConfig().setEnabled(false);
+        NetworkConfig network = hz.getNetworkConfig()
+                .setPort(config.port())
+                .setPortAutoIncrement(true);
+        network.getInterfaces().setEnabled(true).addInterface(config.address());
+        network.getRestApiConfig().setEnabled(false);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.asList(config.members()));
+
+        // Hazelcast looks up its own services through the context class loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(hazelcastLoader);
+        try {
+            return Hazelcast.newHazelcastInstance(hz);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}
