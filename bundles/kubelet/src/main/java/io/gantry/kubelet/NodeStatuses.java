@@ -1,0 +1,107 @@
+package io.gantry.kubelet;
+
+import io.gantry.api.core.v1.Node;
+import io.gantry.api.core.v1.NodeAddress;
+import io.gantry.api.core.v1.NodeCondition;
+import io.gantry.api.core.v1.NodeStatus;
+import io.gantry.api.core.v1.NodeSystemInfo;
+import io.gantry.api.meta.v1.Times;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the kubelet reports about its node: capacity, addresses, versions and the Ready condition. */
+final class NodeStatuses {
+
+    static final String KUBELET_VERSION = "v1.32.0-gantry";
+
+    private NodeStatuses() {
+    }
+
+    /**
+     * The node's status now.
+     *
+     * @param runtimeVersion the default runtime's version, or null when it is not reachable
+     * @param notReadyMessage why the node is not ready, when runtimeVersion is null
+     */
+    static NodeStatus status(Node previous, String hostIp, String hostname, String runtimeVersion,
+                             String notReadyMessage, int maxPods) {
+        NodeStatus status = new NodeStatus();
+        Map<String, String> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        capacity.put("memory", memoryKi() + "Ki");
+        capacity.put("pods", String.valueOf(maxPods));
+        status.capacity = capacity;
+        status.allocatable = new LinkedHashMap<>(capacity);
+        status.addresses = List.of(new NodeAddress("InternalIP", hostIp), new NodeAddress("Hostname", hostname));
+        NodeSystemInfo info = new NodeSystemInfo();
+        info.kernelVersion = System.getProperty("os.version");
+        info.osImage = osImage();
+        info.operatingSystem = "linux";
+        info.architecture = architecture();
+        info.containerRuntimeVersion = runtimeVersion == null ? "unknown" : runtimeVersion;
+        info.kubeletVersion = KUBELET_VERSION;
+        info.kubeProxyVersion = KUBELET_VERSION;
+        status.nodeInfo = info;
+
+        boolean ready = runtimeVersion != null;
+        String now = Times.now();
+        NodeCondition condition = new NodeCondition();
+        condition.type = "Ready";
+        condition.status = ready ? "True" : "False";
+        condition.reason = ready ? "KubeletReady" : "KubeletNotReady";
+        condition.message = ready ? "kubelet is posting ready status" : notReadyMessage;
+        condition.lastHeartbeatTime = now;
+        condition.lastTransitionTime = now;
+        if (previous != null && previous.status != null && previous.status.conditions != null) {
+            for (NodeCondition old : previous.status.conditions) {
+                if ("Ready".equals(old.type) && condition.status.equals(old.status) && old.lastTransitionTime != null) {
+                    condition.lastTransitionTime = old.lastTransitionTime;
+                }
+            }
+        }
+        List<NodeCondition> conditions = new ArrayList<>();
+        conditions.add(condition);
+        status.conditions = conditions;
+        return status;
+    }
+
+    private static long memoryKi() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or unreadable: fall back to what the JVM may use
+        }
+        return Runtime.getRuntime().maxMemory() / 1024;
+    }
+
+    private static String osImage() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+                if (line.startsWith("PRETTY_NAME=")) {
+                    return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return System.getProperty("os.name");
+    }
+
+    private static String architecture() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
+    }
+}
