@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
@@ -158,6 +159,7 @@ public class Kubelet {
         if (name != null) {
             runtimes.put(name.toString(), runtime);
             LOG.info("Container runtime '{}' available", name);
+            reportNodeStatusSoon();
         }
     }
 
@@ -165,6 +167,7 @@ public class Kubelet {
         Object name = properties.get(Plugins.NAME);
         if (name != null && runtimes.remove(name.toString(), runtime)) {
             LOG.info("Container runtime '{}' removed; its pods keep running and are looked after again when it is back", name);
+            reportNodeStatusSoon();
         }
     }
 
@@ -221,6 +224,17 @@ public class Kubelet {
                 LOG.info("Removing containers of pod {} which no longer exists", uid);
                 PodSync.killPod(runtime, Map.of(Labels.POD_UID, uid), 0);
                 addresses.release(uid);
+            }
+        }
+    }
+
+    /** Readiness follows the default runtime: report at once when a runtime comes or goes. */
+    private void reportNodeStatusSoon() {
+        if (timers != null && !timers.isShutdown()) {
+            try {
+                timers.execute(this::reportNodeStatus);
+            } catch (RejectedExecutionException e) {
+                // deactivating: the node's status is no longer ours to report
             }
         }
     }
