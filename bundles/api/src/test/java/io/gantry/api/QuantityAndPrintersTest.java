@@ -94,4 +94,17 @@ class QuantityAndPrintersTest {
         node.meta().labels().put("node-role.kubernetes.io/control-plane", "");
         assertEquals("control-plane", Printers.nodeRoles(node));
     }
+
+    @Test
+    void columnsAreAlignedThreeSpacesApartWithoutTrailingBlanks() {
+        String table = Printers.columns(List.of(
+                List.of("NAME", "READY", "STATUS"),
+                List.of("web", "1/1", "Running"),
+                List.of("a-longer-name", "0/2", "")));
+        assertEquals("""
+                NAME            READY   STATUS
+                web             1/1     Running
+                a-longer-name   0/2
+                """, table);
+    }
 }

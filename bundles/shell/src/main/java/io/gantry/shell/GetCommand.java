@@ -23,7 +23,6 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.apache.karaf.shell.support.table.ShellTable;
 
 /** {@code gantry:get pods|nodes|namespaces [NAME]}: what {@code kubectl get} shows, in the Karaf shell. */
 @Service
@@ -38,8 +37,11 @@ public class GetCommand implements Action {
     @Completion(value = StringsCompleter.class, values = {"pods", "nodes", "namespaces"})
     String resource;
 
-    @Argument(index = 1, name = "name", required = false, description = "Only the object with this name")
-    String name;
+    @Argument(index = 1, name = "name", required = false, multiValued = true,
+            description = "Only the object with this name; options may follow, as with kubectl")
+    List<String> rest;
+
+    private String name;
 
     @Option(name = "-n", aliases = "--namespace", description = "Namespace of pods (default: default)")
     String namespace = "default";
@@ -55,8 +57,10 @@ public class GetCommand implements Action {
 
     @Override
     public Object execute() {
+        // Bad input throws IllegalArgumentException with kubectl's message; the shell prints it.
         PrintStream out = System.out;
         try {
+            takeTrailingOptions();
             ResourceKind<?> kind = kind(resource);
             List<? extends KubeObject> items = read(kind);
             if ("json".equals(output) || "yaml".equals(output)) {
@@ -70,13 +74,56 @@ public class GetCommand implements Action {
                         ? "No resources found in " + namespace + " namespace." : "No resources found");
                 return null;
             }
-            table(kind, items).print(out);
+            out.print(Printers.columns(table(kind, items)));
         } catch (ApiException e) {
-            System.err.println("Error from server (" + e.reason() + "): " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+            // Thrown on, the shell prints the message and the command fails, as kubectl's would.
+            throw new IllegalStateException("Error from server (" + e.reason() + "): " + e.getMessage(), e);
         }
         return null;
+    }
+
+    /**
+     * Karaf's parser takes options only before the first argument; kubectl users write them
+     * after ({@code get pods -o wide}), so options among the trailing arguments are read here.
+     */
+    private void takeTrailingOptions() {
+        List<String> args = rest == null ? List.of() : rest;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String flag = arg.contains("=") && arg.startsWith("-") ? arg.substring(0, arg.indexOf('=')) : arg;
+            boolean inline = !flag.equals(arg);
+            switch (flag) {
+                case "-A", "--all-namespaces" -> allNamespaces = true;
+                case "-n", "--namespace", "-l", "--selector", "-o", "--output" -> {
+                    String value;
+                    if (inline) {
+                        value = arg.substring(flag.length() + 1);
+                    } else if (i + 1 < args.size()) {
+                        value = args.get(++i);
+                    } else {
+                        throw new IllegalArgumentException("flag needs an argument: " + flag);
+                    }
+                    switch (flag) {
+                        case "-n", "--namespace" -> namespace = value;
+                        case "-l", "--selector" -> selector = value;
+                        default -> output = value;
+                    }
+                }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown flag: " + arg);
+                    }
+                    if (name != null) {
+                        throw new IllegalArgumentException("only one name may be given, got " + name + " and " + arg);
+                    }
+                    name = arg;
+                }
+            }
+        }
+        if (output != null && !List.of("wide", "json", "yaml").contains(output)) {
+            throw new IllegalArgumentException("unable to match a printer suitable for the output format \""
+                    + output + "\", allowed formats are: json,wide,yaml");
+        }
     }
 
     private List<? extends KubeObject> read(ResourceKind<?> kind) {
@@ -90,12 +137,9 @@ public class GetCommand implements Action {
         return items;
     }
 
-    private ShellTable table(ResourceKind<?> kind, List<? extends KubeObject> items) {
+    private List<List<String>> table(ResourceKind<?> kind, List<? extends KubeObject> items) {
         boolean wide = "wide".equals(output);
         boolean showNamespace = kind.namespaced() && allNamespaces;
-        ShellTable table = new ShellTable();
-        table.noHeaders();
-        table.separator("   ");
         List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>();
         if (showNamespace) {
@@ -145,13 +189,7 @@ public class GetCommand implements Action {
             }
             rows.add(row);
         }
-        for (int i = 0; i < header.size(); i++) {
-            table.column(header.get(i));
-        }
-        for (List<String> row : rows) {
-            table.addRow().addContent(new ArrayList<Object>(row));
-        }
-        return table;
+        return rows;
     }
 
     private static ResourceKind<?> kind(String resource) {

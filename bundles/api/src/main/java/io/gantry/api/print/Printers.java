@@ -187,4 +187,35 @@ public final class Printers {
     private static List<ContainerStatus> containerStatuses(Pod pod) {
         return pod.status == null || pod.status.containerStatuses == null ? List.of() : pod.status.containerStatuses;
     }
+
+    /**
+     * Rows as kubectl prints a table: each column as wide as its widest cell, columns three
+     * spaces apart, no trailing blanks. The first row is the header.
+     */
+    public static String columns(List<List<String>> rows) {
+        List<Integer> widths = new ArrayList<>();
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                int width = String.valueOf(row.get(i)).length();
+                if (i == widths.size()) {
+                    widths.add(width);
+                } else {
+                    widths.set(i, Math.max(widths.get(i), width));
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = String.valueOf(row.get(i));
+                line.append(cell);
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths.get(i) - cell.length() + 3));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
 }
