@@ -1,0 +1,131 @@
+package io.gantry.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.gantry.api.Plugins;
+import io.gantry.api.core.v1.Node;
+import io.gantry.api.core.v1.Pod;
+import io.gantry.api.json.Json;
+import io.gantry.api.runtime.ContainerRuntime;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A pod created through the HTTP API runs in the real Docker engine, answers HTTP on its pod IP,
+ * shows in the shell, and leaves nothing behind once deleted. Needs a Docker engine and the
+ * images of examples/images/build.sh: without them these tests fail, they are not skipped.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PodTest extends GantryTestSupport {
+
+    private static final Duration POD_START = Duration.ofSeconds(60);
+
+    private static final String POD = """
+            {"apiVersion": "v1", "kind": "Pod",
+             "metadata": {"name": "%s", "labels": {"app": "itest"}},
+             "spec": {"containers": [{"name": "httpd", "image": "gantry/httpd:1.0",
+                                      "imagePullPolicy": "IfNotPresent",
+                                      "ports": [{"name": "http", "containerPort": 80}]}]}}
+            """;
+
+    private ContainerRuntime docker;
+
+    @Before
+    public void dockerEngineAndNodeAreReady() throws Exception {
+        await().atMost(STARTUP).until(() -> dockerRuntime() != null);
+        docker = dockerRuntime();
+        try {
+            docker.version();
+        } catch (RuntimeException e) {
+            fail("No Docker engine answers (" + e.getMessage() + "): these tests need one; "
+                    + "./gantry engine installs and starts it");
+        }
+        await().atMost(STARTUP).until(this::nodeReady);
+    }
+
+    @Test
+    public void podRunsAnswersHttpShowsInTheShellAndIsCleanedUpOnDelete() throws Exception {
+        HttpResponse<String> created = api("POST", "/api/v1/namespaces/default/pods", POD.formatted("itest-web"));
+        assertEquals(created.body(), 201, created.statusCode());
+        String uid = Json.read(created.body(), Pod.class).metadata.uid;
+
+        Pod running = await().atMost(POD_START).until(() -> pod("itest-web"),
+                pod -> pod != null && "Running".equals(pod.status.phase) && pod.status.podIP != null);
+        assertEquals(NODE, running.spec.nodeName);
+        String podIP = running.status.podIP;
+        assertTrue(podIP, podIP.startsWith("127.2."));
+        assertEquals("httpd", running.status.containerStatuses.get(0).name);
+        assertNotNull(running.status.containerStatuses.get(0).state.running);
+
+        // The container's port 80 is published on the pod's loopback address.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> get("http://" + podIP + ":80/").statusCode() == 200);
+        assertTrue(get("http://" + podIP + ":80/").body().contains("hello from Gantry, pod itest-web"));
+
+        String table = shell("gantry:get pods");
+        assertTrue(table, table.startsWith("NAME "));
+        assertTrue(table, table.lines().anyMatch(line -> line.startsWith("itest-web ") && line.contains("Running")
+                && line.contains("1/1")));
+        assertTrue(shell("gantry:get pods -o wide"), shell("gantry:get pods -o wide").contains(podIP));
+
+        Map<String, String> ofPod = Map.of("io.gantry.pod.uid", uid);
+        assertEquals(1, docker.listContainers(ofPod).size());
+        assertEquals(1, docker.listPodSandboxes(ofPod).size());
+
+        HttpResponse<String> deleted = api("DELETE", "/api/v1/namespaces/default/pods/itest-web", null);
+        assertEquals(deleted.body(), 200, deleted.statusCode());
+        await().atMost(POD_START).until(() -> api("GET", "/api/v1/namespaces/default/pods/itest-web", null)
+                .statusCode() == 404);
+        await().atMost(POD_START).until(() -> docker.listContainers(ofPod).isEmpty()
+                && docker.listPodSandboxes(ofPod).isEmpty());
+    }
+
+    @Test
+    public void badPodIsRejectedWithAStatusNamingTheFieldAndNothingIsStored() throws Exception {
+        HttpResponse<String> response = api("POST", "/api/v1/namespaces/default/pods",
+                POD.formatted("itest-bad").replace("\"containerPort\": 80", "\"containerPort\": 70000"));
+        assertEquals(response.body(), 422, response.statusCode());
+        assertTrue(response.body(), response.body().contains("\"kind\":\"Status\""));
+        assertTrue(response.body(), response.body().contains("spec.containers[0].ports[0].containerPort"));
+        assertEquals(404, api("GET", "/api/v1/namespaces/default/pods/itest-bad", null).statusCode());
+        assertFalse(shell("gantry:get pods -A").contains("itest-bad"));
+    }
+
+    private Pod pod(String name) {
+        HttpResponse<String> response = api("GET", "/api/v1/namespaces/default/pods/" + name, null);
+        return response.statusCode() == 200 ? Json.read(response.body(), Pod.class) : null;
+    }
+
+    private boolean nodeReady() {
+        HttpResponse<String> response = api("GET", "/api/v1/nodes/" + NODE, null);
+        if (response.statusCode() != 200) {
+            return false;
+        }
+        Node node = Json.read(response.body(), Node.class);
+        return node.status != null && node.status.conditions != null && node.status.conditions.stream()
+                .anyMatch(c -> "Ready".equals(c.type) && "True".equals(c.status));
+    }
+
+    private ContainerRuntime dockerRuntime() throws Exception {
+        var references = bundleContext.getServiceReferences(ContainerRuntime.class, "(" + Plugins.NAME + "=docker)");
+        if (references.isEmpty()) {
+            return null;
+        }
+        ServiceReference<ContainerRuntime> reference = references.iterator().next();
+        return bundleContext.getService(reference);
+    }
+}
