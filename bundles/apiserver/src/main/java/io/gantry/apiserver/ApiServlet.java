@@ -50,6 +50,7 @@ public class ApiServlet extends HttpServlet {
     /** Kubernetes ends a watch after a while; clients watch again from where they were. */
     private static final long MAX_WATCH_SECONDS = 1800;
     private static final long BOOKMARK_SECONDS = 20;
+    private static final long HEARTBEAT_SECONDS = 2;
     private static final Object END = new Object();
 
     private final transient ApiClient api;
@@ -185,8 +186,12 @@ public class ApiServlet extends HttpServlet {
     private void watch(HttpServletRequest request, HttpServletResponse response, Target target, ListOptions options)
             throws IOException {
         if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            // Clients that try a WebSocket first (fabric8) fall back to streaming on 503.
-            throw ApiException.unavailable("watch over WebSocket is not served; use HTTP streaming");
+            // Clients that try a WebSocket first (fabric8) fall back to HTTP streaming when the
+            // handshake gets a complete 200 answer, at once; a 503 would make them retry with
+            // backoff for about 20 s first.
+            write(response, 200, Status.failure(200, "WebSocketNotServed",
+                    "watch over WebSocket is not served: watch with HTTP streaming"));
+            return;
         }
         boolean table = Tables.wanted(request.getHeader("Accept"));
         Tables.IncludeObject include = Tables.IncludeObject.of(request.getParameter("includeObject"));
@@ -212,12 +217,19 @@ public class ApiServlet extends HttpServlet {
             OutputStream out = response.getOutputStream();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
             long lastWrite = System.nanoTime();
+            long lastHeartbeat = lastWrite;
             while (System.nanoTime() < deadline) {
                 Object item = queue.poll(1, TimeUnit.SECONDS);
                 if (item == null) {
                     if (bookmarks && System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(BOOKMARK_SECONDS)) {
                         writeEvent(out, "BOOKMARK", bookmark(target.kind, lastVersion[0]));
                         lastWrite = System.nanoTime();
+                    } else if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
+                        // A client that went away is noticed only on a write: a blank between
+                        // events is one that every JSON stream reader skips.
+                        out.write(' ');
+                        out.flush();
+                        lastHeartbeat = System.nanoTime();
                     }
                     continue;
                 }
