@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** What ./gantry says when it cannot do its job; its working paths run in DistributionTest's way by hand. */
+/** What ./gantry says when it cannot do its job (the node it starts is the distribution DistributionTest drives). */
 class LauncherTest {
 
     private static final Path ROOT = Path.of(System.getProperty("gantry.root", "..")).toAbsolutePath().normalize();
