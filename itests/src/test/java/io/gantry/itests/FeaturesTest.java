@@ -48,6 +48,8 @@ public class FeaturesTest extends GantryTestSupport {
         for (Bundle bundle : bundleContext.getBundles()) {
             if (bundle.getSymbolicName().startsWith("io.gantry.")) {
                 found.add(bundle.getSymbolicName());
+                // A bundle whose activation is lazy or slow may still be STARTING: wait for it.
+                await().atMost(STARTUP).until(bundle::getState, state -> state != Bundle.STARTING);
                 assertEquals(bundle.getSymbolicName() + " is ACTIVE", Bundle.ACTIVE, bundle.getState());
             }
         }

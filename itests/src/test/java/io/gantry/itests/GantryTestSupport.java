@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.util.Filter;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 import org.ops4j.pax.exam.options.extra.VMOption;
@@ -52,6 +54,11 @@ public abstract class GantryTestSupport {
     protected static final String NODE = "itest-node";
 
     protected static final Duration STARTUP = Duration.ofSeconds(60);
+
+    /** Registered once Karaf has installed the boot features: tests start after it. */
+    @Inject
+    @Filter(timeout = 180_000)
+    protected BootFinished bootFinished;
 
     @Inject
     protected BundleContext bundleContext;
