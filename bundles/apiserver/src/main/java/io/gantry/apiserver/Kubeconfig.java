@@ -25,8 +25,18 @@ public class Kubeconfig {
     private static final Logger LOG = LoggerFactory.getLogger(Kubeconfig.class);
     private static final String ENDPOINT = "osgi.http.endpoint";
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            updated = "updatedRuntime")
     void bindRuntime(HttpServiceRuntime runtime, Map<String, Object> properties) {
+        writeFor(properties);
+    }
+
+    /** Pax Web may register the runtime before its connector listens, and name the endpoint later. */
+    void updatedRuntime(HttpServiceRuntime runtime, Map<String, Object> properties) {
+        writeFor(properties);
+    }
+
+    private void writeFor(Map<String, Object> properties) {
         String server = server(properties.get(ENDPOINT));
         String data = System.getProperty("karaf.data");
         if (server == null || data == null) {
@@ -48,7 +58,7 @@ public class Kubeconfig {
         Object first = endpoints instanceof String[] array ? (array.length == 0 ? null : array[0])
                 : endpoints instanceof Iterable<?> iterable ? (iterable.iterator().hasNext() ? iterable.iterator().next() : null)
                 : endpoints;
-        if (first == null) {
+        if (first == null || first.toString().isBlank()) {
             return null;
         }
         String server = first.toString().replace("://0.0.0.0:", "://127.0.0.1:");
