@@ -2,24 +2,22 @@ package io.gantry.itests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.gantry.itests.Host.freePort;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import io.gantry.itests.Host.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +63,7 @@ class DistributionTest {
     static void stop() throws Exception {
         if (Files.exists(HOME.resolve("bin/stop"))) {
             run(Duration.ofSeconds(30), HOME, "bin/stop");
-            await().atMost(Duration.ofSeconds(60)).until(() -> exec(Duration.ofSeconds(10), HOME, "bin/status").exit != 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> exec(Duration.ofSeconds(10), HOME, "bin/status").exit() != 0);
         }
         removeContainersOfNode();
     }
@@ -78,31 +76,31 @@ class DistributionTest {
                 "the kubeconfig points at the API's port");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> kubectl(kubeconfig, "get", "node", NODE,
-                "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out.equals("True"));
+                "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().equals("True"));
 
         Result created = kubectl(kubeconfig, "create", "-f", ROOT.resolve("examples/httpd-pod.yaml").toString());
-        assertEquals(0, created.exit, created.toString());
-        assertEquals("pod/web created", created.out.strip());
+        assertEquals(0, created.exit(), created.toString());
+        assertEquals("pod/web created", created.out().strip());
         Result running = kubectl(kubeconfig, "wait", "--for=jsonpath={.status.phase}=Running", "pod/web",
                 "--timeout=60s");
-        assertEquals(0, running.exit, running.toString());
+        assertEquals(0, running.exit(), running.toString());
 
-        String podIP = kubectl(kubeconfig, "get", "pod", "web", "-o", "jsonpath={.status.podIP}").out.strip();
+        String podIP = kubectl(kubeconfig, "get", "pod", "web", "-o", "jsonpath={.status.podIP}").out().strip();
         assertTrue(podIP.startsWith("127.3."), podIP);
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> get("http://" + podIP + "/").body().contains("hello from Gantry, pod web"));
 
-        String table = kubectl(kubeconfig, "get", "pods", "-o", "wide").out;
+        String table = kubectl(kubeconfig, "get", "pods", "-o", "wide").out();
         assertTrue(table.lines().anyMatch(l -> l.startsWith("web ") && l.contains("Running") && l.contains(podIP)),
                 table);
 
         Result shell = shell("gantry:get pods -o wide");
-        assertEquals(0, shell.exit, shell.toString());
-        assertTrue(shell.out.lines().anyMatch(l -> l.startsWith("web ") && l.contains("Running") && l.contains(podIP)),
-                shell.out);
+        assertEquals(0, shell.exit(), shell.toString());
+        assertTrue(shell.out().lines().anyMatch(l -> l.startsWith("web ") && l.contains("Running") && l.contains(podIP)),
+                shell.out());
 
         Result deleted = kubectl(kubeconfig, "delete", "pod", "web");
-        assertEquals(0, deleted.exit, deleted.toString());
+        assertEquals(0, deleted.exit(), deleted.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> containersOfNode().isEmpty());
     }
 
@@ -119,9 +117,9 @@ class DistributionTest {
                   - name: c
                 """);
         Result result = kubectl(HOME.resolve("data/kubeconfig"), "create", "-f", bad.toString());
-        assertEquals(1, result.exit, result.toString());
-        assertTrue(result.err.contains("Pod \"bad\" is invalid") && result.err.contains("spec.containers[0].image"),
-                result.err);
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.err().contains("Pod \"bad\" is invalid") && result.err().contains("spec.containers[0].image"),
+                result.err());
     }
 
     private static Result kubectl(Path kubeconfig, String... args) throws Exception {
@@ -139,7 +137,7 @@ class DistributionTest {
 
     private static List<String> containersOfNode() throws Exception {
         Result ids = exec(Duration.ofSeconds(30), ROOT, "docker", "ps", "-aq", "--filter", "label=io.gantry.node=" + NODE);
-        return ids.out.lines().filter(l -> !l.isBlank()).toList();
+        return ids.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
     private static void removeContainersOfNode() throws Exception {
@@ -177,17 +175,9 @@ class DistributionTest {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void run(Duration timeout, Path dir, String... command) throws Exception {
         Result result = exec(timeout, dir, command);
-        assertEquals(0, result.exit, result.toString());
+        assertEquals(0, result.exit(), result.toString());
     }
 
     private static Result exec(Duration timeout, Path dir, String... command) throws Exception {
@@ -199,25 +189,6 @@ class DistributionTest {
             builder.directory(HOME.toFile());
         }
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Path out = Files.createTempFile("gantry-out", ".txt");
-        Path err = Files.createTempFile("gantry-err", ".txt");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = builder.start();
-        try (var stdin = process.getOutputStream()) {
-            if (input != null) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(builder.command() + " did not end within " + timeout);
-        }
-        Result result = new Result(builder.command(), process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
-    }
-
-    private record Result(List<String> command, int exit, String out, String err) {
+        return Host.run(builder, timeout, input);
     }
 }

@@ -3,11 +3,11 @@ package io.gantry.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import io.gantry.itests.Host.Result;
 import org.junit.jupiter.api.Test;
 
 /** What ./gantry says when it cannot do its job (the node it starts is the distribution DistributionTest drives). */
@@ -19,31 +19,31 @@ class LauncherTest {
     @Test
     void upWithoutADockerEngineSaysSoPlainlyAndHowToGetOne() throws Exception {
         Result result = gantry("unix:///nonexistent/docker.sock", "up");
-        assertEquals(1, result.exit, result.toString());
-        assertTrue(result.err.contains("no Docker engine answers at unix:///nonexistent/docker.sock"), result.err);
-        assertTrue(result.err.contains("./gantry engine"), result.err);
-        assertTrue(result.err.contains("apt-get install -y docker.io"), result.err);
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.err().contains("no Docker engine answers at unix:///nonexistent/docker.sock"), result.err());
+        assertTrue(result.err().contains("./gantry engine"), result.err());
+        assertTrue(result.err().contains("apt-get install -y docker.io"), result.err());
         assertTrue(Files.notExists(HOME.resolve("bin")), "nothing was unpacked");
     }
 
     @Test
     void statusAndShellWithoutANodeSaySo() throws Exception {
         Result status = gantry(null, "status");
-        assertEquals(1, status.exit, status.toString());
-        assertTrue(status.out.contains("no node running"), status.out);
+        assertEquals(1, status.exit(), status.toString());
+        assertTrue(status.out().contains("no node running"), status.out());
         Result shell = gantry(null, "shell", "gantry:get pods");
-        assertEquals(1, shell.exit, shell.toString());
-        assertTrue(shell.err.contains("no node is running: ./gantry up"), shell.err);
+        assertEquals(1, shell.exit(), shell.toString());
+        assertTrue(shell.err().contains("no node is running: ./gantry up"), shell.err());
     }
 
     @Test
     void helpListsTheCommandsAndAnUnknownOneFails() throws Exception {
         Result help = gantry(null, "help");
-        assertEquals(0, help.exit);
+        assertEquals(0, help.exit());
         for (String command : List.of("up", "down", "status", "shell", "logs", "engine", "images", "test")) {
-            assertTrue(help.out.contains("./gantry " + command), help.out);
+            assertTrue(help.out().contains("./gantry " + command), help.out());
         }
-        assertEquals(2, gantry(null, "frobnicate").exit);
+        assertEquals(2, gantry(null, "frobnicate").exit());
     }
 
     private static Result gantry(String dockerHost, String... args) throws Exception {
@@ -55,16 +55,6 @@ class LauncherTest {
         if (dockerHost != null) {
             builder.environment().put("DOCKER_HOST", dockerHost);
         }
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("./gantry " + String.join(" ", args) + " did not end within 60 s");
-        }
-        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    private record Result(int exit, String out, String err) {
+        return Host.run(builder, Duration.ofSeconds(60), null);
     }
 }

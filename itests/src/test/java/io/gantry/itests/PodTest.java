@@ -80,7 +80,8 @@ public class PodTest extends GantryTestSupport {
         assertTrue(table, table.startsWith("NAME "));
         assertTrue(table, table.lines().anyMatch(line -> line.startsWith("itest-web ") && line.contains("Running")
                 && line.contains("1/1")));
-        assertTrue(shell("gantry:get pods -o wide"), shell("gantry:get pods -o wide").contains(podIP));
+        String wide = shell("gantry:get pods -o wide");
+        assertTrue(wide, wide.contains(podIP));
 
         Map<String, String> ofPod = Map.of("io.gantry.pod.uid", uid);
         assertEquals(1, docker.listContainers(ofPod).size());

@@ -1,0 +1,58 @@
+package io.gantry.itests;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the tests take from the machine they run on: free ports, and programs run to their end. */
+final class Host {
+
+    private Host() {
+    }
+
+    /** A port nothing listens on now, for a server the test is about to start. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a program printed and how it ended. */
+    record Result(List<String> command, int exit, String out, String err) {
+    }
+
+    /**
+     * Runs a program to its end, with INPUT (or nothing) on its standard input. Its output goes to
+     * files, so that a chatty program never blocks on a full pipe.
+     */
+    static Result run(ProcessBuilder builder, Duration timeout, String input) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("gantry-out", ".txt");
+        Path err = Files.createTempFile("gantry-err", ".txt");
+        try {
+            builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process process = builder.start();
+            try (OutputStream stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(builder.command() + " did not end within " + timeout);
+            }
+            return new Result(builder.command(), process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
