@@ -230,12 +230,10 @@ public class Kubelet {
 
     /** Readiness follows the default runtime: report at once when a runtime comes or goes. */
     private void reportNodeStatusSoon() {
-        if (timers != null && !timers.isShutdown()) {
-            try {
-                timers.execute(this::reportNodeStatus);
-            } catch (RejectedExecutionException e) {
-                // deactivating: the node's status is no longer ours to report
-            }
+        try {
+            timers.execute(this::reportNodeStatus);
+        } catch (RejectedExecutionException e) {
+            // deactivating: the node's status is no longer ours to report
         }
     }
 

@@ -57,7 +57,6 @@ public class GetCommand implements Action {
 
     @Override
     public Object execute() {
-        // Bad input throws IllegalArgumentException with kubectl's message; the shell prints it.
         PrintStream out = System.out;
         try {
             takeTrailingOptions();
@@ -85,6 +84,7 @@ public class GetCommand implements Action {
     /**
      * Karaf's parser takes options only before the first argument; kubectl users write them
      * after ({@code get pods -o wide}), so options among the trailing arguments are read here.
+     * Bad input throws IllegalArgumentException with kubectl's message, which the shell prints.
      */
     private void takeTrailingOptions() {
         List<String> args = rest == null ? List.of() : rest;
