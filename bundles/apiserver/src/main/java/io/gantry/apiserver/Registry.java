@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.ApiResource;
+import io.gantry.api.client.DynamicClient;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.Watch;
@@ -23,6 +25,7 @@ import io.gantry.apiserver.registry.Kinds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
@@ -46,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * checks; for components it is the {@link ApiClient} service, converting their typed objects
  * to and from the trees it stores.
  */
-@Component(service = {ApiClient.class, Registry.class}, configurationPid = Registry.PID)
+@Component(service = {ApiClient.class, DynamicClient.class, Registry.class}, configurationPid = Registry.PID)
 @Designate(ocd = Registry.Config.class)
-public class Registry implements ApiClient {
+public class Registry implements ApiClient, DynamicClient {
 
     public static final String PID = "io.gantry.apiserver";
 
@@ -246,6 +249,51 @@ public class Registry implements ApiClient {
                 LOG.debug("Closing a watch of {} failed", kind, e);
             }
         };
+    }
+
+    // --- DynamicClient: any kind, as trees ---
+
+    @Override
+    public List<ApiResource> resources() {
+        return kinds.all().stream().map(Registry::describe).toList();
+    }
+
+    @Override
+    public Optional<ApiResource> resolve(String name) {
+        return kinds.resolve(name).map(Registry::describe);
+    }
+
+    @Override
+    public ObjectNode get(ApiResource resource, String namespace, String name) {
+        return store.get(strategy(resource), namespace, name);
+    }
+
+    @Override
+    public ObjectNode list(ApiResource resource, String namespace, ListOptions options) {
+        ListOptions opts = options == null ? ListOptions.ALL : options;
+        KindStrategy strategy = strategy(resource);
+        return store.list(strategy, namespace, Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()), 0,
+                null);
+    }
+
+    @Override
+    public ObjectNode table(ApiResource resource, String namespace, String name, ListOptions options) {
+        KindStrategy strategy = strategy(resource);
+        ObjectNode source = name != null ? store.get(strategy, namespace, name) : list(resource, namespace, options);
+        return Tables.table(strategy, source, Tables.IncludeObject.METADATA);
+    }
+
+    private KindStrategy strategy(ApiResource resource) {
+        return kinds.byResource(resource.group(), resource.version(), resource.plural()).orElseThrow(
+                () -> ApiException.notFound(ResourceKind.of(resource.group(), resource.version(), resource.plural(),
+                        resource.singular(), resource.kind(), resource.namespaced(), KubeObject.class,
+                        resource.shortNames()), resource.plural()));
+    }
+
+    private static ApiResource describe(KindStrategy strategy) {
+        ResourceKind<?> kind = strategy.kind();
+        return new ApiResource(kind.group(), kind.version(), kind.plural(), kind.singular(), kind.kind(),
+                kind.namespaced(), kind.shortNames(), strategy.categories());
     }
 
     // --- conversions ---
