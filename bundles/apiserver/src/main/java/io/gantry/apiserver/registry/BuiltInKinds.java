@@ -1,5 +1,8 @@
 package io.gantry.apiserver.registry;
 
+import io.gantry.apiserver.kinds.namespace.NamespaceStrategy;
+import io.gantry.apiserver.kinds.node.NodeStrategy;
+import io.gantry.apiserver.kinds.pod.PodStrategy;
 import java.util.List;
 
 /** The kinds Gantry serves: adding a kind is one folder under {@code kinds/} and one line here. */
@@ -9,6 +12,9 @@ public final class BuiltInKinds {
     }
 
     public static Kinds create() {
-        return new Kinds(List.of());
+        return new Kinds(List.of(
+                new PodStrategy(),
+                new NamespaceStrategy(),
+                new NodeStrategy()));
     }
 }
