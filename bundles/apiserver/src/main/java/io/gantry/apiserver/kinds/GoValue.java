@@ -24,6 +24,37 @@ public record GoValue(String text) {
         return new GoValue("map[string]string{" + String.join(", ", pairs) + "}");
     }
 
+    /**
+     * A label selector as {@code field.Invalid} shows one:
+     * {@code v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}.
+     */
+    public static GoValue labelSelector(JsonNode selector) {
+        JsonNode labels = selector.get("matchLabels");
+        String matchLabels = labels == null || labels.isNull() ? "map[string]string(nil)" : stringMap(labels).text();
+        JsonNode expressions = selector.get("matchExpressions");
+        String matchExpressions;
+        if (expressions == null || expressions.isNull()) {
+            matchExpressions = "[]v1.LabelSelectorRequirement(nil)";
+        } else {
+            List<String> items = new ArrayList<>();
+            for (JsonNode e : expressions) {
+                JsonNode values = e.get("values");
+                items.add("v1.LabelSelectorRequirement{Key:" + quote(e.path("key").asText(""))
+                        + ", Operator:" + quote(e.path("operator").asText("")) + ", Values:"
+                        + (values == null || values.isNull() ? "[]string(nil)" : stringSlice(values).text()) + "}");
+            }
+            matchExpressions = "[]v1.LabelSelectorRequirement{" + String.join(", ", items) + "}";
+        }
+        return new GoValue("v1.LabelSelector{MatchLabels:" + matchLabels + ", MatchExpressions:" + matchExpressions + "}");
+    }
+
+    /** A string list: {@code []string{"a", "b"}}. */
+    public static GoValue stringSlice(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        list.forEach(item -> items.add(quote(item.asText(""))));
+        return new GoValue("[]string{" + String.join(", ", items) + "}");
+    }
+
     private static String quote(String text) {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }

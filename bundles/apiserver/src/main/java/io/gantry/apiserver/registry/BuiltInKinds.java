@@ -1,8 +1,11 @@
 package io.gantry.apiserver.registry;
 
+import io.gantry.apiserver.kinds.deployment.DeploymentStrategy;
 import io.gantry.apiserver.kinds.namespace.NamespaceStrategy;
 import io.gantry.apiserver.kinds.node.NodeStrategy;
 import io.gantry.apiserver.kinds.pod.PodStrategy;
+import io.gantry.apiserver.kinds.replicaset.ReplicaSetStrategy;
+import io.gantry.apiserver.kinds.replicationcontroller.ReplicationControllerStrategy;
 import java.util.List;
 
 /** The kinds Gantry serves: adding a kind is one folder under {@code kinds/} and one line here. */
@@ -15,6 +18,9 @@ public final class BuiltInKinds {
         return new Kinds(List.of(
                 new PodStrategy(),
                 new NamespaceStrategy(),
-                new NodeStrategy()));
+                new NodeStrategy(),
+                new ReplicationControllerStrategy(),
+                new DeploymentStrategy(),
+                new ReplicaSetStrategy()));
     }
 }
