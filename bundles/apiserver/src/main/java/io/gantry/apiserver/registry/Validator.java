@@ -78,6 +78,10 @@ public final class Validator {
         causes.add(new StatusCause("FieldValueDuplicate", "Duplicate value: " + show(value), field));
     }
 
+    public void notFound(String field, Object value) {
+        causes.add(new StatusCause("FieldValueNotFound", "Not found: " + show(value), field));
+    }
+
     public void tooLong(String field, Object value, int max) {
         causes.add(new StatusCause("FieldValueTooLong", "Too long: may not be more than " + max + " bytes", field));
     }
@@ -190,6 +194,19 @@ public final class Validator {
                 invalid(field, value, LABEL_VALUE_MESSAGE);
             }
         });
+    }
+
+    /** One label value (also a selector's value): at most 63 characters of the label syntax. */
+    public boolean labelValue(String field, String value) {
+        if (value.length() > 63) {
+            invalid(field, value, "must be no more than 63 characters");
+            return false;
+        }
+        if (!LABEL_VALUE.matcher(value).matches()) {
+            invalid(field, value, LABEL_VALUE_MESSAGE);
+            return false;
+        }
+        return true;
     }
 
     /** Annotations: qualified keys, and all of them together at most 256 KiB. */
