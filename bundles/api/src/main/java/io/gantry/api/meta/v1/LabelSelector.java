@@ -1,5 +1,6 @@
 package io.gantry.api.meta.v1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ public class LabelSelector extends Extensible {
     }
 
     /** True if there is nothing to match: every object is selected. */
+    @JsonIgnore
     public boolean isEmpty() {
         return (matchLabels == null || matchLabels.isEmpty()) && (matchExpressions == null || matchExpressions.isEmpty());
     }
@@ -69,6 +71,7 @@ public class LabelSelector extends Extensible {
     }
 
     /** True if every requirement has a known operator and values as that operator needs. */
+    @JsonIgnore
     public boolean isValid() {
         for (LabelSelectorRequirement requirement : expressions()) {
             boolean noValues = requirement.values == null || requirement.values.isEmpty();
