@@ -52,7 +52,7 @@ final class Decoding {
 
     static <T> Decoded<T> decode(byte[] body, ResourceKind<?> kind, Class<T> type, boolean yaml, FieldValidation validation) {
         List<String> unknown = new ArrayList<>();
-        ObjectReader reader = (yaml ? Json.yamlMapper() : Json.mapper()).readerFor(type)
+        ObjectReader reader = Json.declaredFieldsReader(type, yaml)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .withHandler(new DeserializationProblemHandler() {
                     @Override
