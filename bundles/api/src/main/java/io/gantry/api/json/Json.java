@@ -30,7 +30,9 @@ public final class Json {
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)));
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            // "2" stays a string when read again (an annotation, a resourceVersion), as kubectl writes it
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)));
     // the same, except that they see only declared fields: an unknown one is not kept as an extra
     private static final ObjectMapper DECLARED_JSON = declaredOnly(JSON);
     private static final ObjectMapper DECLARED_YAML = declaredOnly(YAML);
