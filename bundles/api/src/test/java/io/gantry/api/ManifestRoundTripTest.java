@@ -560,6 +560,8 @@ class ManifestRoundTripTest {
         assertTrue(slice.endpoints.get(1).conditions.terminating);
         assertEquals("zone-a", slice.endpoints.get(0).hints.forZones.get(0).name);
         assertEquals(8080, slice.ports.get(0).port);
+        slice.endpoints = new java.util.ArrayList<>();
+        assertTrue(Json.tree(slice).get("endpoints").isArray(), "an empty slice still says it has no endpoints");
     }
 
     @Test
@@ -678,6 +680,21 @@ class ManifestRoundTripTest {
             }
         }
         assertEquals(15, resources.size());
+        Map<ResourceKind<?>, java.util.List<String>> shortNames = Map.ofEntries(
+                Map.entry(ResourceKind.PODS, java.util.List.of("po")), Map.entry(ResourceKind.SERVICES, java.util.List.of("svc")),
+                Map.entry(ResourceKind.ENDPOINTS, java.util.List.of("ep")), Map.entry(ResourceKind.NODES, java.util.List.of("no")),
+                Map.entry(ResourceKind.NAMESPACES, java.util.List.of("ns")),
+                Map.entry(ResourceKind.CONFIG_MAPS, java.util.List.of("cm")),
+                Map.entry(ResourceKind.SERVICE_ACCOUNTS, java.util.List.of("sa")),
+                Map.entry(ResourceKind.REPLICATION_CONTROLLERS, java.util.List.of("rc")),
+                Map.entry(ResourceKind.EVENTS, java.util.List.of("ev")),
+                Map.entry(ResourceKind.EVENTS_EVENTS_K8S_IO, java.util.List.of("ev")),
+                Map.entry(ResourceKind.DEPLOYMENTS, java.util.List.of("deploy")),
+                Map.entry(ResourceKind.REPLICA_SETS, java.util.List.of("rs")));
+        // as kubectl api-resources lists them for Kubernetes 1.32
+        shortNames.forEach((kind, names) -> assertEquals(names, kind.shortNames(), kind.toString()));
+        assertTrue(ResourceKind.SECRETS.shortNames().isEmpty() && ResourceKind.LEASES.shortNames().isEmpty());
+        assertEquals("endpoints", ResourceKind.ENDPOINTS.singular());
         assertTrue(resources.containsAll(Set.of("pods", "services", "endpoints", "nodes", "namespaces", "secrets",
                 "configmaps", "serviceaccounts", "replicationcontrollers", "events", "deployments.apps",
                 "replicasets.apps", "events.events.k8s.io", "leases.coordination.k8s.io",
