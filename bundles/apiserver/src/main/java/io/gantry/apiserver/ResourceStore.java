@@ -337,14 +337,14 @@ public final class ResourceStore {
                 if (kind.tracksGeneration()) {
                     long generation = old.path("metadata").path("generation").asLong(1);
                     Trees.object(updated, "metadata").put("generation",
-                            desiredState(old).equals(desiredState(updated)) ? generation : generation + 1);
+                            Trees.same(desiredState(old), desiredState(updated)) ? generation : generation + 1);
                 }
             }
             if (!v.isEmpty()) {
                 throw invalid(kind, updated, v.causes());
             }
             Trees.object(updated, "metadata").put("resourceVersion", stored);
-            if (updated.equals(old)) {
+            if (Trees.same(updated, old)) {
                 return old; // nothing changed: no new revision, as Kubernetes does
             }
             boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
