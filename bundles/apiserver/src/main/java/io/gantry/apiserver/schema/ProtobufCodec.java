@@ -8,8 +8,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gantry.api.client.ApiException;
-import io.kubernetes.client.proto.Runtime.TypeMeta;
-import io.kubernetes.client.proto.Runtime.Unknown;
+import com.google.protobuf.Message;
 import java.util.Arrays;
 
 /**
@@ -24,6 +23,15 @@ public final class ProtobufCodec {
     public static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
 
     private static final byte[] MAGIC = {0x6b, 0x38, 0x73, 0x00};
+    /*
+     * The envelope is read and written through its descriptor, like every other message: the
+     * generated classes of client-java-proto predate protobuf 22, and protobuf-java 4 logs a
+     * warning for each one that is used.
+     */
+    private static final Descriptor UNKNOWN = io.kubernetes.client.proto.Runtime.getDescriptor()
+            .findMessageTypeByName("Unknown");
+    private static final Descriptor TYPE_META = io.kubernetes.client.proto.Runtime.getDescriptor()
+            .findMessageTypeByName("TypeMeta");
 
     private final Schemas schemas;
     private final ProtobufToJson toJson;
@@ -53,14 +61,15 @@ public final class ProtobufCodec {
             throw ApiException.badRequest("provided data does not appear to be a protobuf message, expected prefix "
                     + "[107 56 115 0]");
         }
-        Unknown envelope;
+        DynamicMessage envelope;
         try {
-            envelope = Unknown.parseFrom(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
+            envelope = DynamicMessage.parseFrom(UNKNOWN, ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.badRequest("the protobuf envelope cannot be read: " + e.getMessage());
         }
-        String apiVersion = envelope.getTypeMeta().getApiVersion();
-        String kind = envelope.getTypeMeta().getKind();
+        Message typeMeta = (Message) envelope.getField(UNKNOWN.findFieldByName("typeMeta"));
+        String apiVersion = (String) typeMeta.getField(TYPE_META.findFieldByName("apiVersion"));
+        String kind = (String) typeMeta.getField(TYPE_META.findFieldByName("kind"));
         if (kind.isEmpty()) {
             throw ApiException.badRequest("Object 'Kind' is missing in the protobuf envelope");
         }
@@ -71,7 +80,7 @@ public final class ProtobufCodec {
                 "no kind \"" + kind + "\" is registered for version \"" + apiVersion + "\""));
         DynamicMessage message;
         try {
-            message = DynamicMessage.parseFrom(type, envelope.getRaw());
+            message = DynamicMessage.parseFrom(type, (ByteString) envelope.getField(UNKNOWN.findFieldByName("raw")));
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.badRequest(kind + " in version \"" + apiVersion + "\" cannot be handled as a " + kind
                     + ": the protobuf message cannot be read: " + e.getMessage());
@@ -93,11 +102,13 @@ public final class ProtobufCodec {
         String kind = object.path("kind").asText();
         Descriptor type = schemas.kind(apiVersion, kind).orElseThrow(() -> new IllegalArgumentException(
                 "no kind \"" + kind + "\" is registered for version \"" + apiVersion + "\""));
-        Unknown envelope = Unknown.newBuilder()
-                .setTypeMeta(TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
-                .setRaw(toProtobuf.message(object, type, "").toByteString())
-                .setContentEncoding("")
-                .setContentType("")
+        Message envelope = DynamicMessage.newBuilder(UNKNOWN)
+                .setField(UNKNOWN.findFieldByName("typeMeta"), DynamicMessage.newBuilder(TYPE_META)
+                        .setField(TYPE_META.findFieldByName("apiVersion"), apiVersion)
+                        .setField(TYPE_META.findFieldByName("kind"), kind).build())
+                .setField(UNKNOWN.findFieldByName("raw"), toProtobuf.message(object, type, "").toByteString())
+                .setField(UNKNOWN.findFieldByName("contentEncoding"), "")
+                .setField(UNKNOWN.findFieldByName("contentType"), "")
                 .build();
         byte[] wire = new byte[MAGIC.length + envelope.getSerializedSize()];
         System.arraycopy(MAGIC, 0, wire, 0, MAGIC.length);
