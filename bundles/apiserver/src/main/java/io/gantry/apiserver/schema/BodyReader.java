@@ -100,7 +100,7 @@ public final class BodyReader {
             }
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("the request body is not valid " + language + at(e.getLocation()) + ": "
-                    + e.getOriginalMessage().replaceAll("\\s+", " ").trim());
+                    + problem(e));
         } catch (IOException e) {
             throw ApiException.badRequest("the request body cannot be read: " + e.getMessage());
         }
@@ -161,6 +161,12 @@ public final class BodyReader {
             default:
                 throw ApiException.badRequest("the request body is not valid" + at(parser.currentLocation()));
         }
+    }
+
+    /** The parser's complaint on one line, without snakeyaml's copy of the position and the source line. */
+    private static String problem(JsonProcessingException e) {
+        return e.getOriginalMessage().replaceAll("(?s)\\s*in 'reader', line \\d+, column \\d+:.*", "")
+                .replaceAll("\\s+", " ").trim();
     }
 
     private static String at(JsonLocation location) {
