@@ -19,7 +19,7 @@ import java.util.Base64;
 /**
  * A Kubernetes protobuf message as the JSON tree Go's encoding/json writes for the same object,
  * found by walking its descriptor: special apimachinery types in their JSON form, embedded
- * structs inline, unset fields and empty lists, maps and strings left out (omitempty).
+ * structs inline, unset fields, empty lists and maps, and the zeros of omitempty fields left out.
  */
 final class ProtobufToJson {
 
@@ -62,8 +62,12 @@ final class ProtobufToJson {
                     addFields(object, (Message) message.getField(field));
                     continue;
                 }
-                JsonNode value = value(field, message.getField(field));
-                if (value != null && !(value.isTextual() && value.textValue().isEmpty())) {
+                Object raw = message.getField(field);
+                if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE && GoOmitEmpty.omitted(field, raw)) {
+                    continue;
+                }
+                JsonNode value = value(field, raw);
+                if (value != null) {
                     object.set(field.getName(), value);
                 }
             }

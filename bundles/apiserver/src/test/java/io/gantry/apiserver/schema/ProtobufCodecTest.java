@@ -77,6 +77,8 @@ class ProtobufCodecTest {
                 .setSpec(V1.PodSpec.newBuilder()
                         .addContainers(V1.Container.newBuilder().setName("nginx").setImage("nginx:1.25")
                                 .addCommand("sh").addCommand("-c").addCommand("")
+                                // Go writes these zeros in protobuf; its JSON leaves them out (omitempty)
+                                .setStdin(false).setTty(false).setWorkingDir("")
                                 .addPorts(V1.ContainerPort.newBuilder().setContainerPort(80).setProtocol("TCP"))
                                 .setReadinessProbe(V1.Probe.newBuilder()
                                         .setHandler(V1.ProbeHandler.newBuilder().setHttpGet(V1.HTTPGetAction.newBuilder()
@@ -91,7 +93,7 @@ class ProtobufCodecTest {
                 .build();
         assertJson("""
                 {'apiVersion':'v1','kind':'Pod',
-                 'metadata':{'name':'web','namespace':'default','labels':{'app':'web'},'generation':0,
+                 'metadata':{'name':'web','namespace':'default','labels':{'app':'web'},
                              'creationTimestamp':'2024-01-02T03:04:05Z'},
                  'spec':{'containers':[{'name':'nginx','image':'nginx:1.25','command':['sh','-c',''],
                            'ports':[{'containerPort':80,'protocol':'TCP'}],
@@ -120,10 +122,10 @@ class ProtobufCodecTest {
                 .setStatus(V1Apps.DeploymentStatus.newBuilder())
                 .build();
         assertJson("""
-                {'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web','generation':0},
+                {'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},
                  'spec':{'replicas':0,'selector':{'matchLabels':{'app':'web'}},
                          'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':'25%','maxUnavailable':1}},
-                         'template':{'metadata':{'labels':{'app':'web'},'generation':0},
+                         'template':{'metadata':{'labels':{'app':'web'}},
                                      'spec':{'containers':[{'name':'nginx','image':'nginx','resources':{}}]}}},
                  'status':{}}
                 """, CODEC.decode(wire("apps/v1", "Deployment", deployment)));
@@ -139,7 +141,7 @@ class ProtobufCodecTest {
                 .setType("Opaque")
                 .build();
         assertJson("""
-                {'apiVersion':'v1','kind':'Secret','metadata':{'name':'creds','generation':0},
+                {'apiVersion':'v1','kind':'Secret','metadata':{'name':'creds'},
                  'data':{'password':'czNjcsOpdAo=','empty':''},'stringData':{'user':'admin'},'type':'Opaque'}
                 """, CODEC.decode(wire("v1", "Secret", secret)));
     }
@@ -155,7 +157,7 @@ class ProtobufCodecTest {
                                 .setTargetPort(IntOrString.newBuilder().setType(1).setStrVal("admin"))))
                 .build();
         assertJson("""
-                {'apiVersion':'v1','kind':'Service','metadata':{'name':'web','generation':0},
+                {'apiVersion':'v1','kind':'Service','metadata':{'name':'web'},
                  'spec':{'type':'ClusterIP','selector':{'app':'web'},
                          'ports':[{'name':'http','port':80,'protocol':'TCP','targetPort':8080},
                                   {'name':'admin','port':81,'targetPort':'admin'}]}}
@@ -174,7 +176,7 @@ class ProtobufCodecTest {
                                 .setLastHeartbeatTime(Time.newBuilder().setSeconds(0).setNanos(0))))
                 .build();
         assertJson("""
-                {'apiVersion':'v1','kind':'Node','metadata':{'name':'node-1','generation':0},
+                {'apiVersion':'v1','kind':'Node','metadata':{'name':'node-1'},
                  'status':{'capacity':{'cpu':'4','memory':'16Gi'},'allocatable':{'cpu':'3500m'},
                            'conditions':[{'type':'Ready','status':'True','lastHeartbeatTime':'1970-01-01T00:00:00Z'}]}}
                 """, CODEC.decode(wire("v1", "Node", node)));
@@ -189,7 +191,7 @@ class ProtobufCodecTest {
                         .setRenewTime(MicroTime.newBuilder().setSeconds(1704164645L).setNanos(0)))
                 .build();
         assertJson("""
-                {'apiVersion':'coordination.k8s.io/v1','kind':'Lease','metadata':{'name':'kube-scheduler','generation':0},
+                {'apiVersion':'coordination.k8s.io/v1','kind':'Lease','metadata':{'name':'kube-scheduler'},
                  'spec':{'holderIdentity':'node-1','leaseDurationSeconds':15,
                          'acquireTime':'2024-01-02T03:04:05.123456Z','renewTime':'2024-01-02T03:04:05.000000Z'}}
                 """, CODEC.decode(wire("coordination.k8s.io/v1", "Lease", lease)));
@@ -207,7 +209,7 @@ class ProtobufCodecTest {
                 .build();
         assertJson("""
                 {'apiVersion':'apps/v1','kind':'ControllerRevision',
-                 'metadata':{'name':'rev','generation':0,'managedFields':[{'manager':'kubectl','operation':'Update',
+                 'metadata':{'name':'rev','managedFields':[{'manager':'kubectl','operation':'Update',
                              'fieldsType':'FieldsV1','fieldsV1':{'f:data':{}}}]},
                  'data':{'spec':{'x':[1,2]}},'revision':3}
                 """, CODEC.decode(wire("apps/v1", "ControllerRevision", revision)));
