@@ -35,6 +35,12 @@ public final class SchemaCheck {
     private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger INT64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
+    private final Schemas schemas;
+
+    public SchemaCheck(Schemas schemas) {
+        this.schemas = schemas;
+    }
+
     /**
      * What a check found: unknown fields (message {@code unknown field "spec.foo"}) apart from
      * wrong values, so that fieldValidation decides about the first and the second always reject.
@@ -52,18 +58,19 @@ public final class SchemaCheck {
     }
 
     /**
-     * Checks an object of a kind; its top level may also carry {@code apiVersion} and {@code kind}.
+     * Checks an object of a kind. The object, and every object of a kind inside it (the items of
+     * a list), may also carry {@code apiVersion} and {@code kind}, which their messages lack.
      *
      * @param dropUnknown remove unknown fields from the object, as kube-apiserver does for
      *     fieldValidation Ignore and Warn (they are still reported)
      */
     public Result check(ObjectNode object, Descriptor kind, boolean dropUnknown) {
         Walk walk = new Walk(dropUnknown);
-        walk.object(object, kind, "", true);
+        walk.object(object, kind, "");
         return new Result(List.copyOf(walk.unknown), List.copyOf(walk.invalid));
     }
 
-    private static final class Walk {
+    private final class Walk {
 
         final boolean drop;
         final List<StatusCause> unknown = new ArrayList<>();
@@ -73,12 +80,13 @@ public final class SchemaCheck {
             this.drop = drop;
         }
 
-        void object(ObjectNode object, Descriptor type, String path, boolean topLevel) {
+        void object(ObjectNode object, Descriptor type, String path) {
+            boolean typeMeta = schemas.kindOf(type).isPresent();
             for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 JsonNode value = object.get(name);
                 String child = path.isEmpty() ? name : path + "." + name;
-                if (topLevel && (name.equals("apiVersion") || name.equals("kind"))) {
+                if (typeMeta && (name.equals("apiVersion") || name.equals("kind"))) {
                     if (!value.isNull() && !value.isTextual()) {
                         wrongType(child, value, "string");
                     }
@@ -205,7 +213,7 @@ public final class SchemaCheck {
                     if (!value.isObject()) {
                         wrongType(path, value, "object");
                     } else {
-                        object((ObjectNode) value, type, path, false);
+                        object((ObjectNode) value, type, path);
                     }
             }
         }

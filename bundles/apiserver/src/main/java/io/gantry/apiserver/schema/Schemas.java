@@ -24,7 +24,7 @@ import java.util.Set;
  * the Kubernetes project's generated classes ({@code io.kubernetes:client-java-proto}).
  *
  * <p>A kind is a top-level message of a served group-version's file with a {@code metadata}
- * field (ObjectMeta for objects, ListMeta for lists). Its message carries no TypeMeta: the JSON
+ * field (ObjectMeta for objects, ListMeta for lists), except the templates embedded in kinds. Its message carries no TypeMeta: the JSON
  * form's {@code apiVersion} and {@code kind} sit beside the message's fields. DeleteOptions and
  * Status belong to every group-version, as in Kubernetes.
  */
@@ -32,6 +32,8 @@ public final class Schemas {
 
     private static final String OBJECT_META = "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta";
     private static final String LIST_META = "k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta";
+    /** Messages with ObjectMeta that are parts of kinds, not kinds. */
+    private static final Set<String> NOT_KINDS = Set.of("PodTemplateSpec", "PersistentVolumeClaimTemplate");
     /** Kinds of meta.k8s.io that every group-version accepts. */
     private static final Set<String> SHARED_KINDS = Set.of("DeleteOptions", "Status");
 
@@ -112,6 +114,9 @@ public final class Schemas {
     }
 
     private static boolean isKind(Descriptor message) {
+        if (NOT_KINDS.contains(message.getName())) {
+            return false;
+        }
         FieldDescriptor metadata = message.findFieldByName("metadata");
         if (metadata == null || metadata.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
             return false;

@@ -19,7 +19,7 @@ class SchemaCheckTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final Schemas SCHEMAS = new Schemas();
-    static final SchemaCheck CHECK = new SchemaCheck();
+    static final SchemaCheck CHECK = new SchemaCheck(SCHEMAS);
 
     static ObjectNode object(String json) throws Exception {
         return (ObjectNode) MAPPER.readTree(json.replace('\'', '"'));
@@ -158,9 +158,14 @@ class SchemaCheckTest {
     }
 
     @Test
-    void typeMetaIsNotPartOfNestedObjects() throws Exception {
+    void typeMetaBelongsToObjectsOfKindsOnly() throws Exception {
         SchemaCheck.Result result = CHECK.check(object("{'spec':{'template':{'kind':'Pod'}}}"), kind("apps/v1", "Deployment"), false);
         assertEquals(List.of("spec.template.kind"), result.unknownFieldPaths());
+        SchemaCheck.Result list = CHECK.check(object(
+                "{'apiVersion':'v1','kind':'PodList','metadata':{},'items':[{'apiVersion':'v1','kind':'Pod','metadata':{'name':'a'}}]}"),
+                kind("v1", "PodList"), false);
+        assertTrue(list.clean(), () -> describe(list.unknownFields()));
+        assertTrue(SCHEMAS.kind("v1", "PodTemplateSpec").isEmpty(), "a template is no kind");
     }
 
     @Test
