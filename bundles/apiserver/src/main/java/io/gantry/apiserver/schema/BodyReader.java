@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.gantry.api.client.ApiException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -92,7 +95,7 @@ public final class BodyReader {
             if (first == null) {
                 throw ApiException.badRequest("the request body is empty");
             }
-            root = value(parser, "", duplicates);
+            root = new TreeBuilder(parser, duplicates).value("");
             if (parser.nextToken() != null) {
                 throw ApiException.badRequest(format == Format.YAML
                         ? "the request body holds more than one YAML document: send one object"
@@ -111,55 +114,123 @@ public final class BodyReader {
         return new Body((ObjectNode) root, List.copyOf(duplicates));
     }
 
-    private JsonNode value(JsonParser parser, String path, List<String> duplicates) throws IOException {
-        switch (parser.currentToken()) {
-            case START_OBJECT: {
-                ObjectNode object = NODES.objectNode();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    String child = path.isEmpty() ? name : path + "." + name;
-                    if (object.has(name)) {
-                        duplicates.add(child);
+    /**
+     * Builds the tree token by token, so that duplicate fields are seen (a tree reader keeps the
+     * last silently) and YAML anchors, aliases and merge keys ({@code <<: *base}) resolve as
+     * in Kubernetes' YAML reading (Jackson gives an alias as its name).
+     */
+    private static final class TreeBuilder {
+
+        private final JsonParser parser;
+        private final List<String> duplicates;
+        private final Map<String, JsonNode> anchors = new HashMap<>();
+
+        TreeBuilder(JsonParser parser, List<String> duplicates) {
+            this.parser = parser;
+            this.duplicates = duplicates;
+        }
+
+        JsonNode value(String path) throws IOException {
+            if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                JsonNode anchored = anchors.get(parser.getText());
+                if (anchored == null) {
+                    throw ApiException.badRequest("the request body is not valid YAML" + at(parser.currentTokenLocation())
+                            + ": unknown anchor '" + parser.getText() + "' referenced");
+                }
+                return anchored.deepCopy();
+            }
+            String anchor = parser.getObjectId() instanceof String id ? id : null;
+            JsonNode value = token(path);
+            if (anchor != null) {
+                anchors.put(anchor, value);
+            }
+            return value;
+        }
+
+        private JsonNode token(String path) throws IOException {
+            switch (parser.currentToken()) {
+                case START_OBJECT: {
+                    ObjectNode object = NODES.objectNode();
+                    List<ObjectNode> merged = new ArrayList<>();
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        String child = path.isEmpty() ? name : path + "." + name;
+                        parser.nextToken();
+                        JsonNode value = value(child);
+                        if (name.equals("<<") && parser instanceof YAMLParser && mergeable(value)) {
+                            if (value.isObject()) {
+                                merged.add((ObjectNode) value);
+                            } else {
+                                value.forEach(item -> merged.add((ObjectNode) item));
+                            }
+                            continue;
+                        }
+                        if (object.has(name)) {
+                            duplicates.add(child);
+                        }
+                        object.set(name, value);
                     }
-                    parser.nextToken();
-                    object.set(name, value(parser, child, duplicates));
+                    // Keys written in the mapping win over merged ones; earlier merged maps over later ones.
+                    for (ObjectNode source : merged) {
+                        source.fields().forEachRemaining(entry -> {
+                            if (!object.has(entry.getKey())) {
+                                object.set(entry.getKey(), entry.getValue().deepCopy());
+                            }
+                        });
+                    }
+                    return object;
                 }
-                return object;
-            }
-            case START_ARRAY: {
-                ArrayNode array = NODES.arrayNode();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(parser, path + "[" + array.size() + "]", duplicates));
+                case START_ARRAY: {
+                    ArrayNode array = NODES.arrayNode();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        array.add(value(path + "[" + array.size() + "]"));
+                    }
+                    return array;
                 }
-                return array;
-            }
-            case VALUE_STRING:
-                return NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                switch (parser.getNumberType()) {
-                    case INT:
-                        return NODES.numberNode(parser.getIntValue());
-                    case LONG:
-                        return NODES.numberNode(parser.getLongValue());
-                    default:
-                        return NODES.numberNode(parser.getBigIntegerValue());
+                case VALUE_STRING:
+                    return NODES.textNode(parser.getText());
+                case VALUE_NUMBER_INT:
+                    switch (parser.getNumberType()) {
+                        case INT:
+                            return NODES.numberNode(parser.getIntValue());
+                        case LONG:
+                            return NODES.numberNode(parser.getLongValue());
+                        default:
+                            return NODES.numberNode(parser.getBigIntegerValue());
+                    }
+                case VALUE_NUMBER_FLOAT:
+                    // a double, as Jackson's own tree reading (and Go's float64) gives
+                    return NODES.numberNode(parser.getDoubleValue());
+                case VALUE_TRUE:
+                    return NODES.booleanNode(true);
+                case VALUE_FALSE:
+                    return NODES.booleanNode(false);
+                case VALUE_NULL:
+                    return NODES.nullNode();
+                case VALUE_EMBEDDED_OBJECT: {
+                    // YAML !!binary: Kubernetes' YAML to JSON conversion gives its base64 text.
+                    Object embedded = parser.getEmbeddedObject();
+                    return embedded instanceof byte[] bytes ? NODES.textNode(Base64.getEncoder().encodeToString(bytes))
+                            : NODES.textNode(String.valueOf(embedded));
                 }
-            case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDecimalValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            case VALUE_EMBEDDED_OBJECT: {
-                // YAML !!binary: Kubernetes' YAML to JSON conversion gives its base64 text.
-                Object embedded = parser.getEmbeddedObject();
-                return embedded instanceof byte[] bytes ? NODES.textNode(Base64.getEncoder().encodeToString(bytes))
-                        : NODES.textNode(String.valueOf(embedded));
+                default:
+                    throw ApiException.badRequest("the request body is not valid" + at(parser.currentLocation()));
             }
-            default:
-                throw ApiException.badRequest("the request body is not valid" + at(parser.currentLocation()));
+        }
+
+        private static boolean mergeable(JsonNode value) {
+            if (value.isObject()) {
+                return true;
+            }
+            if (!value.isArray() || value.isEmpty()) {
+                return false;
+            }
+            for (JsonNode item : value) {
+                if (!item.isObject()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -83,6 +83,44 @@ class BodyReaderTest {
     }
 
     @Test
+    void yamlAnchorsAndNumbers() throws Exception {
+        BodyReader.Body body = READER.read(utf8("""
+                metadata:
+                  labels: &labels
+                    app: web
+                spec:
+                  selector:
+                    matchLabels: *labels
+                  replicas: 3
+                  big: 9223372036854775808
+                  ratio: 0.5
+                  on: true
+                  text: "yes"
+                """), "application/yaml");
+        assertEquals(MAPPER.readTree("""
+                {"metadata":{"labels":{"app":"web"}},"spec":{"selector":{"matchLabels":{"app":"web"}},"replicas":3,
+                 "big":9223372036854775808,"ratio":0.5,"on":true,"text":"yes"}}
+                """), body.object());
+    }
+
+    @Test
+    void yamlMergeKeys() throws Exception {
+        BodyReader.Body body = READER.read(utf8("""
+                base: &base {image: nginx, imagePullPolicy: Always}
+                more: &more {tty: true}
+                container:
+                  <<: [*base, *more]
+                  name: web
+                  imagePullPolicy: Never
+                """), "application/yaml");
+        assertEquals(MAPPER.readTree("{\"name\":\"web\",\"imagePullPolicy\":\"Never\",\"image\":\"nginx\",\"tty\":true}"),
+                body.object().get("container"));
+        assertEquals(List.of(), body.duplicateFields());
+        assertEquals("the request body is not valid YAML (line 1, column 4): unknown anchor 'nowhere' referenced",
+                rejected("a: *nowhere\n", "application/yaml").getMessage());
+    }
+
+    @Test
     void unknownMediaTypeIsUnsupported() {
         ApiException e = rejected("x", "text/plain");
         assertEquals(415, e.code());
