@@ -51,6 +51,7 @@ public class ApiServlet extends HttpServlet {
     private final transient Kinds kinds;
     private final transient ResourceStore store;
     private final transient Discovery discovery;
+    private final transient ApiSchemas schemas;
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -58,6 +59,7 @@ public class ApiServlet extends HttpServlet {
         this.kinds = registry.kinds();
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
+        this.schemas = registry.schemas();
     }
 
     /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
@@ -124,15 +126,20 @@ public class ApiServlet extends HttpServlet {
                 }
             }
             case "/api/v1" -> write(response, 200, discovery.resources("", "v1"));
-            case "/openapi/v3" -> write(response, 200, OpenApiDocuments.index(kinds));
-            case "/openapi/v2" -> write(response, 200, OpenApiDocuments.v2(kinds));
+            case "/openapi/v3" -> write(response, 200, schemas.openApiV3().index());
+            case "/openapi/v2" -> {
+                if (accept != null && accept.contains("protobuf")) {
+                    bytes(response, 200, schemas.openApiV2().protobuf(),
+                            io.gantry.apiserver.schema.OpenApiV2.PROTOBUF_CONTENT_TYPE);
+                } else {
+                    bytes(response, 200, schemas.openApiV2().document(), JSON);
+                }
+            }
             default -> {
                 if (path.startsWith("/openapi/v3/")) {
-                    JsonNode document = OpenApiDocuments.v3(kinds, path.substring("/openapi/v3/".length()));
-                    if (document == null) {
-                        throw notFound();
-                    }
-                    write(response, 200, document);
+                    byte[] document = schemas.openApiV3().document(path.substring("/openapi/v3/".length()))
+                            .orElseThrow(ApiServlet::notFound);
+                    bytes(response, 200, document, JSON);
                     return true;
                 }
                 String[] parts = path.split("/");
@@ -468,8 +475,7 @@ public class ApiServlet extends HttpServlet {
 
     private ObjectNode body(HttpServletRequest request, WriteOptions options, String what) throws IOException {
         byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
-        return Bodies.object(body, Bodies.mediaType(request.getContentType()), options.validation(), options.warnings(),
-                what);
+        return schemas.read(body, request.getContentType(), options, what);
     }
 
     private static void warn(HttpServletResponse response, WriteOptions options) {
@@ -517,6 +523,14 @@ public class ApiServlet extends HttpServlet {
     private static void write(HttpServletResponse response, int code, Object body, String contentType)
             throws IOException {
         byte[] bytes = Json.bytes(body);
+        response.setStatus(code);
+        response.setContentType(contentType);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static void bytes(HttpServletResponse response, int code, byte[] bytes, String contentType)
+            throws IOException {
         response.setStatus(code);
         response.setContentType(contentType);
         response.setContentLength(bytes.length);

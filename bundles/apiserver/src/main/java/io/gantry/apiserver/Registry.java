@@ -68,6 +68,7 @@ public class Registry implements ApiClient, DynamicClient {
     private final Kinds kinds;
     private final ResourceStore store;
     private final Watches watches;
+    private final ApiSchemas schemas;
     private volatile String storageName;
     private NamespaceLifecycle namespaces;
 
@@ -81,6 +82,8 @@ public class Registry implements ApiClient, DynamicClient {
         this.storageName = storageName;
         this.kinds = BuiltInKinds.create();
         this.store = new ResourceStore(kinds, this::backend);
+        this.schemas = new ApiSchemas(kinds);
+        store.setSchema(schemas);
         this.watches = new Watches(this::backend);
     }
 
@@ -159,6 +162,10 @@ public class Registry implements ApiClient, DynamicClient {
     /** Kubernetes' semantics on trees, for the REST API. */
     public ResourceStore store() {
         return store;
+    }
+
+    ApiSchemas schemas() {
+        return schemas;
     }
 
     public Watches watches() {
