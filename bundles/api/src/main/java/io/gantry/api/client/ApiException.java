@@ -86,6 +86,30 @@ public class ApiException extends RuntimeException {
         return new ApiException(Status.failure(400, "BadRequest", message));
     }
 
+    /**
+     * A request whose content the server could not apply (a JSON patch operation that fails),
+     * worded as kube-apiserver words it; the cause says what failed.
+     */
+    public static ApiException unprocessable(String why) {
+        Status status = Status.failure(422, "Invalid", "the server rejected our request due to an error in our request");
+        status.details = new StatusDetails();
+        status.details.causes = List.of(new StatusCause(null, why, null));
+        return new ApiException(status);
+    }
+
+    /** A request body over the size or count the server accepts. */
+    public static ApiException tooLarge(String message) {
+        return new ApiException(Status.failure(413, "RequestEntityTooLarge", message));
+    }
+
+    /** A server-side apply that touches fields other managers own; one cause per field. */
+    public static ApiException applyConflict(String message, List<StatusCause> causes) {
+        Status status = Status.failure(409, "Conflict", message);
+        status.details = new StatusDetails();
+        status.details.causes = causes;
+        return new ApiException(status);
+    }
+
     public static ApiException forbidden(ResourceKind<?> kind, String name, String why) {
         return withDetails(403, "Forbidden", kind.qualifiedName() + " \"" + name + "\" is forbidden: " + why, kind, name);
     }
