@@ -21,9 +21,9 @@ final class FieldTags {
 
     /** One field's tags; absent attributes are null (an untagged field). */
     record Tag(String patchStrategy, String patchMergeKey, String listType, List<String> listKeys,
-               boolean atomic, String defaultValue) {
+               boolean atomic, String defaultValue, boolean valueStruct, boolean nullWhenZero) {
 
-        static final Tag NONE = new Tag(null, null, null, List.of(), false, null);
+        static final Tag NONE = new Tag(null, null, null, List.of(), false, null, false, false);
 
         boolean retainKeys() {
             return patchStrategy != null && List.of(patchStrategy.split(",")).contains("retainKeys");
@@ -73,7 +73,11 @@ final class FieldTags {
             Map<String, String> attrs = new HashMap<>();
             for (int i = 2; i < words.length; i++) {
                 int eq = words[i].indexOf('=');
-                attrs.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+                if (eq < 0) {
+                    attrs.put(words[i], "true");
+                } else {
+                    attrs.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+                }
             }
             if (words[1].equals("-inline-")) {
                 inlined.computeIfAbsent(words[0], m -> new ArrayList<>()).add(attrs.get("inline"));
@@ -83,7 +87,8 @@ final class FieldTags {
             Tag tag = new Tag(attrs.get("patch"), attrs.get("key"), attrs.get("list"),
                     keys == null ? List.of() : List.of(keys.split(",")),
                     "atomic".equals(attrs.get("map")) || "atomic".equals(attrs.get("struct")),
-                    attrs.get("default"));
+                    attrs.get("default"), attrs.containsKey("value"),
+                    attrs.containsKey("null"));
             byMessage.computeIfAbsent(words[0], m -> new HashMap<>()).put(words[1], tag);
         }
         return new FieldTags(byMessage, inlined);
@@ -96,6 +101,20 @@ final class FieldTags {
     /** The message's own tags (a struct marked atomic), under the field name ".". */
     Tag self(String message) {
         return field(message, ".");
+    }
+
+    /**
+     * The fields a zero Go value of the message still carries: non-pointer structs as {}, lists,
+     * maps and pointers without omitempty as null.
+     */
+    Map<String, Boolean> zeroFields(String message) {
+        Map<String, Boolean> fields = new HashMap<>();
+        byMessage.getOrDefault(message, Map.of()).forEach((field, tag) -> {
+            if (tag.valueStruct() || tag.nullWhenZero()) {
+                fields.put(field, tag.valueStruct());
+            }
+        });
+        return fields;
     }
 
     /** The protobuf fields of the message whose own fields JSON shows inline. */

@@ -67,7 +67,8 @@ final class FieldType {
     }
 
     private static FieldTags.Tag withAtomic(FieldTags.Tag t) {
-        return new FieldTags.Tag(t.patchStrategy(), t.patchMergeKey(), t.listType(), t.listKeys(), true, t.defaultValue());
+        return new FieldTags.Tag(t.patchStrategy(), t.patchMergeKey(), t.listType(), t.listKeys(), true,
+                t.defaultValue(), t.valueStruct(), t.nullWhenZero());
     }
 
     private static FieldType ofField(FieldDescriptor field, FieldTags.Tag tag) {
@@ -170,6 +171,30 @@ final class FieldType {
             return null;
         }
         return TAGS.field(message.getFullName(), key).defaultValue();
+    }
+
+    /**
+     * The fields Go never omits from this struct, true for a non-pointer struct ({}), false for a
+     * list, map or pointer without omitempty (null): an object decoded into Go types and written
+     * back carries them even when unset, which is what the ownership of a write is computed against.
+     */
+    Map<String, Boolean> zeroFields() {
+        if (shape != Shape.STRUCT) {
+            return Map.of();
+        }
+        Map<String, Boolean> fields = new java.util.HashMap<>(TAGS.zeroFields(message.getFullName()));
+        collectInlined(message, fields);
+        return fields;
+    }
+
+    private static void collectInlined(Descriptor in, Map<String, Boolean> fields) {
+        for (String inline : TAGS.inlined(in.getFullName())) {
+            FieldDescriptor embedded = in.findFieldByName(inline);
+            if (embedded != null && embedded.getType() == FieldDescriptor.Type.MESSAGE) {
+                fields.putAll(TAGS.zeroFields(embedded.getMessageType().getFullName()));
+                collectInlined(embedded.getMessageType(), fields);
+            }
+        }
     }
 
     /** True for a map or struct that server-side apply owns as one value (+mapType=atomic, +structType=atomic). */
