@@ -87,13 +87,14 @@ public class ApiException extends RuntimeException {
     }
 
     /**
-     * A request whose content the server could not apply (a JSON patch operation that fails),
-     * worded as kube-apiserver words it; the cause says what failed.
+     * A patch the server could not apply to the object (a JSON patch operation that fails), worded
+     * as kube-apiserver words it; one cause on the field {@code patch} says what failed, so that
+     * kubectl prints "The request is invalid: patch: ...".
      */
-    public static ApiException unprocessable(String why) {
+    public static ApiException invalidPatch(String why) {
         Status status = Status.failure(422, "Invalid", "the server rejected our request due to an error in our request");
         status.details = new StatusDetails();
-        status.details.causes = List.of(new StatusCause(null, why, null));
+        status.details.causes = List.of(new StatusCause("FieldValueInvalid", why, "patch"));
         return new ApiException(status);
     }
 

@@ -322,6 +322,6 @@ public final class JsonPatch {
     }
 
     private static ApiException failed(String why) {
-        return ApiException.unprocessable(why);
+        return ApiException.invalidPatch(why);
     }
 }

@@ -392,7 +392,7 @@ public final class StrategicMergePatch {
         for (ArrayNode list : lists) {
             for (JsonNode item : list) {
                 if (item.isArray()) {
-                    throw ApiException.unprocessable("lists of lists are not supported");
+                    throw ApiException.invalidPatch("lists of lists are not supported");
                 }
                 if (sample == null) {
                     sample = item;

@@ -84,6 +84,7 @@ class JsonPatchTest {
         assertEquals("Invalid", e.reason());
         assertEquals("the server rejected our request due to an error in our request", e.getMessage());
         assertEquals(why, e.status().details.causes.get(0).message);
+        assertEquals("patch", e.status().details.causes.get(0).field);
     }
 
     @Test
