@@ -67,6 +67,11 @@ final class ManagedFields {
         return entries.isEmpty();
     }
 
+    /** A copy whose entries can change without changing these (entries themselves are values). */
+    ManagedFields copy() {
+        return new ManagedFields(new LinkedHashMap<>(entries));
+    }
+
     /** Reads metadata.managedFields of an object; a malformed list is a bad request. */
     static ManagedFields of(JsonNode object) {
         ManagedFields result = empty();

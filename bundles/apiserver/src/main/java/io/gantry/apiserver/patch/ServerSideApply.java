@@ -1,6 +1,9 @@
 package io.gantry.apiserver.patch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,6 +33,19 @@ public final class ServerSideApply {
 
     /** The manager kube-apiserver gives the fields of an object first applied without managedFields. */
     static final String BEFORE_FIRST_APPLY = "before-first-apply";
+
+    /** The field manager kubectl apply --server-side uses, which the last-applied annotation concerns. */
+    private static final String KUBECTL = "kubectl";
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Go writes JSON objects with their keys sorted. */
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+
+    /** Conflicts are reported manager by manager, in the order of their names. */
+    private static final Comparator<ManagedFields.Manager> MANAGER_ORDER = Comparator
+            .comparing(ManagedFields.Manager::name).thenComparing(ManagedFields.Manager::operation)
+            .thenComparing(m -> String.valueOf(m.apiVersion()));
 
     /** Fields the server sets, never owned by a manager (the field manager's strip set). */
     private static final FieldSet SERVER_FIELDS = serverFields();
@@ -89,7 +105,42 @@ public final class ServerSideApply {
         }
         ObjectNode config = ((ObjectNode) applied).deepCopy();
         ManagedFields.Manager applier = ManagedFields.Manager.apply(fieldManager, null);
+        Outcome outcome = merge(type, apiVersion, current, managed.copy(), config, applier, force, ignoredFields, now);
+        if (!outcome.conflicts().isEmpty() && fieldManager.equals(KUBECTL)) {
+            // kubectl's move from client-side to server-side apply: fields that the last-applied
+            // annotation still describes as they are may be taken from their client-side owner.
+            FieldSet allowed = fromLastApplied(type, apiVersion, current);
+            if (allowed != null) {
+                Map<ManagedFields.Manager, FieldSet> remaining = new TreeMap<>(MANAGER_ORDER);
+                outcome.conflicts().forEach((manager, set) -> {
+                    FieldSet left = set.difference(allowed);
+                    if (!left.isEmpty()) {
+                        remaining.put(manager, left);
+                    }
+                });
+                outcome = remaining.isEmpty()
+                        ? merge(type, apiVersion, current, managed.copy(), config, applier, true, ignoredFields, now)
+                        : new Outcome(null, remaining);
+            }
+        }
+        if (!outcome.conflicts().isEmpty()) {
+            throw conflict(outcome.conflicts());
+        }
+        ObjectNode result = outcome.object();
+        if (fieldManager.equals(KUBECTL)) {
+            syncLastApplied(result, config);
+        }
+        return result;
+    }
 
+    /** The applied object, or the conflicts that stopped it. */
+    private record Outcome(ObjectNode object, Map<ManagedFields.Manager, FieldSet> conflicts) {
+    }
+
+    /** One apply as structured-merge-diff's Updater.Apply does it (managed is changed). */
+    private static Outcome merge(FieldType type, String apiVersion, ObjectNode current, ManagedFields managed,
+                                 ObjectNode config, ManagedFields.Manager applier, boolean force,
+                                 Set<String> ignoredFields, Instant now) {
         JsonNode mergedValue = TypedWalk.merge(current, config, type);
         ObjectNode merged = mergedValue instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
         ManagedFields.Entry last = managed.entries().get(applier);
@@ -100,9 +151,7 @@ public final class ServerSideApply {
         TypedWalk.Comparison change = TypedWalk.compare(current, merged, type);
         FieldSet changed = without(change.modified().union(change.added()), ignoredFields);
         FieldSet removed = without(change.removed(), ignoredFields);
-        Map<ManagedFields.Manager, FieldSet> conflicts = new TreeMap<>(
-                Comparator.comparing(ManagedFields.Manager::name).thenComparing(ManagedFields.Manager::operation)
-                        .thenComparing(m -> String.valueOf(m.apiVersion())));
+        Map<ManagedFields.Manager, FieldSet> conflicts = new TreeMap<>(MANAGER_ORDER);
         for (Map.Entry<ManagedFields.Manager, ManagedFields.Entry> e : managed.entries().entrySet()) {
             if (e.getKey().equals(applier)) {
                 continue;
@@ -113,7 +162,7 @@ public final class ServerSideApply {
             }
         }
         if (!force && !conflicts.isEmpty()) {
-            throw conflict(conflicts);
+            return new Outcome(null, conflicts);
         }
         for (Map.Entry<ManagedFields.Manager, ManagedFields.Entry> e : managed.entries().entrySet()) {
             if (e.getKey().equals(applier)) {
@@ -128,7 +177,50 @@ public final class ServerSideApply {
         managed.entries().put(applier, new ManagedFields.Entry(mine.fields().difference(SERVER_FIELDS), apiVersion,
                 objectChanged ? now : mine.time()));
         managed.entries().values().removeIf(e -> e.fields().isEmpty());
-        return withManagedFields(merged, managed);
+        return new Outcome(withManagedFields(merged, managed), Map.of());
+    }
+
+    /**
+     * The fields of the last-applied annotation that still hold the values it gives, or null
+     * when there is no usable annotation (kube-apiserver's lastAppliedManager).
+     */
+    private static FieldSet fromLastApplied(FieldType type, String apiVersion, ObjectNode live) {
+        JsonNode text = live.path("metadata").path("annotations").get(LAST_APPLIED);
+        if (text == null || !text.isTextual() || text.asText().isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode lastApplied = MAPPER.readTree(text.asText());
+            if (!lastApplied.isObject() || !apiVersion.equals(lastApplied.path("apiVersion").asText())) {
+                return null;
+            }
+            TypedWalk.Comparison change = TypedWalk.compare(lastApplied, live, type);
+            return TypedWalk.fieldSet(lastApplied, type).difference(change.modified()).difference(change.added())
+                    .difference(change.removed());
+        } catch (JsonProcessingException | ApiException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps the client-side apply annotation in step when kubectl applies server-side, so that a
+     * later client-side apply computes its patch from what was applied last.
+     */
+    private static void syncLastApplied(ObjectNode result, ObjectNode config) {
+        JsonNode annotations = result.path("metadata").path("annotations");
+        if (!(annotations instanceof ObjectNode map) || !map.path(LAST_APPLIED).isTextual()
+                || map.get(LAST_APPLIED).asText().isEmpty()) {
+            return;
+        }
+        ObjectNode applied = config.deepCopy();
+        if (applied.path("metadata").path("annotations") instanceof ObjectNode own) {
+            own.remove(LAST_APPLIED);
+        }
+        try {
+            map.put(LAST_APPLIED, SORTED.writeValueAsString(applied) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree always serialises
+        }
     }
 
     /**

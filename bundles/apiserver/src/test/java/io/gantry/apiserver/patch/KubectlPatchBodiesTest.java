@@ -174,6 +174,11 @@ class KubectlPatchBodiesTest {
                 stored.at("/spec/template/spec/containers"));
         assertEquals(JSON.readTree("{\"type\":\"Recreate\"}"), stored.at("/spec/strategy"));
         assertEquals("kubectl-client-side-apply", stored.at("/metadata/managedFields/0/manager").asText());
+
+        // Moving to server-side apply: kubectl takes over what it applied client-side, no conflict.
+        Result serverSide = kubectl(V2.replace("replicas: 2", "replicas: 3"), "apply", "--server-side", "-f", "-");
+        assertEquals(0, serverSide.code, serverSide.err);
+        assertEquals(3, objects.get(WEB).at("/spec/replicas").asInt());
     }
 
     @Test

@@ -183,6 +183,44 @@ class ServerSideApplyTest {
         assertEquals(".spec.template.spec.containers[name=\"web\"].image", e.status().details.causes.get(1).field);
     }
 
+    /** What `kubectl apply` (client-side) stores: its Update and the last-applied annotation. */
+    private static ObjectNode clientSideAppliedWithAnnotation(String lastApplied) {
+        ObjectNode object = object(WEB);
+        ((ObjectNode) object.get("metadata")).putObject("annotations")
+                .put(ServerSideApply.LAST_APPLIED, json(lastApplied).toString() + "\n");
+        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, null, object, "kubectl-client-side-apply", Set.of("status"), T0);
+    }
+
+    @Test
+    void kubectlMovingFromClientSideApplyTakesTheFieldsTheAnnotationStillDescribes() {
+        ObjectNode live = clientSideAppliedWithAnnotation(WEB);
+        String scaled = WEB.replace("'replicas':2", "'replicas':3");
+
+        ObjectNode result = apply(live, scaled, "kubectl", false, T1);
+
+        assertEquals(3, result.at("/spec/replicas").asInt());
+        assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
+        // The annotation now holds what was applied, keys sorted as Go writes them.
+        JsonNode annotation = json(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText());
+        assertEquals(json(scaled), annotation);
+        assertTrue(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText()
+                .startsWith("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\""));
+    }
+
+    @Test
+    void anotherManagerThanKubectlGetsNoSuchLeniency() {
+        ObjectNode live = clientSideAppliedWithAnnotation(WEB);
+        assertThrows(ApiException.class, () -> apply(live, WEB.replace("'replicas':2", "'replicas':3"), "helm", false, T1));
+    }
+
+    @Test
+    void aFieldChangedSinceTheLastClientSideApplyStillConflicts() {
+        ObjectNode live = clientSideAppliedWithAnnotation(WEB.replace("'replicas':2", "'replicas':7"));
+        ApiException e = assertThrows(ApiException.class,
+                () -> apply(live, WEB.replace("'replicas':2", "'replicas':3"), "kubectl", false, T1));
+        assertEquals(".spec.replicas", e.status().details.causes.get(0).field);
+    }
+
     @Test
     void forceTakesOwnership() {
         ObjectNode live = clientSideApplied();
