@@ -270,7 +270,10 @@ public final class StrategicMergePatch {
                 }
             }
             if (replace) {
-                base = plain;
+                base = new ArrayList<>();
+                for (JsonNode item : plain) {
+                    base.add(discardNulls(item));
+                }
                 plain = List.of();
             }
             for (JsonNode item : plain) {
@@ -291,7 +294,9 @@ public final class StrategicMergePatch {
                 if (at >= 0) {
                     base.set(at, mergeMap((ObjectNode) base.get(at), (ObjectNode) item, type.element()));
                 } else {
-                    base.add(item);
+                    // Stored as sent, less its nulls: kube-apiserver's conversion to the typed
+                    // object drops them too.
+                    base.add(discardNulls(item));
                 }
             }
             merged = base;
