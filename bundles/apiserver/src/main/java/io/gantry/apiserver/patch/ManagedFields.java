@@ -23,6 +23,9 @@ final class ManagedFields {
 
     static final String APPLY = "Apply";
     static final String UPDATE = "Update";
+    static final String ANCIENT_CHANGES = "ancient-changes";
+    /** kube-apiserver's cap on Update entries per object. */
+    static final int MAX_UPDATERS = 10;
 
     /** Who owns fields: one managedFields entry, without its fields and time. */
     record Manager(String name, String operation, String apiVersion, String subresource) {
@@ -70,6 +73,47 @@ final class ManagedFields {
     /** A copy whose entries can change without changing these (entries themselves are values). */
     ManagedFields copy() {
         return new ManagedFields(new LinkedHashMap<>(entries));
+    }
+
+    /**
+     * Keeps at most {@code max} Update entries: the oldest are merged, per apiVersion, into one
+     * entry of the manager {@code ancient-changes}, as kube-apiserver caps them, so that a stream
+     * of writers with distinct names does not grow the object without bound.
+     */
+    void capUpdaters(int max) {
+        List<Manager> updaters = new ArrayList<>();
+        entries.forEach((manager, entry) -> {
+            if (manager.operation().equals(UPDATE)) {
+                updaters.add(manager);
+            }
+        });
+        if (updaters.size() <= max) {
+            return;
+        }
+        updaters.sort(Comparator.<Manager>comparingLong(m -> seconds(entries.get(m).time())).thenComparing(Manager::name));
+        Map<String, Manager> firstPerVersion = new LinkedHashMap<>();
+        int length = updaters.size();
+        for (int i = 0; i < updaters.size() && length > max; i++) {
+            Manager manager = updaters.get(i);
+            Entry entry = entries.get(manager);
+            String version = String.valueOf(entry.apiVersion());
+            Manager first = firstPerVersion.get(version);
+            if (first == null) {
+                firstPerVersion.put(version, manager);
+                continue;
+            }
+            Manager bucket = Manager.update(ANCIENT_CHANGES, entry.apiVersion(), null);
+            if (!entries.containsKey(bucket)) {
+                entries.put(bucket, entries.remove(first));
+            }
+            entries.put(bucket, new Entry(entry.fields().union(entries.get(bucket).fields()), entry.apiVersion(), entry.time()));
+            entries.remove(manager);
+            length--;
+        }
+    }
+
+    private static long seconds(Instant time) {
+        return time == null ? 0 : time.getEpochSecond();
     }
 
     /** Reads metadata.managedFields of an object; a malformed list is a bad request. */

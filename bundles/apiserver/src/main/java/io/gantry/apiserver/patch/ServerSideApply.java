@@ -177,6 +177,7 @@ public final class ServerSideApply {
         managed.entries().put(applier, new ManagedFields.Entry(mine.fields().difference(SERVER_FIELDS), apiVersion,
                 objectChanged ? now : mine.time()));
         managed.entries().values().removeIf(e -> e.fields().isEmpty());
+        managed.capUpdaters(ManagedFields.MAX_UPDATERS);
         return new Outcome(withManagedFields(merged, managed), Map.of());
     }
 
@@ -251,6 +252,7 @@ public final class ServerSideApply {
         String name = fieldManager == null || fieldManager.isEmpty() ? "unknown" : fieldManager;
         recordUpdate(type, before, after, managed, ManagedFields.Manager.update(name, apiVersion, subresource),
                 apiVersion, ignoredFields, now);
+        managed.capUpdaters(ManagedFields.MAX_UPDATERS);
         return withManagedFields(after, managed);
     }
 

@@ -141,6 +141,25 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void atMostTenUpdateManagersTheOldestMergedIntoAncientChanges() {
+        ObjectNode object = clientSideApplied();
+        for (int i = 1; i <= 11; i++) {
+            ObjectNode next = object.deepCopy();
+            ((ObjectNode) next.at("/metadata/labels")).put("l" + i, "v");
+            object = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, object, next, "writer-" + i, Set.of(),
+                    T0.plusSeconds(i));
+        }
+        JsonNode entries = object.at("/metadata/managedFields");
+        assertEquals(10, entries.size());
+        JsonNode ancient = entry(object, "ancient-changes", "Update");
+        // The client-side apply (oldest) and writer-1 and writer-2 are one entry now.
+        assertFalse(ancient.at("/fieldsV1/f:spec/f:replicas").isMissingNode());
+        assertFalse(ancient.at("/fieldsV1/f:metadata/f:labels/f:l2").isMissingNode());
+        assertNull(entry(object, "writer-2", "Update"));
+        assertFalse(entry(object, "writer-3", "Update") == null);
+    }
+
+    @Test
     void anUpdateOfAnUntrackedObjectStaysUntracked() {
         ObjectNode old = object(WEB);
         ObjectNode updated = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, old, object(WEB.replace("'replicas':2", "'replicas':3")),
