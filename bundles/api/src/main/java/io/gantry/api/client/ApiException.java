@@ -91,6 +91,31 @@ public class ApiException extends RuntimeException {
         return badRequest(parameter + ": Unsupported value: \"" + value + "\": " + detail);
     }
 
+    /**
+     * A patch the server could not apply to the object (a JSON patch operation that fails), worded
+     * as kube-apiserver words it; one cause on the field {@code patch} says what failed, so that
+     * kubectl prints "The request is invalid: patch: ...".
+     */
+    public static ApiException invalidPatch(String why) {
+        Status status = Status.failure(422, "Invalid", "the server rejected our request due to an error in our request");
+        status.details = new StatusDetails();
+        status.details.causes = List.of(new StatusCause("FieldValueInvalid", why, "patch"));
+        return new ApiException(status);
+    }
+
+    /** A request body over the size or count the server accepts. */
+    public static ApiException tooLarge(String message) {
+        return new ApiException(Status.failure(413, "RequestEntityTooLarge", message));
+    }
+
+    /** A server-side apply that touches fields other managers own; one cause per field. */
+    public static ApiException applyConflict(String message, List<StatusCause> causes) {
+        Status status = Status.failure(409, "Conflict", message);
+        status.details = new StatusDetails();
+        status.details.causes = causes;
+        return new ApiException(status);
+    }
+
     public static ApiException forbidden(ResourceKind<?> kind, String name, String why) {
         return withDetails(403, "Forbidden", kind.qualifiedName() + " \"" + name + "\" is forbidden: " + why, kind, name);
     }
