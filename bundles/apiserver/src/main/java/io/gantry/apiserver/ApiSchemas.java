@@ -91,6 +91,19 @@ final class ApiSchemas implements SchemaChecker {
         return read.object();
     }
 
+    /** A JSON value of any shape (a JSON patch is an array), for patch bodies. */
+    com.fasterxml.jackson.databind.JsonNode readAny(byte[] body, String contentType) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("the patch is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    Schemas schemas() {
+        return schemas;
+    }
+
     /** A response in protobuf, for a client that accepts nothing else. */
     byte[] protobuf(ObjectNode object) {
         return protobuf.encode(object);

@@ -21,4 +21,16 @@ public interface Patcher {
      */
     ObjectNode apply(KindStrategy kind, String mediaType, ObjectNode current, byte[] body, WriteOptions options,
                      boolean force);
+
+    /**
+     * Records in {@code metadata.managedFields} what an ordinary write (create, update, a patch other
+     * than apply) changed, for its field manager; returns the object to store.
+     *
+     * @param old the stored object, or null for a create
+     * @param subresource {@code status} or {@code scale}, or null
+     */
+    default ObjectNode track(KindStrategy kind, ObjectNode old, ObjectNode updated, WriteOptions options,
+                             String subresource) {
+        return updated;
+    }
 }

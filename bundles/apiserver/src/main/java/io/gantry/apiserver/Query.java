@@ -73,6 +73,11 @@ final class Query {
         if (manager != null && manager.length() > 128) {
             throw ApiException.invalidParameter("fieldManager", manager, "must be no more than 128 characters");
         }
+        if (manager == null) {
+            // kube-apiserver names an unnamed manager after the client program, from its User-Agent
+            String agent = request.getHeader("User-Agent");
+            manager = agent == null || agent.isBlank() ? null : agent.split("/", 2)[0].trim();
+        }
         return new WriteOptions(dryRun(), manager, FieldValidation.of(text("fieldValidation")),
                 new java.util.ArrayList<>());
     }

@@ -84,6 +84,7 @@ public class Registry implements ApiClient, DynamicClient {
         this.store = new ResourceStore(kinds, this::backend);
         this.schemas = new ApiSchemas(kinds);
         store.setSchema(schemas);
+        store.setPatcher(new KubePatcher(schemas.schemas(), schemas));
         this.watches = new Watches(this::backend);
     }
 

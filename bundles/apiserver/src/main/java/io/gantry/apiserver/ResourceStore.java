@@ -49,7 +49,13 @@ public final class ResourceStore {
     private final SecureRandom random = new SecureRandom();
     private final Pages pages = new Pages();
     private volatile SchemaChecker schema = SchemaChecker.NONE;
-    private volatile Patcher patcher = new BasicPatcher();
+    private volatile Patcher patcher = new Patcher() {
+        @Override
+        public ObjectNode apply(KindStrategy kind, String mediaType, ObjectNode current, byte[] body,
+                                WriteOptions options, boolean force) {
+            throw ApiException.unsupportedMediaType("patches are not served without schemas");
+        }
+    };
 
     public ResourceStore(Kinds kinds, Supplier<StorageBackend> backend) {
         this.kinds = kinds;
@@ -187,6 +193,7 @@ public final class ResourceStore {
         } else {
             metadata.remove("generation");
         }
+        object = patcher.track(kind, null, object, options, null);
         if (options.dryRun()) {
             if (store().get(key(kind, metadata.path("namespace").asText(null), name)).isPresent()) {
                 throw ApiException.alreadyExists(kind.kind(), name);
@@ -194,7 +201,8 @@ public final class ResourceStore {
             return object;
         }
         try {
-            return decode(store().create(key(kind, metadata.path("namespace").asText(null), name), encode(object)));
+            return decode(store().create(key(kind, object.path("metadata").path("namespace").asText(null), name),
+                    encode(object)));
         } catch (StoreException.KeyExists e) {
             throw ApiException.alreadyExists(kind.kind(), name);
         } catch (StoreException e) {
@@ -238,7 +246,7 @@ public final class ResourceStore {
         checkTypeMeta(kind, requested);
         checkName(name, requested);
         schema.check(kind, requested, options);
-        return write(kind, namespace, name, requested, options, false, false);
+        return write(kind, namespace, name, requested, options, false, false, false);
     }
 
     /** Replaces an object's status (PUT {@code /status}). */
@@ -248,7 +256,7 @@ public final class ResourceStore {
         checkTypeMeta(kind, requested);
         checkName(name, requested);
         schema.check(kind, requested, options);
-        return write(kind, namespace, name, requested, options, true, false);
+        return write(kind, namespace, name, requested, options, true, false, false);
     }
 
     /**
@@ -283,7 +291,7 @@ public final class ResourceStore {
                         Trees.text(current.get(), "metadata", "resourceVersion"));
             }
             try {
-                return write(kind, namespace, name, patched, options, status, true);
+                return write(kind, namespace, name, patched, options, status, true, apply);
             } catch (ApiException e) {
                 if (!e.isConflict() || pinned || attempt >= WRITE_ATTEMPTS) {
                     throw e;
@@ -298,7 +306,7 @@ public final class ResourceStore {
      * and removing an object whose deletion waited only for what this write cleared.
      */
     private ObjectNode write(KindStrategy kind, String namespace, String name, ObjectNode requested,
-                             WriteOptions options, boolean status, boolean fromPatch) {
+                             WriteOptions options, boolean status, boolean fromPatch, boolean applied) {
         String ns = kind.kind().namespaced() ? namespaceOf(namespace, requested) : null;
         String expected = Trees.text(requested, "metadata", "resourceVersion");
         boolean conditional = expected != null && !expected.isEmpty();
@@ -342,6 +350,9 @@ public final class ResourceStore {
             }
             if (!v.isEmpty()) {
                 throw invalid(kind, updated, v.causes());
+            }
+            if (!applied) {
+                updated = patcher.track(kind, old, updated, options, status ? "status" : null);
             }
             Trees.object(updated, "metadata").put("resourceVersion", stored);
             if (Trees.same(updated, old)) {
@@ -542,7 +553,7 @@ public final class ResourceStore {
         }
         ObjectNode spec = Trees.object(object, "spec");
         spec.put("replicas", replicas.asInt(0));
-        return scaleOf(kind, rule, write(kind, namespace, name, object, options, false, false));
+        return scaleOf(kind, rule, write(kind, namespace, name, object, options, false, false, false));
     }
 
     /** Patches the Scale (as {@code kubectl scale} does with a merge patch) and sets the replicas. */
@@ -657,7 +668,7 @@ public final class ResourceStore {
         JsonNode finalizers = body.path("spec").path("finalizers");
         Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
                 : Json.mapper().createArrayNode());
-        return write(namespaces, null, name, updated, options, false, false);
+        return write(namespaces, null, name, updated, options, false, false, false);
     }
 
     // --- helpers ---

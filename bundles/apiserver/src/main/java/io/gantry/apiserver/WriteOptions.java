@@ -11,7 +11,7 @@ public record WriteOptions(boolean dryRun, String fieldManager, FieldValidation 
 
     /** The options of writes made inside the server by its own components. */
     public static WriteOptions internal() {
-        return new WriteOptions(false, null, FieldValidation.IGNORE, new ArrayList<>());
+        return new WriteOptions(false, "gantry", FieldValidation.IGNORE, new ArrayList<>());
     }
 
     /** The manager named in managed fields: the client's, or what kube-apiserver would derive. */
