@@ -16,9 +16,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -54,6 +59,9 @@ public class EmbeddedStore implements StorageBackend {
     private static final String FILE = "gantry-store.mv.db";
     private static final String REVISION = "revision";
     private static final String COMPACTED = "compacted";
+    private static final int READERS = 4;
+    private static final int FILL_RATE = 60;
+    private static final int COMPACT_BYTES = 4 << 20;
 
     @ObjectClassDefinition(name = "Gantry embedded store", description = "Cluster state on the local disk (H2 MVStore)")
     public @interface Config {
@@ -84,6 +92,7 @@ public class EmbeddedStore implements StorageBackend {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final WatchDispatcher dispatcher;
     private final GroupCommitter committer;
+    private final ExecutorService readers;
     private final ScheduledExecutorService compactor;
     private final int watchHistory;
     private final long watchHistoryMillis;
@@ -102,6 +111,10 @@ public class EmbeddedStore implements StorageBackend {
         this.file = folder.resolve(FILE);
         // Auto-commit off: only a whole write may reach the file, never half of one.
         this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        // Every commit is fsynced before the next one starts, so the space of chunks without live
+        // data can be reused at once instead of after the default 45 s (which grows the file by
+        // every write of that window).
+        store.setRetentionTime(0);
         this.objects = store.openMap("objects");
         this.changes = store.openMap("changes");
         this.counters = store.openMap("counters");
@@ -112,11 +125,8 @@ public class EmbeddedStore implements StorageBackend {
         this.dispatcher = new WatchDispatcher(new ChangeLog(), revision, "gantry-store-embedded-watch");
         this.committer = new GroupCommitter(lock.writeLock(), this::makeDurable, dispatcher::publish,
                 config.groupCommit() ? 1000 : 1, "gantry-store-embedded-commit");
-        this.compactor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "gantry-store-embedded-compaction");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.readers = Executors.newFixedThreadPool(READERS, daemon("gantry-store-embedded-read"));
+        this.compactor = Executors.newSingleThreadScheduledExecutor(daemon("gantry-store-embedded-compaction"));
         int interval = Math.max(1, config.compactionIntervalSeconds());
         compactor.scheduleWithFixedDelay(this::compactHistory, interval, interval, TimeUnit.SECONDS);
         LOG.info("Embedded store at {}: revision {}, {} objects", file, revision, objects.size());
@@ -124,9 +134,11 @@ public class EmbeddedStore implements StorageBackend {
 
     @Deactivate
     void deactivate() {
-        compactor.shutdownNow();
+        // No shutdownNow: interrupts close the file (see read).
+        compactor.shutdown();
         committer.stop();
         dispatcher.stop();
+        readers.shutdown();
         lock.writeLock().lock();
         try {
             store.close();
@@ -310,22 +322,51 @@ public class EmbeddedStore implements StorageBackend {
                 return last;
             });
             long upTo = Math.max(bySize, byAge);
-            if (upTo > compacted) {
-                compact(upTo);
-                LOG.debug("Compacted the embedded store's change log up to revision {}", upTo);
-            }
+            committer.submit(events -> {
+                forgetChanges(Math.min(upTo, revision));
+                // Rewrite the live pages of chunks that are mostly garbage, so their space is
+                // freed: without auto-commit MVStore does no such housekeeping of its own.
+                store.compact(FILL_RATE, COMPACT_BYTES);
+                return null;
+            });
         } catch (RuntimeException e) {
             LOG.warn("Cannot compact the embedded store's change log", e);
         }
     }
 
+    /**
+     * Runs a read on the store's own reader threads: an interrupt of a thread inside a file read
+     * closes the store's file channel, and callers' threads (an HTTP server's) may be interrupted.
+     */
     private <T> T read(Supplier<T> operation) {
-        lock.readLock().lock();
+        Future<T> result = readers.submit(() -> {
+            lock.readLock().lock();
+            try {
+                return operation.get();
+            } finally {
+                lock.readLock().unlock();
+            }
+        });
         try {
-            return operation.get();
-        } finally {
-            lock.readLock().unlock();
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reading the embedded store", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException store) {
+                throw store;
+            }
+            throw new StoreException("cannot read the embedded store: " + e.getCause(), e.getCause());
         }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** The change log as the dispatcher replays it. */

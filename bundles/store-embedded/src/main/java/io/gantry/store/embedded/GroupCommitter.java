@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * one commit and one sync before any writer of the batch is answered (group commit): a write is
  * acknowledged only once it is on disk, and writers that arrive while a sync runs share the next.
  *
- * <p>Writes and the sync run under the store's write lock, so readers never see a change that a
+ * <p>The thread is never interrupted: an interrupt during a file operation closes the file.
+ * Writes and the sync run under the store's write lock, so readers never see a change that a
  * crash could still take back. Watches get a batch's changes only once it is durable.
  */
 final class GroupCommitter {
@@ -74,7 +75,9 @@ final class GroupCommitter {
 
     void stop() {
         fail(new StoreException("the embedded storage backend stopped"));
-        thread.interrupt();
+        // Wakes the thread with an empty write rather than an interrupt: an interrupt during a
+        // file write closes the store's file channel.
+        queue.add(new Pending(events -> null, new CompletableFuture<>()));
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
@@ -90,7 +93,8 @@ final class GroupCommitter {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
-                return;
+                // nobody interrupts this thread; stop() wakes it with an empty write
+                continue;
             }
             queue.drainTo(batch, maxBatch - 1);
             commit(batch);
