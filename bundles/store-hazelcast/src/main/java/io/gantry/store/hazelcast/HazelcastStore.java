@@ -146,6 +146,26 @@ public class HazelcastStore implements StorageBackend {
         return dispatcher.watch(prefix, afterRevision, listener);
     }
 
+    @Override
+    public long compactedRevision() {
+        return events.headSequence();
+    }
+
+    @Override
+    public void compact(long revision) {
+        throw new UnsupportedOperationException("the hazelcast backend compacts by its watch history only (being rewritten)");
+    }
+
+    @Override
+    public StoredPage snapshot() {
+        return list("");
+    }
+
+    @Override
+    public void restore(StoredPage snapshot) {
+        throw new UnsupportedOperationException("the hazelcast backend cannot restore yet (being rewritten)");
+    }
+
     private StoredEntry current(String key, long expectedModRevision) {
         StoredEntry current = get(key).orElseThrow(() -> new StoreException.KeyNotFound(key));
         if (expectedModRevision != 0 && current.modRevision() != expectedModRevision) {
