@@ -215,10 +215,12 @@ public class EmbeddedStore implements StorageBackend {
         return dispatcher.watch(prefix, afterRevision, listener);
     }
 
+    @Override
     public long compactedRevision() {
         return compacted;
     }
 
+    @Override
     public void compact(long upTo) {
         committer.submit(events -> {
             forgetChanges(Math.min(upTo, revision));
@@ -226,6 +228,7 @@ public class EmbeddedStore implements StorageBackend {
         });
     }
 
+    @Override
     public StoredPage snapshot() {
         return read(() -> {
             List<StoredEntry> entries = new ArrayList<>();
@@ -237,6 +240,7 @@ public class EmbeddedStore implements StorageBackend {
         });
     }
 
+    @Override
     public void restore(StoredPage snapshot) {
         long restored = committer.submit(events -> {
             // Entries keep their revisions: the counter only moves up, past every restored one.

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gantry.api.store.StoreEvent;
+import io.gantry.api.store.StorageBackend;
+import io.gantry.api.store.StorageBackendConformance;
 import io.gantry.api.store.StoreException;
-import io.gantry.api.store.StoreWatch;
-import io.gantry.api.store.StoreWatchListener;
 import io.gantry.api.store.StoredEntry;
 import io.gantry.api.store.StoredPage;
 import java.io.BufferedReader;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,8 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded backend on a real file: contract, durability across close and crash, compaction. */
-class EmbeddedStoreTest {
+/**
+ * The embedded backend on real files: the conformance suite, durability across a close and a
+ * SIGKILL, compaction by the configured size, restore keeping revisions.
+ */
+class EmbeddedStoreTest extends StorageBackendConformance {
 
     @TempDir
     Path folder;
@@ -42,78 +43,9 @@ class EmbeddedStoreTest {
         open.forEach(EmbeddedStore::deactivate);
     }
 
-    @Test
-    void writesAreCompareAndSetOnTheRevision() {
-        EmbeddedStore store = open(new TestConfig(folder));
-        StoredEntry created = store.create("/registry/pods/default/a", bytes("one"));
-        assertEquals(1, created.modRevision());
-        assertEquals(created.modRevision(), created.createRevision());
-        assertThrows(StoreException.KeyExists.class, () -> store.create("/registry/pods/default/a", bytes("again")));
-
-        StoredEntry updated = store.update("/registry/pods/default/a", bytes("two"), created.modRevision());
-        assertEquals(2, updated.modRevision());
-        assertEquals(1, updated.createRevision());
-        StoreException.Conflict stale = assertThrows(StoreException.Conflict.class,
-                () -> store.update("/registry/pods/default/a", bytes("stale"), created.modRevision()));
-        assertEquals(2, stale.actualModRevision());
-        assertArrayEquals(bytes("two"), store.get("/registry/pods/default/a").orElseThrow().value());
-
-        StoredEntry deleted = store.delete("/registry/pods/default/a", 0);
-        assertEquals(3, deleted.modRevision());
-        assertArrayEquals(bytes("two"), deleted.value());
-        assertTrue(store.get("/registry/pods/default/a").isEmpty());
-        assertThrows(StoreException.KeyNotFound.class, () -> store.delete("/registry/pods/default/a", 0));
-        assertThrows(StoreException.KeyNotFound.class, () -> store.update("/registry/pods/default/a", bytes("x"), 0));
-        assertEquals(3, store.currentRevision(), "failed writes take no revision");
-    }
-
-    @Test
-    void listsByPrefixInKeyOrder() {
-        EmbeddedStore store = open(new TestConfig(folder));
-        store.create("/registry/pods/default/b", bytes("b"));
-        store.create("/registry/pods/default/a", bytes("a"));
-        store.create("/registry/pods/other/c", bytes("c"));
-        store.create("/registry/nodes/n1", bytes("n"));
-
-        StoredPage page = store.list("/registry/pods/default/");
-        assertEquals(List.of("/registry/pods/default/a", "/registry/pods/default/b"),
-                page.entries().stream().map(StoredEntry::key).toList());
-        assertEquals(4, page.revision());
-        assertEquals(3, store.list("/registry/pods/").entries().size());
-    }
-
-    @Test
-    void watchReplaysTheLogThenFollowsEveryChangeOnceInOrder() throws Exception {
-        EmbeddedStore store = open(new TestConfig(folder));
-        store.create("/registry/pods/default/before", bytes("x"));
-        long from = store.currentRevision();
-        store.create("/registry/pods/default/replayed", bytes("x"));
-        store.create("/registry/nodes/ignored", bytes("x"));
-
-        Recorder recorder = new Recorder();
-        try (StoreWatch watch = store.watch("/registry/pods/", from, recorder)) {
-            writeConcurrently(store, 8, 25);
-            int expected = 1 + 8 * 25 * 2;
-            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.events.size() >= expected);
-            assertEquals(expected, recorder.events.size(), "each change exactly once");
-            assertEquals("/registry/pods/default/replayed", recorder.events.get(0).entry().key());
-            for (int i = 1; i < recorder.events.size(); i++) {
-                assertTrue(recorder.events.get(i).revision() > recorder.events.get(i - 1).revision(), "in revision order");
-            }
-        }
-        assertTrue(recorder.closedByOwner);
-    }
-
-    @Test
-    void aWatchFromTheFutureWaitsForItsRevision() {
-        EmbeddedStore store = open(new TestConfig(folder));
-        Recorder recorder = new Recorder();
-        store.watch("/registry/", 3, recorder);
-        for (int i = 0; i < 5; i++) {
-            store.create("/registry/pods/default/p" + i, bytes("x"));
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.events.size() == 2);
-        assertEquals(List.of(4L, 5L), recorder.events.stream().map(StoreEvent::revision).toList());
+    @Override
+    protected StorageBackend newBackend() {
+        return open(new TestConfig(folder.resolve("backend-" + open.size())));
     }
 
     @Test
@@ -124,10 +56,9 @@ class EmbeddedStoreTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() == 20);
         StoreException.Compacted compacted = assertThrows(StoreException.Compacted.class,
-                () -> store.watch("/registry/pods/", 19, new Recorder()));
+                () -> store.watch("/registry/pods/", 19, event -> { }));
         assertEquals(21, compacted.oldestRevision());
-        Recorder recent = new Recorder();
-        store.watch("/registry/pods/", 20, recent);
+        Recorder recent = watch(store, "/registry/pods/", 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> recent.events.size() == 10);
         assertEquals(30, store.list("/registry/").entries().size(), "compaction keeps every current value");
     }
@@ -145,8 +76,7 @@ class EmbeddedStoreTest {
         EmbeddedStore reopened = open(new TestConfig(folder));
         assertEquals(revision, reopened.currentRevision());
         assertPagesEqual(before, reopened.snapshot());
-        Recorder history = new Recorder();
-        reopened.watch("/registry/", 0, history);
+        Recorder history = watch(reopened, "/registry/", 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> history.events.size() == revision);
         assertEquals(revision + 1, reopened.create("/registry/pods/default/next", bytes("x")).modRevision());
     }
@@ -178,8 +108,7 @@ class EmbeddedStoreTest {
         }
         long revision = reopened.currentRevision();
         assertEquals(revision, reopened.list("/registry/").entries().size(), "every stored revision has its object");
-        Recorder history = new Recorder();
-        reopened.watch("/registry/", 0, history);
+        Recorder history = watch(reopened, "/registry/", 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> history.events.size() == revision);
     }
 
@@ -194,13 +123,12 @@ class EmbeddedStoreTest {
 
         EmbeddedStore target = open(new TestConfig(folder.resolve("target")));
         target.create("/registry/pods/default/gone", bytes("x"));
-        Recorder watcher = new Recorder();
-        target.watch("/registry/", 0, watcher);
+        Recorder watcher = watch(target, "/registry/", 0);
         target.restore(snapshot);
 
         assertPagesEqual(snapshot, target.snapshot());
         assertEquals(11, target.currentRevision());
-        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.closedWith instanceof StoreException.Compacted);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.closed instanceof StoreException.Compacted);
         assertEquals(12, target.create("/registry/pods/default/next", bytes("x")).modRevision());
     }
 
@@ -239,27 +167,6 @@ class EmbeddedStoreTest {
             assertArrayEquals(e.value(), a.value());
             assertEquals(e.createRevision(), a.createRevision());
             assertEquals(e.modRevision(), a.modRevision());
-        }
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
-    }
-
-    private static final class Recorder implements StoreWatchListener {
-        final List<StoreEvent> events = new CopyOnWriteArrayList<>();
-        volatile boolean closedByOwner;
-        volatile StoreException closedWith;
-
-        @Override
-        public void onEvent(StoreEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onClose(StoreException cause) {
-            closedByOwner = cause == null;
-            closedWith = cause;
         }
     }
 }

@@ -47,7 +47,6 @@ public class EtcdStore implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
     private static final String OFFSET = "revision-offset";
-    private static final String COMPACTED = "compacted";
     private static final int PAGE = 500;
 
     @ObjectClassDefinition(name = "Gantry etcd store", description = "Cluster state in an etcd v3 server")
@@ -73,6 +72,8 @@ public class EtcdStore implements StorageBackend {
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService compactor;
     private volatile long offset;
+    // etcd's compacted revision as last seen here; etcd is the authority (see compactedRevision)
+    private volatile long knownCompacted;
     private long previousTick;
 
     @Activate
@@ -225,30 +226,63 @@ public class EtcdStore implements StorageBackend {
         return watch;
     }
 
-    /** Whether etcd has compacted away the changes after {@code etcdRevision}. */
+    /** Whether etcd has compacted away the changes after {@code etcdRevision} (at least 1). */
     private boolean isCompacted(long etcdRevision) {
-        // A range at revision R fails exactly when a watch must start after a later revision.
+        return !readable(etcdRevision);
+    }
+
+    /**
+     * Whether etcd still has the state at a revision: a range at R fails exactly when R is below
+     * etcd's compacted revision C, the revision a watch must start after.
+     */
+    private boolean readable(long etcdRevision) {
         ObjectNode range = etcd.object();
         range.put("key", EtcdGateway.base64(keys.meta(OFFSET))).put("revision", Long.toString(etcdRevision)).put("count_only", true);
         try {
             etcd.call("/v3/kv/range", range);
-            return false;
+            return true;
         } catch (EtcdGateway.EtcdError e) {
             if (e.compacted()) {
-                return true;
+                return false;
             }
             if (e.futureRevision()) {
-                return false; // a watch from the future waits for its revision
+                return true; // a watch from the future waits for its revision
             }
             throw e;
         }
     }
 
-    /** The highest revision this backend compacted etcd to (kept in etcd beside the objects). */
+    /**
+     * etcd's compacted revision. etcd does not report it, and recording it in etcd would be a
+     * write (a revision of its own), so it is found as the lowest revision etcd can still read:
+     * two ranges when it is the one this backend last saw, a binary search otherwise.
+     */
+    @Override
     public long compactedRevision() {
-        return readCounter(COMPACTED).map(counter -> counter.value() + offset).orElse(offset);
+        long known = knownCompacted;
+        long current = etcdRevision();
+        long found;
+        if (known >= 2 && readable(known) && !readable(known - 1)) {
+            found = known;
+        } else {
+            long low = Math.max(1, known);
+            long high = Math.max(low, current);
+            while (low < high) {
+                long middle = low + (high - low) / 2;
+                if (readable(middle)) {
+                    high = middle;
+                } else {
+                    low = middle + 1;
+                }
+            }
+            // Revision 1 is etcd's empty start: readable whether or not it was compacted.
+            found = low > 1 ? low : known;
+        }
+        knownCompacted = Math.max(known, found);
+        return knownCompacted + offset;
     }
 
+    @Override
     public void compact(long revision) {
         long etcdRevision = Math.min(revision - offset, etcdRevision());
         if (etcdRevision <= 0) {
@@ -258,19 +292,21 @@ public class EtcdStore implements StorageBackend {
         compaction.put("revision", Long.toString(etcdRevision)).put("physical", true);
         try {
             etcd.call("/v3/kv/compaction", compaction);
+            knownCompacted = Math.max(knownCompacted, etcdRevision);
         } catch (EtcdGateway.EtcdError e) {
             if (!e.compacted()) {
                 throw e;
             }
             // already compacted at or beyond it
         }
-        raiseCounter(COMPACTED, etcdRevision);
     }
 
+    @Override
     public StoredPage snapshot() {
         return list("");
     }
 
+    @Override
     public void restore(StoredPage snapshot) {
         for (EtcdWatch watch : List.copyOf(watches)) {
             watch.end(new StoreException.Compacted(currentRevision(), snapshot.revision() + 1));
@@ -288,8 +324,6 @@ public class EtcdStore implements StorageBackend {
                 .put("range_end", EtcdGateway.base64(EtcdGateway.prefixEnd(objects)));
         success.addObject().putObject("request_put").put("key", EtcdGateway.base64(keys.meta(OFFSET)))
                 .put("value", EtcdGateway.base64(Counter.text(newOffset)));
-        success.addObject().putObject("request_put").put("key", EtcdGateway.base64(keys.meta(COMPACTED)))
-                .put("value", EtcdGateway.base64(Counter.text(deleteRevision)));
         JsonNode answer = etcd.call("/v3/kv/txn", txn);
         long actual = answer.path("header").path("revision").asLong();
         if (actual != deleteRevision) {
@@ -337,24 +371,7 @@ public class EtcdStore implements StorageBackend {
         return kvs.isEmpty() ? Optional.empty() : Optional.of(new Counter(Long.parseLong(EtcdGateway.text(kvs.get(0).get("value")))));
     }
 
-    /** Sets a counter to the value unless it is already higher (compared by etcd, atomically). */
-    private void raiseCounter(String name, long value) {
-        String key = EtcdGateway.base64(keys.meta(name));
-        String text = EtcdGateway.base64(Counter.text(value));
-        ObjectNode txn = etcd.object();
-        ArrayNode compare = txn.putArray("compare");
-        // absent, or holding a smaller value (fixed-width decimals compare as numbers)
-        txn.putArray("success").addObject().putObject("request_put").put("key", key).put("value", text);
-        compare.addObject().put("key", key).put("target", "VALUE").put("result", "LESS").put("value", text);
-        JsonNode answer = etcd.call("/v3/kv/txn", txn);
-        if (!answer.path("succeeded").asBoolean(false) && readCounter(name).isEmpty()) {
-            ObjectNode put = etcd.object();
-            put.put("key", key).put("value", text);
-            etcd.call("/v3/kv/put", put);
-        }
-    }
-
-    /** A number kept in etcd as a fixed-width decimal, so that etcd compares values as numbers. */
+    /** A number kept in etcd (as fixed-width decimal text). */
     private record Counter(long value) {
         static String text(long value) {
             return String.format("%020d", value);

@@ -7,75 +7,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gantry.api.store.StoreEvent;
+import io.gantry.api.store.StorageBackend;
+import io.gantry.api.store.StorageBackendConformance;
 import io.gantry.api.store.StoreException;
-import io.gantry.api.store.StoreWatch;
-import io.gantry.api.store.StoreWatchListener;
 import io.gantry.api.store.StoredEntry;
 import io.gantry.api.store.StoredPage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The etcd backend against a real etcd server started for each test. */
-class EtcdStoreTest {
+/**
+ * The etcd backend against a real etcd server (one for the class, each backend under a key prefix
+ * of its own): the conformance suite, lists across pages, a restore that must renumber, and a
+ * restart of etcd and the backend.
+ */
+class EtcdStoreTest extends StorageBackendConformance {
 
     @TempDir
-    Path folder;
+    static Path folder;
 
-    private EtcdServer etcd;
+    private static EtcdServer etcd;
+    private static int backends;
     private final List<EtcdStore> open = new ArrayList<>();
 
-    @BeforeEach
-    void startEtcd() throws Exception {
+    @BeforeAll
+    static void startEtcd() throws Exception {
         etcd = new EtcdServer(folder);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        open.forEach(EtcdStore::deactivate);
+    @AfterAll
+    static void stopEtcd() throws Exception {
         etcd.close();
     }
 
-    @Test
-    void writesAreCompareAndSetOnTheRevision() {
-        EtcdStore store = open();
-        long start = store.currentRevision();
-        StoredEntry created = store.create("/registry/pods/default/a", bytes("one"));
-        assertEquals(start + 1, created.modRevision());
-        assertEquals(created.modRevision(), created.createRevision());
-        assertThrows(StoreException.KeyExists.class, () -> store.create("/registry/pods/default/a", bytes("again")));
+    @AfterEach
+    void stop() {
+        open.forEach(EtcdStore::deactivate);
+    }
 
-        StoredEntry updated = store.update("/registry/pods/default/a", bytes("two"), created.modRevision());
-        assertEquals(start + 2, updated.modRevision());
-        assertEquals(created.createRevision(), updated.createRevision());
-        StoreException.Conflict stale = assertThrows(StoreException.Conflict.class,
-                () -> store.update("/registry/pods/default/a", bytes("stale"), created.modRevision()));
-        assertEquals(updated.modRevision(), stale.actualModRevision());
-        assertArrayEquals(bytes("two"), store.get("/registry/pods/default/a").orElseThrow().value());
-
-        StoredEntry deleted = store.delete("/registry/pods/default/a", 0);
-        assertEquals(start + 3, deleted.modRevision());
-        assertArrayEquals(bytes("two"), deleted.value());
-        assertEquals(created.createRevision(), deleted.createRevision());
-        assertTrue(store.get("/registry/pods/default/a").isEmpty());
-        assertThrows(StoreException.KeyNotFound.class, () -> store.delete("/registry/pods/default/a", 0));
-        assertThrows(StoreException.KeyNotFound.class, () -> store.update("/registry/pods/default/a", bytes("x"), 0));
-        assertEquals(start + 3, store.currentRevision(), "failed writes take no revision");
+    @Override
+    protected StorageBackend newBackend() {
+        return open("/gantry-test-" + ++backends);
     }
 
     @Test
     void listsByPrefixInKeyOrderAcrossPages() {
-        EtcdStore store = open();
+        EtcdStore store = open("/gantry-test-" + ++backends);
         for (int i = 0; i < 1203; i++) {
             store.create(String.format("/registry/configmaps/default/c%05d", i), bytes("v" + i));
         }
@@ -93,113 +79,55 @@ class EtcdStoreTest {
     }
 
     @Test
-    void watchReplaysHistoryThenFollowsEveryChangeOnceInOrder() throws Exception {
-        EtcdStore store = open();
-        store.create("/registry/pods/default/before", bytes("x"));
-        long from = store.currentRevision();
-        store.create("/registry/pods/default/replayed", bytes("x"));
-        store.create("/registry/nodes/ignored", bytes("x"));
-
-        Recorder recorder = new Recorder();
-        try (StoreWatch watch = store.watch("/registry/pods/", from, recorder)) {
-            writeConcurrently(store, 8, 25);
-            store.delete("/registry/pods/default/replayed", 0);
-            int expected = 1 + 8 * 25 * 2 + 1;
-            await().atMost(Duration.ofSeconds(30)).until(() -> recorder.events.size() >= expected);
-            assertEquals(expected, recorder.events.size(), "each change exactly once");
-            assertEquals("/registry/pods/default/replayed", recorder.events.get(0).entry().key());
-            assertTrue(recorder.events.get(0).isCreate());
-            for (int i = 1; i < recorder.events.size(); i++) {
-                assertTrue(recorder.events.get(i).revision() > recorder.events.get(i - 1).revision(), "in revision order");
-            }
-            StoreEvent delete = recorder.events.get(expected - 1);
-            assertEquals(StoreEvent.Type.DELETE, delete.type());
-            assertArrayEquals(bytes("x"), delete.entry().value(), "a delete carries the last value");
-            assertEquals(recorder.events.get(0).revision(), delete.entry().createRevision());
-        }
-        assertTrue(recorder.closedByOwner);
-    }
-
-    @Test
-    void aWatchFromTheFutureWaitsForItsRevision() {
-        EtcdStore store = open();
-        long now = store.currentRevision();
-        Recorder recorder = new Recorder();
-        store.watch("/registry/", now + 3, recorder);
-        for (int i = 0; i < 5; i++) {
-            store.create("/registry/pods/default/p" + i, bytes("x"));
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.events.size() == 2);
-        assertEquals(List.of(now + 4, now + 5), recorder.events.stream().map(StoreEvent::revision).toList());
-    }
-
-    @Test
-    void compactionForgetsHistoryButKeepsValues() {
-        EtcdStore store = open();
-        for (int i = 0; i < 20; i++) {
-            store.create("/registry/pods/default/p" + i, bytes("x"));
-        }
-        long middle = store.currentRevision() - 10;
-        store.compact(middle);
-        assertEquals(middle, store.compactedRevision());
-        StoreException.Compacted compacted = assertThrows(StoreException.Compacted.class,
-                () -> store.watch("/registry/pods/", middle - 1, new Recorder()));
-        assertEquals(middle + 1, compacted.oldestRevision());
-        Recorder recent = new Recorder();
-        store.watch("/registry/pods/", middle, recent);
-        await().atMost(Duration.ofSeconds(10)).until(() -> recent.events.size() == 10);
-        assertEquals(20, store.list("/registry/").entries().size());
-    }
-
-    @Test
     void restoreRenumbersAboveTheSnapshotAndEndsOpenWatches() {
-        EtcdStore store = open();
+        String prefix = "/gantry-test-" + ++backends;
+        EtcdStore store = open(prefix);
         store.create("/registry/pods/default/gone", bytes("x"));
-        Recorder watcher = new Recorder();
-        store.watch("/registry/", 0, watcher);
+        Recorder watcher = watch(store, "/registry/", store.currentRevision());
+        // a snapshot from a backend far ahead of this etcd: its revisions cannot be kept
+        long snapshot = store.currentRevision() + 1000;
         List<StoredEntry> entries = List.of(
-                new StoredEntry("/registry/pods/default/a", bytes("a"), 500, 700),
-                new StoredEntry("/registry/pods/default/b", bytes("b"), 600, 600));
-        store.restore(new StoredPage(entries, 1000));
+                new StoredEntry("/registry/pods/default/a", bytes("a"), snapshot - 500, snapshot - 300),
+                new StoredEntry("/registry/pods/default/b", bytes("b"), snapshot - 400, snapshot - 400));
+        store.restore(new StoredPage(entries, snapshot));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.closedWith instanceof StoreException.Compacted);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.closed instanceof StoreException.Compacted);
         StoredPage restored = store.snapshot();
         assertEquals(List.of("/registry/pods/default/a", "/registry/pods/default/b"),
                 restored.entries().stream().map(StoredEntry::key).toList());
         assertArrayEquals(bytes("a"), restored.entries().get(0).value());
-        assertTrue(restored.entries().stream().allMatch(e -> e.modRevision() > 1000), "renumbered above the snapshot");
-        assertEquals(1000, store.compactedRevision());
-        assertTrue(store.currentRevision() >= 1002);
+        assertTrue(restored.entries().stream().allMatch(e -> e.modRevision() > snapshot), "renumbered above the snapshot");
+        assertEquals(snapshot, store.compactedRevision(), "history before the restore is gone");
+        assertEquals(snapshot + 2, store.currentRevision());
 
         // a watch from the snapshot's revision sees the restored entries, then later changes
-        Recorder after = new Recorder();
-        store.watch("/registry/", 1000, after);
+        Recorder after = watch(store, "/registry/", snapshot);
         StoredEntry next = store.create("/registry/pods/default/c", bytes("c"));
         await().atMost(Duration.ofSeconds(10)).until(() -> after.events.size() == 3);
         assertEquals(next.modRevision(), after.events.get(2).revision());
-        assertThrows(StoreException.Compacted.class, () -> store.watch("/registry/", 999, new Recorder()));
+        assertThrows(StoreException.Compacted.class, () -> store.watch("/registry/", snapshot - 1, event -> { }));
 
         // a second backend on the same etcd reads the same revisions
-        EtcdStore other = open();
+        EtcdStore other = open(prefix);
         assertEquals(store.currentRevision(), other.currentRevision());
         assertEquals(next.modRevision(), other.get("/registry/pods/default/c").orElseThrow().modRevision());
     }
 
     @Test
     void aRestartOfEtcdAndTheBackendLosesNothingAndAnOpenWatchResumes() throws Exception {
-        EtcdStore store = open();
+        String prefix = "/gantry-test-" + ++backends;
+        EtcdStore store = open(prefix);
         writeConcurrently(store, 4, 25);
         StoredPage before = store.snapshot();
-        Recorder survivor = new Recorder();
-        EtcdStore watching = open();
-        watching.watch("/registry/", before.revision(), survivor);
+        EtcdStore watching = open(prefix);
+        Recorder survivor = watch(watching, "/registry/", before.revision());
 
         etcd.stop();
         store.deactivate();
         open.remove(store);
         etcd.start();
 
-        EtcdStore restarted = open();
+        EtcdStore restarted = open(prefix);
         StoredPage after = restarted.snapshot();
         assertEquals(before.revision(), after.revision());
         assertEquals(before.entries().size(), after.entries().size());
@@ -214,8 +142,8 @@ class EtcdStoreTest {
         assertEquals(next.modRevision(), survivor.events.get(0).revision());
     }
 
-    private EtcdStore open() {
-        EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), "/gantry"));
+    private EtcdStore open(String keyPrefix) {
+        EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), keyPrefix));
         open.add(store);
         return store;
     }
@@ -237,26 +165,5 @@ class EtcdStoreTest {
             f.get();
         }
         pool.shutdown();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(UTF_8);
-    }
-
-    private static final class Recorder implements StoreWatchListener {
-        final List<StoreEvent> events = new CopyOnWriteArrayList<>();
-        volatile boolean closedByOwner;
-        volatile StoreException closedWith;
-
-        @Override
-        public void onEvent(StoreEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onClose(StoreException cause) {
-            closedByOwner = cause == null;
-            closedWith = cause;
-        }
     }
 }
