@@ -60,8 +60,8 @@ public class EmbeddedStore implements StorageBackend {
     private static final String REVISION = "revision";
     private static final String COMPACTED = "compacted";
     private static final int READERS = 4;
-    private static final int FILL_RATE = 60;
-    private static final int COMPACT_BYTES = 4 << 20;
+    private static final int FILL_RATE = 80;
+    private static final int COMPACT_BYTES = 16 << 20;
 
     @ObjectClassDefinition(name = "Gantry embedded store", description = "Cluster state on the local disk (H2 MVStore)")
     public @interface Config {
@@ -96,9 +96,11 @@ public class EmbeddedStore implements StorageBackend {
     private final ScheduledExecutorService compactor;
     private final int watchHistory;
     private final long watchHistoryMillis;
-    // Written by the committer under the write lock; volatile so lock-free readers see it.
+    // Written by the committer under the write lock, read under the read lock.
     private volatile long revision;
     private volatile long compacted;
+    // The revision on disk: what readers outside the lock may see.
+    private volatile long durableRevision;
 
     @Activate
     public EmbeddedStore(Config config) {
@@ -120,6 +122,7 @@ public class EmbeddedStore implements StorageBackend {
         this.counters = store.openMap("counters");
         this.revision = counters.getOrDefault(REVISION, 0L);
         this.compacted = counters.getOrDefault(COMPACTED, 0L);
+        this.durableRevision = revision;
         this.watchHistory = Math.max(1, config.watchHistory());
         this.watchHistoryMillis = TimeUnit.MINUTES.toMillis(Math.max(1, config.watchHistoryMinutes()));
         this.dispatcher = new WatchDispatcher(new ChangeLog(), revision, "gantry-store-embedded-watch");
@@ -156,7 +159,7 @@ public class EmbeddedStore implements StorageBackend {
 
     @Override
     public long currentRevision() {
-        return revision;
+        return durableRevision;
     }
 
     @Override
@@ -242,7 +245,7 @@ public class EmbeddedStore implements StorageBackend {
 
     @Override
     public void restore(StoredPage snapshot) {
-        long restored = committer.submit(events -> {
+        committer.submit(events -> {
             // Entries keep their revisions: the counter only moves up, past every restored one.
             long top = Math.max(revision, snapshot.revision());
             for (StoredEntry entry : snapshot.entries()) {
@@ -257,9 +260,12 @@ public class EmbeddedStore implements StorageBackend {
             compacted = top;
             counters.put(REVISION, top);
             counters.put(COMPACTED, top);
-            return top;
+            // Writes earlier in this batch were replaced with everything else: their events are
+            // not sent, and the watches end here, in order with the changes before and after.
+            events.clear();
+            dispatcher.reset(top);
+            return null;
         });
-        dispatcher.reset(restored);
     }
 
     private StoredEntry current(String key, long expectedModRevision) {
@@ -291,6 +297,7 @@ public class EmbeddedStore implements StorageBackend {
     private void makeDurable() {
         store.commit();
         store.sync();
+        durableRevision = revision;
     }
 
     private void forgetChanges(long upTo) {
