@@ -5,15 +5,21 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -56,14 +62,34 @@ public class ClusterMember {
 
         @AttributeDefinition(description = "Seconds without heartbeat after which a member is taken as gone")
         int maxNoHeartbeatSeconds() default 5;
+
+        @AttributeDefinition(description = "Ids of the Hazelcast serialization factories plugin bundles publish as "
+                + "services (1700: the hazelcast store's entry processors)")
+        int[] pluginFactoryIds() default {1700};
     }
 
+    private final PluginSerializers pluginSerializers = new PluginSerializers();
     private HazelcastInstance instance;
     private ServiceRegistration<HazelcastInstance> registration;
 
+    @Reference(service = DataSerializableFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + PluginSerializers.FACTORY_ID + "=*)")
+    void bindFactory(DataSerializableFactory factory, Map<String, Object> properties) {
+        pluginSerializers.publish(factoryId(properties), factory);
+    }
+
+    void unbindFactory(DataSerializableFactory factory, Map<String, Object> properties) {
+        pluginSerializers.withdraw(factoryId(properties), factory);
+    }
+
+    private static int factoryId(Map<String, Object> properties) {
+        return Integer.parseInt(String.valueOf(properties.get(PluginSerializers.FACTORY_ID)));
+    }
+
     @Activate
     void activate(BundleContext context, Config config) {
-        instance = start(config);
+        instance = start(config, pluginSerializers);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("gantry.cluster.name", config.clusterName());
         properties.put("gantry.member.address", instance.getCluster().getLocalMember().getAddress().toString());
@@ -87,6 +113,10 @@ public class ClusterMember {
 
     /** Starts a member as configured; public so tests can start real members without OSGi. */
     public static HazelcastInstance start(Config config) {
+        return start(config, new PluginSerializers());
+    }
+
+    private static HazelcastInstance start(Config config, PluginSerializers pluginSerializers) {
         ClassLoader hazelcastLoader = HazelcastInstance.class.getClassLoader();
         com.hazelcast.config.Config hz = new com.hazelcast.config.Config()
                 .setClusterName(config.clusterName())
@@ -98,6 +128,9 @@ public class ClusterMember {
                 .setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()))
                 .setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.getJetConfig().setEnabled(false);
+        for (int factoryId : config.pluginFactoryIds()) {
+            hz.getSerializationConfig().addDataSerializableFactory(factoryId, pluginSerializers.delegate(factoryId));
+        }
         NetworkConfig network = hz.getNetworkConfig()
                 .setPort(config.port())
                 .setPortAutoIncrement(true);
