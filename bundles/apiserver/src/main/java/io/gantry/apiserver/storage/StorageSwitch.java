@@ -6,6 +6,8 @@ import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreWatch;
 import io.gantry.api.store.StoreWatchListener;
 import io.gantry.api.store.StoredPage;
+import io.gantry.api.store.migration.Migration;
+import io.gantry.api.store.migration.StorageMigrations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Watches opened here end with {@link StoreException.Compacted} at the switch, so that their
  * owners list again from the new backend (a 410 for API clients) instead of waiting on the old.
  */
-public final class StorageSwitch {
+public final class StorageSwitch implements StorageMigrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageSwitch.class);
 
@@ -70,12 +72,12 @@ public final class StorageSwitch {
         }
     }
 
-    /** The names of the installed backends, sorted. */
+    @Override
     public Set<String> installed() {
         return new TreeSet<>(installed.keySet());
     }
 
-    /** The name of the backend in use (it may not be installed). */
+    @Override
     public String inUse() {
         return inUse;
     }
@@ -152,7 +154,7 @@ public final class StorageSwitch {
         }
     }
 
-    /** The last migration, running or over. */
+    @Override
     public Optional<Migration> lastMigration() {
         return Optional.ofNullable(last);
     }
@@ -163,6 +165,7 @@ public final class StorageSwitch {
      *
      * @param progress told of each step, for the shell
      */
+    @Override
     public Migration migrate(String target, Consumer<Migration> progress) {
         synchronized (migrating) {
             String source = inUse;

@@ -13,6 +13,7 @@ import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
 import io.gantry.api.store.StoreWatchListener;
 import io.gantry.api.store.StoredEntry;
+import io.gantry.api.store.migration.Migration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.gantry.apiserver.storage;
+package io.gantry.api.store.migration;
 
 import java.time.Instant;
 
@@ -24,11 +24,13 @@ public record Migration(String source, String target, State state, int objects, 
         FAILED
     }
 
-    Migration next(State state, int objects, long revision, String message) {
+    /** The same migration at a later step; the finish time is set once it is over. */
+    public Migration next(State state, int objects, long revision, String message) {
         boolean over = state == State.DONE || state == State.FAILED;
         return new Migration(source, target, state, objects, revision, message, started, over ? Instant.now() : null);
     }
 
+    /** Whether the migration is still going on. */
     public boolean running() {
         return state == State.GATING || state == State.COPYING;
     }
