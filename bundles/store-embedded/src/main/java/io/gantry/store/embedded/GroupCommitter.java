@@ -74,7 +74,7 @@ final class GroupCommitter {
     }
 
     void stop() {
-        fail(new StoreException("the embedded storage backend stopped"));
+        fail(new StoreException.Unavailable("the embedded storage backend stopped"));
         // Wakes the thread with an empty write rather than an interrupt: an interrupt during a
         // file write closes the store's file channel.
         queue.add(new Pending(events -> null, new CompletableFuture<>()));
@@ -120,7 +120,7 @@ final class GroupCommitter {
             // store takes no further writes.
             StoreException cause = new StoreException("the embedded store cannot write to disk: " + e.getMessage(), e);
             batch.forEach(pending -> pending.done().completeExceptionally(cause));
-            fail(cause);
+            fail(new StoreException.Unavailable("the embedded store stopped taking writes after a disk error: " + e.getMessage(), e));
             return;
         } finally {
             writeLock.unlock();

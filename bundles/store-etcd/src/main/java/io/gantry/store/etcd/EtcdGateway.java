@@ -27,6 +27,9 @@ import java.util.List;
  */
 final class EtcdGateway {
 
+    /** gRPC's UNAVAILABLE, as etcd answers when it has no leader or is stopping. */
+    private static final int UNAVAILABLE = 14;
+
     private final List<URI> endpoints;
     private final Duration timeout;
     private final HttpClient http;
@@ -52,7 +55,13 @@ final class EtcdGateway {
         try {
             JsonNode answer = json.readTree(response.body());
             if (response.statusCode() != 200 || answer.has("error")) {
-                throw new EtcdError(path, response.statusCode(), answer.path("code").asInt(), answer.path("message").asText(""));
+                int code = answer.path("code").asInt();
+                String message = answer.path("message").asText("");
+                if (code == UNAVAILABLE) {
+                    // etcd refused before doing anything (no leader, stopping): the caller may retry
+                    throw new StoreException.Unavailable("etcd cannot serve " + path + " now: " + message);
+                }
+                throw new EtcdError(path, response.statusCode(), code, message);
             }
             return answer;
         } catch (IOException e) {
@@ -100,7 +109,8 @@ final class EtcdGateway {
                 current = index;
                 return response;
             } catch (ConnectException e) {
-                last = new StoreException("etcd at " + endpoint + " does not answer: " + e.getMessage(), e);
+                // not connected, so nothing was sent: safe to try the next endpoint, or later
+                last = new StoreException.Unavailable("etcd at " + endpoint + " does not answer: " + e.getMessage(), e);
             } catch (HttpTimeoutException e) {
                 throw new StoreException("etcd at " + endpoint + " did not answer " + path + " within " + timeout.toSeconds() + " s", e);
             } catch (IOException e) {
