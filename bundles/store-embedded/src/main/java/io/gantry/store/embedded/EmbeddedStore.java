@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -350,14 +351,19 @@ public class EmbeddedStore implements StorageBackend {
      * closes the store's file channel, and callers' threads (an HTTP server's) may be interrupted.
      */
     private <T> T read(Supplier<T> operation) {
-        Future<T> result = readers.submit(() -> {
-            lock.readLock().lock();
-            try {
-                return operation.get();
-            } finally {
-                lock.readLock().unlock();
-            }
-        });
+        Future<T> result;
+        try {
+            result = readers.submit(() -> {
+                lock.readLock().lock();
+                try {
+                    return operation.get();
+                } finally {
+                    lock.readLock().unlock();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new StoreException.Unavailable("the embedded storage backend stopped");
+        }
         try {
             return result.get();
         } catch (InterruptedException e) {

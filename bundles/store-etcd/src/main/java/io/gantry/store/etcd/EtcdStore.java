@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>resourceVersion is etcd's revision plus an offset kept in etcd (0 until a restore): etcd
  * cannot take given revisions, so a restore moves the offset to keep revisions above the
- * snapshot's. Nodes that share one etcd read the offset when they start.
+ * snapshot's. Nodes that share one etcd read the offset at their first request.
  */
 @Component(service = StorageBackend.class, property = Plugins.NAME + "=etcd", configurationPid = EtcdStore.PID)
 @Designate(ocd = EtcdStore.Config.class)
@@ -71,7 +71,8 @@ public class EtcdStore implements StorageBackend {
     private final Duration timeout;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService compactor;
-    private volatile long offset;
+    // read from etcd at first use, so that the backend starts while etcd is still away
+    private volatile Long offset;
     // etcd's compacted revision as last seen here; etcd is the authority (see compactedRevision)
     private volatile long knownCompacted;
     private long previousTick;
@@ -84,7 +85,6 @@ public class EtcdStore implements StorageBackend {
         this.etcd = new EtcdGateway(endpoints, timeout);
         String prefix = config.keyPrefix().endsWith("/") ? config.keyPrefix().substring(0, config.keyPrefix().length() - 1) : config.keyPrefix();
         this.keys = new Keys(prefix);
-        this.offset = readCounter(OFFSET).map(Counter::value).orElse(0L);
         this.compactor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "gantry-store-etcd-compaction");
             thread.setDaemon(true);
@@ -94,7 +94,7 @@ public class EtcdStore implements StorageBackend {
             compactor.scheduleWithFixedDelay(this::compactPreviousTick, config.compactionIntervalMinutes(),
                     config.compactionIntervalMinutes(), TimeUnit.MINUTES);
         }
-        LOG.info("etcd store at {} under {}: revision {}", endpoints, prefix, currentRevision());
+        LOG.info("etcd store at {} under {}", endpoints, prefix);
     }
 
     @Deactivate
@@ -105,9 +105,23 @@ public class EtcdStore implements StorageBackend {
         }
     }
 
+    /** resourceVersion minus etcd's revision (see the class comment). */
+    private long offset() {
+        Long known = offset;
+        if (known == null) {
+            synchronized (this) {
+                if (offset == null) {
+                    offset = readCounter(OFFSET).map(Counter::value).orElse(0L);
+                }
+                known = offset;
+            }
+        }
+        return known;
+    }
+
     @Override
     public long currentRevision() {
-        return etcdRevision() + offset;
+        return etcdRevision() + offset();
     }
 
     @Override
@@ -142,7 +156,7 @@ public class EtcdStore implements StorageBackend {
                 entries.add(entry(kv));
             }
             if (!answer.path("more").asBoolean(false) || kvs.isEmpty()) {
-                return new StoredPage(entries, revision + offset);
+                return new StoredPage(entries, revision + offset());
             }
             byte[] last = EtcdGateway.bytes(kvs.get(kvs.size() - 1).get("key"));
             byte[] next = Arrays.copyOf(last, last.length + 1); // the smallest key after the last one
@@ -161,7 +175,7 @@ public class EtcdStore implements StorageBackend {
         if (!answer.path("succeeded").asBoolean(false)) {
             throw new StoreException.KeyExists(key);
         }
-        long revision = answer.path("header").path("revision").asLong() + offset;
+        long revision = answer.path("header").path("revision").asLong() + offset();
         return new StoredEntry(key, value.clone(), revision, revision);
     }
 
@@ -171,8 +185,8 @@ public class EtcdStore implements StorageBackend {
         put.put("key", EtcdGateway.base64(keys.etcdKey(key))).put("value", EtcdGateway.base64(value)).put("prev_kv", true);
         JsonNode answer = conditional(key, expectedModRevision, "request_put", put);
         JsonNode previous = answer.path("responses").get(0).path("response_put").path("prev_kv");
-        return new StoredEntry(key, value.clone(), previous.path("create_revision").asLong() + offset,
-                answer.path("header").path("revision").asLong() + offset);
+        return new StoredEntry(key, value.clone(), previous.path("create_revision").asLong() + offset(),
+                answer.path("header").path("revision").asLong() + offset());
     }
 
     @Override
@@ -181,8 +195,8 @@ public class EtcdStore implements StorageBackend {
         delete.put("key", EtcdGateway.base64(keys.etcdKey(key))).put("prev_kv", true);
         JsonNode answer = conditional(key, expectedModRevision, "request_delete_range", delete);
         JsonNode previous = answer.path("responses").get(0).path("response_delete_range").path("prev_kvs").get(0);
-        return new StoredEntry(key, EtcdGateway.bytes(previous.get("value")), previous.path("create_revision").asLong() + offset,
-                answer.path("header").path("revision").asLong() + offset);
+        return new StoredEntry(key, EtcdGateway.bytes(previous.get("value")), previous.path("create_revision").asLong() + offset(),
+                answer.path("header").path("revision").asLong() + offset());
     }
 
     /**
@@ -194,7 +208,7 @@ public class EtcdStore implements StorageBackend {
         ObjectNode txn = etcd.object();
         ObjectNode compare = txn.putArray("compare").addObject().put("key", etcdKey);
         if (expectedModRevision != 0) {
-            compare.put("target", "MOD").put("result", "EQUAL").put("mod_revision", Long.toString(expectedModRevision - offset));
+            compare.put("target", "MOD").put("result", "EQUAL").put("mod_revision", Long.toString(expectedModRevision - offset()));
         } else {
             compare.put("target", "CREATE").put("result", "GREATER").put("create_revision", "0");
         }
@@ -206,14 +220,14 @@ public class EtcdStore implements StorageBackend {
             if (kvs.isEmpty()) {
                 throw new StoreException.KeyNotFound(key);
             }
-            throw new StoreException.Conflict(key, expectedModRevision, kvs.get(0).path("mod_revision").asLong() + offset);
+            throw new StoreException.Conflict(key, expectedModRevision, kvs.get(0).path("mod_revision").asLong() + offset());
         }
         return answer;
     }
 
     @Override
     public StoreWatch watch(String prefix, long afterRevision, StoreWatchListener listener) {
-        long after = afterRevision - offset;
+        long after = afterRevision - offset();
         if (after < 0) {
             // before the last restore: that history is gone
             throw new StoreException.Compacted(afterRevision, compactedRevision() + 1);
@@ -221,7 +235,7 @@ public class EtcdStore implements StorageBackend {
         if (after > 0 && isCompacted(after)) {
             throw new StoreException.Compacted(afterRevision, compactedRevision() + 1);
         }
-        EtcdWatch watch = new EtcdWatch(etcd, keys, prefix, after, offset, listener, watches::remove, timeout.multipliedBy(3));
+        EtcdWatch watch = new EtcdWatch(etcd, keys, prefix, after, offset(), listener, watches::remove, timeout.multipliedBy(3));
         watches.add(watch);
         return watch;
     }
@@ -279,12 +293,12 @@ public class EtcdStore implements StorageBackend {
             found = low > 1 ? low : known;
         }
         knownCompacted = Math.max(known, found);
-        return knownCompacted + offset;
+        return knownCompacted + offset();
     }
 
     @Override
     public void compact(long revision) {
-        long etcdRevision = Math.min(revision - offset, etcdRevision());
+        long etcdRevision = Math.min(revision - offset(), etcdRevision());
         if (etcdRevision <= 0) {
             return;
         }
@@ -316,7 +330,7 @@ public class EtcdStore implements StorageBackend {
         // after D) land above it and watches from the snapshot's revision see them.
         long etcdRevision = etcdRevision();
         long deleteRevision = etcdRevision + 1;
-        long newOffset = Math.max(offset, snapshot.revision() - deleteRevision);
+        long newOffset = Math.max(offset(), snapshot.revision() - deleteRevision);
         String objects = keys.etcdKey("");
         ObjectNode txn = etcd.object();
         ArrayNode success = txn.putArray("success");
@@ -361,7 +375,7 @@ public class EtcdStore implements StorageBackend {
 
     private StoredEntry entry(JsonNode kv) {
         return new StoredEntry(keys.storeKey(EtcdGateway.text(kv.get("key"))), EtcdGateway.bytes(kv.get("value")),
-                kv.path("create_revision").asLong() + offset, kv.path("mod_revision").asLong() + offset);
+                kv.path("create_revision").asLong() + offset(), kv.path("mod_revision").asLong() + offset());
     }
 
     private Optional<Counter> readCounter(String name) {

@@ -142,6 +142,22 @@ class EtcdStoreTest extends StorageBackendConformance {
         assertEquals(next.modRevision(), survivor.events.get(0).revision());
     }
 
+    @Test
+    void aBackendStartsWhileEtcdIsAwayAndAnswersUnavailableUntilItIsBack() throws Exception {
+        etcd.stop();
+        EtcdStore store;
+        try {
+            store = open("/gantry-test-" + ++backends);
+            StoreException.Unavailable away = assertThrows(StoreException.Unavailable.class,
+                    () -> store.create("/registry/pods/default/a", bytes("a")));
+            assertTrue(away.getMessage().startsWith("etcd at " + etcd.endpoint() + " does not answer"), away.getMessage());
+        } finally {
+            etcd.start();
+        }
+        StoredEntry created = store.create("/registry/pods/default/a", bytes("a"));
+        assertEquals(created.modRevision(), store.currentRevision());
+    }
+
     private EtcdStore open(String keyPrefix) {
         EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), keyPrefix));
         open.add(store);
