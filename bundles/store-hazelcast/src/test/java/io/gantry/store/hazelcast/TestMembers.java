@@ -35,6 +35,11 @@ final class TestMembers {
     static final String MAJORITY = "gantry.majority";
 
     static Config config(String cluster, List<Integer> ports, int index) {
+        return configOnPort(cluster, ports, ports.get(index));
+    }
+
+    /** The configuration of a member on {@code port} that joins the members on {@code ports}. */
+    static Config configOnPort(String cluster, List<Integer> ports, int port) {
         Config config = new Config().setClusterName(cluster)
                 .setProperty("hazelcast.phone.home.enabled", "false")
                 .setProperty("hazelcast.shutdownhook.enabled", "false")
@@ -43,7 +48,7 @@ final class TestMembers {
                 .setProperty("hazelcast.heartbeat.interval.seconds", "1")
                 .setProperty("hazelcast.max.no.heartbeat.seconds", "5");
         config.getJetConfig().setEnabled(false);
-        config.getNetworkConfig().setPort(ports.get(index)).setPortAutoIncrement(false);
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.getNetworkConfig().getRestApiConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
