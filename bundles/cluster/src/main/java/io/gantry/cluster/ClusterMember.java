@@ -3,9 +3,11 @@ package io.gantry.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -40,6 +42,12 @@ public class ClusterMember {
 
     public static final String PID = "io.gantry.cluster";
 
+    /**
+     * The split-brain protection every member defines: structures that name it (the hazelcast
+     * store's map) refuse writes on a member that sees fewer than the quorum of members.
+     */
+    public static final String MAJORITY = "gantry.majority";
+
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
 
     @ObjectClassDefinition(name = "Gantry cluster member", description = "This node's Hazelcast member")
@@ -62,6 +70,10 @@ public class ClusterMember {
 
         @AttributeDefinition(description = "Seconds without heartbeat after which a member is taken as gone")
         int maxNoHeartbeatSeconds() default 5;
+
+        @AttributeDefinition(description = "Members a member must see for the structures protected by the split-brain "
+                + "protection '" + MAJORITY + "' to accept writes; 0: a majority of the members listed")
+        int quorum() default 0;
 
         @AttributeDefinition(description = "Ids of the Hazelcast serialization factories plugin bundles publish as "
                 + "services (1700: the hazelcast store's entry processors)")
@@ -128,6 +140,13 @@ public class ClusterMember {
                 .setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()))
                 .setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.getJetConfig().setEnabled(false);
+        int quorum = config.quorum() > 0 ? config.quorum() : config.members().length / 2 + 1;
+        if (quorum > 1) {
+            // Hazelcast refuses protected writes until a membership change shows the quorum, which
+            // never comes to a lone member: a quorum of one is no protection to configure.
+            hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, quorum)
+                    .setProtectOn(SplitBrainProtectionOn.WRITE));
+        }
         for (int factoryId : config.pluginFactoryIds()) {
             hz.getSerializationConfig().addDataSerializableFactory(factoryId, pluginSerializers.delegate(factoryId));
         }

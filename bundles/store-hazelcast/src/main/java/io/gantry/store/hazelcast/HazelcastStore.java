@@ -7,7 +7,6 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
-import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.OperationTimeoutException;
@@ -100,8 +99,9 @@ public class HazelcastStore implements StorageBackend {
         @AttributeDefinition(description = "Synchronous backups of the state: the members that may be lost at once without losing a write")
         int backupCount() default 1;
 
-        @AttributeDefinition(description = "Members a member must see to accept writes (split-brain protection); 0: a majority of the configured members")
-        int quorum() default 0;
+        @AttributeDefinition(description = "The members' split-brain protection (configured on every member) that "
+                + "refuses writes in a minority; the cluster bundle defines gantry.majority")
+        String splitBrainProtection() default "gantry.majority";
 
         @AttributeDefinition(description = "Changes a watch may have undelivered before it is ended (its client relists)")
         int watchQueue() default 1000;
@@ -136,7 +136,11 @@ public class HazelcastStore implements StorageBackend {
         this.metaKey = key(META_KEY);
         this.wholeStore = Predicates.partitionPredicate(name, Predicates.alwaysTrue());
         RevisionClock.of(hazelcast, name);
-        map.putIfAbsent(metaKey, Records.meta(0, 0, 0));
+        try {
+            ensureMeta();
+        } catch (StoreException.Unavailable e) {
+            LOG.warn("The store starts in a minority; it takes writes once a majority of the members is up");
+        }
         int partition = hazelcast.getPartitionService().getPartition(name).getPartitionId();
         this.delivery = new WatchDelivery("gantry-store-watch-" + name, config.watchThreads());
         @SuppressWarnings("unchecked")
@@ -166,8 +170,14 @@ public class HazelcastStore implements StorageBackend {
      */
     private static void configure(HazelcastInstance hazelcast, String mapName, Config config) {
         int partitions = hazelcast.getPartitionService().getPartitions().size();
-        int quorum = config.quorum() > 0 ? config.quorum() : majorityOfConfiguredMembers(hazelcast);
-        String protection = mapName + ".quorum";
+        // Hazelcast reads split-brain protections once, when the member starts: the member's
+        // configuration must define it; a map naming an unknown one is not protected at all.
+        String protection = config.splitBrainProtection();
+        SplitBrainProtectionConfig quorum = hazelcast.getConfig().getSplitBrainProtectionConfigs().get(protection);
+        if ((quorum == null || !quorum.isEnabled()) && configuredMembers(hazelcast) > 1) {
+            LOG.warn("The Hazelcast members define no split-brain protection '{}': a member cut off from the others "
+                    + "would go on accepting writes (set it in io.gantry.cluster.cfg)", protection);
+        }
         MapConfig mapConfig = new MapConfig(mapName)
                 .setBackupCount(config.backupCount())
                 .setAsyncBackupCount(0)
@@ -178,20 +188,22 @@ public class HazelcastStore implements StorageBackend {
                 .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
                         .setCapacity((int) Math.min(Integer.MAX_VALUE, (long) config.watchHistory() * partitions)));
         try {
-            hazelcast.getConfig().addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(protection, true, quorum)
-                    .setProtectOn(SplitBrainProtectionOn.WRITE));
             hazelcast.getConfig().addMapConfig(mapConfig);
         } catch (InvalidConfigurationException e) {
             // Another member set the store up first, with other values: the cluster keeps one setting.
             LOG.warn("Keeping the store settings the cluster already has: {}", e.getMessage());
         }
         LOG.info("Hazelcast store '{}': {} synchronous backup(s), writes need {} member(s)", mapName,
-                config.backupCount(), quorum);
+                config.backupCount(), quorum == null ? 1 : quorum.getMinimumClusterSize());
     }
 
-    private static int majorityOfConfiguredMembers(HazelcastInstance hazelcast) {
-        int configured = hazelcast.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size();
-        return Math.max(1, configured / 2 + 1);
+    private static int configuredMembers(HazelcastInstance hazelcast) {
+        return hazelcast.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size();
+    }
+
+    /** The metadata record, made when the store first runs (not in a minority: it is a write). */
+    private void ensureMeta() {
+        hazelcastCall(() -> map.putIfAbsent(metaKey, Records.meta(0, 0, 0)));
     }
 
     @Deactivate
@@ -225,7 +237,8 @@ public class HazelcastStore implements StorageBackend {
                     hazelcastCall(() -> map.executeOnEntries(new ListProcessor(name, prefix), wholeStore));
             byte[] revision = read.remove(metaKey);
             if (revision == null) {
-                throw new StoreException("the store's metadata record is missing");
+                ensureMeta();
+                continue;
             }
             if (Outcome.status(revision) == Outcome.CLOCK_UNTRUSTED) {
                 syncClock();
@@ -359,7 +372,8 @@ public class HazelcastStore implements StorageBackend {
             }
         }
         if (epoch < 0) {
-            throw new StoreException("the store's metadata record is missing");
+            ensureMeta();
+            return;
         }
         long found = highest;
         long inEpoch = epoch;

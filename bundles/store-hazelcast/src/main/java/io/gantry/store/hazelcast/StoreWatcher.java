@@ -59,19 +59,23 @@ final class StoreWatcher implements StoreWatch {
         enqueue(event, false);
     }
 
-    /** A new change; ends the watch if its queue is full. */
-    void offer(StoreEvent event) {
-        enqueue(event, true);
+    /**
+     * A new change; ends the watch if its queue is full.
+     *
+     * @return whether the watch goes on (the fan-out drops it otherwise)
+     */
+    boolean offer(StoreEvent event) {
+        return enqueue(event, true);
     }
 
-    private void enqueue(StoreEvent event, boolean bounded) {
+    private boolean enqueue(StoreEvent event, boolean bounded) {
         if (event.revision() <= lastOffered || !event.entry().key().startsWith(prefix)) {
-            return;
+            return true;
         }
         boolean fellBehind;
         synchronized (this) {
             if (ended) {
-                return;
+                return false;
             }
             fellBehind = bounded && queue.size() >= queueLimit;
             if (!fellBehind) {
@@ -82,9 +86,10 @@ final class StoreWatcher implements StoreWatch {
         }
         if (fellBehind) {
             LOG.info("A store watch on {} fell {} changes behind; ending it so that it relists", prefix, queueLimit);
-            onEnd.accept(this);
             end(new StoreException.Compacted(lastOffered, event.revision()));
+            return false;
         }
+        return true;
     }
 
     /** Ends the watch: queued changes are dropped and the listener hears {@code cause} (null: closed). */

@@ -164,6 +164,12 @@ final class WatchFanOut {
                     LOG.warn("Cannot read the store's changes; retrying: {}", e.getMessage());
                     pause();
                 }
+            } catch (HazelcastInstanceNotActiveException e) {
+                return;
+            } catch (RuntimeException e) {
+                // The reader must outlive any one bad batch: every watch of this member depends on it.
+                LOG.error("Failed to hand out the store's changes; retrying", e);
+                pause();
             }
         }
     }
@@ -202,9 +208,7 @@ final class WatchFanOut {
         if (window.size() > history) {
             floor = Math.max(floor, window.removeFirst().revision());
         }
-        for (StoreWatcher watcher : watchers) {
-            watcher.offer(event);
-        }
+        watchers.removeIf(watcher -> !watcher.offer(event));
     }
 
     private void applyMeta(byte[] meta) {

@@ -49,9 +49,8 @@ class HazelcastStoreThreeMemberConformanceTest extends StorageBackendConformance
     @Override
     protected StorageBackend newBackend() {
         String name = "t" + UUID.randomUUID();
-        HazelcastInstance user = members.stream()
-                .filter(m -> !m.getPartitionService().getPartition(name).getOwner().localMember())
-                .findFirst().orElseThrow();
+        HazelcastInstance owner = TestMembers.owner(members, name);
+        HazelcastInstance user = members.stream().filter(m -> m != owner).findFirst().orElseThrow();
         HazelcastStore store = new HazelcastStore(user, TestMembers.defaults(), name);
         stores.add(store);
         return store;
@@ -64,9 +63,8 @@ class HazelcastStoreThreeMemberConformanceTest extends StorageBackendConformance
                 () -> Class.forName(WriteProcessor.class.getName(), false, members.get(0).getConfig().getClassLoader()));
         // A processor that travels by class name fails on the member that owns the key ...
         String name = "t" + UUID.randomUUID();
-        HazelcastInstance user = members.stream()
-                .filter(m -> !m.getPartitionService().getPartition(name).getOwner().localMember())
-                .findFirst().orElseThrow();
+        HazelcastInstance owner = TestMembers.owner(members, name);
+        HazelcastInstance user = members.stream().filter(m -> m != owner).findFirst().orElseThrow();
         IMap<String, byte[]> plain = user.getMap("plain-" + name);
         assertThrows(HazelcastSerializationException.class, () -> plain.executeOnKey(name, new ByClassName()));
         // ... while the store's, made by the factory, run there.
