@@ -19,6 +19,13 @@ import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.KubeList;
 import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.store.StorageBackend;
+import io.gantry.api.store.StoreException;
+import io.gantry.api.store.migration.Migration;
+import io.gantry.api.store.migration.StorageMigrations;
+import io.gantry.apiserver.storage.StorageSwitch;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
 import io.gantry.apiserver.registry.BuiltInKinds;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
@@ -26,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * checks; for components it is the {@link ApiClient} service, converting their typed objects
  * to and from the trees it stores.
  */
-@Component(service = {ApiClient.class, DynamicClient.class, Registry.class}, configurationPid = Registry.PID)
+@Component(service = {ApiClient.class, DynamicClient.class, StorageMigrations.class, Registry.class}, configurationPid = Registry.PID)
 @Designate(ocd = Registry.Config.class)
-public class Registry implements ApiClient, DynamicClient {
+public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     public static final String PID = "io.gantry.apiserver";
 
@@ -61,25 +66,29 @@ public class Registry implements ApiClient, DynamicClient {
     public @interface Config {
 
         @AttributeDefinition(description = "Storage backend plugin holding the cluster state (gantry.plugin name)")
-        String storage() default "hazelcast";
+        String storage() default "embedded";
+
+        @AttributeDefinition(description = "Seconds a write waits while a storage migration copies the state")
+        int migrationWriteWaitSeconds() default 10;
     }
 
-    private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
+    private final StorageSwitch storage;
+    private final StorageBackend gated;
     private final Kinds kinds;
     private final ResourceStore store;
     private final Watches watches;
     private final ApiSchemas schemas;
-    private volatile String storageName;
     private NamespaceLifecycle namespaces;
 
     /** For DS; the configuration comes with {@link #activate}. */
     public Registry() {
-        this("hazelcast");
+        this("embedded");
     }
 
     /** A registry on the named backend, to be given with {@link #addBackend}. */
     public Registry(String storageName) {
-        this.storageName = storageName;
+        this.storage = new StorageSwitch(storageName, Duration.ofSeconds(10));
+        this.gated = new GatedBackend(storage);
         this.kinds = BuiltInKinds.create();
         this.store = new ResourceStore(kinds, this::backend);
         this.schemas = new ApiSchemas(kinds);
@@ -91,7 +100,12 @@ public class Registry implements ApiClient, DynamicClient {
     @Activate
     @Modified
     void activate(Config config) {
-        storageName = config.storage();
+        String wanted = config.storage();
+        if (namespaces == null) {
+            storage.select(wanted);
+        } else if (!wanted.equals(storage.inUse())) {
+            migrateInBackground(wanted);
+        }
         if (namespaces == null) {
             namespaces = new NamespaceLifecycle(this);
         }
@@ -126,33 +140,71 @@ public class Registry implements ApiClient, DynamicClient {
 
     /** Makes a backend available under its plugin name. */
     public void addBackend(String name, StorageBackend backend) {
-        backends.put(name, backend);
-        LOG.info("Storage backend '{}' available{}", name, name.equals(storageName) ? " and in use" : "");
+        storage.add(name, backend);
+        boolean inUse = name.equals(storage.inUse());
+        LOG.info("Storage backend '{}' available{}", name, inUse ? " and in use" : "");
         NamespaceLifecycle current = namespaces;
-        if (current != null && name.equals(storageName)) {
+        if (current != null && inUse) {
             current.kick();
         }
     }
 
     public void removeBackend(String name, StorageBackend backend) {
-        if (backends.remove(name, backend) && name.equals(storageName)) {
-            LOG.warn("Storage backend '{}' in use was removed: the API answers 503 until it is back", name);
+        storage.remove(name, backend);
+        if (name.equals(storage.inUse())) {
+            LOG.warn("Storage backend '{}' in use was removed: the API answers 503 until it is back (installed: {})",
+                    name, storage.installed());
         }
     }
 
-    /** The configured backend, looked up at each use so that a swap takes effect at once. */
+    /**
+     * The backend in use, as one StorageBackend: reads go to whichever backend is in use, writes
+     * through the migration gate. Fails with 503 when the configured backend is not installed.
+     */
     StorageBackend backend() {
-        StorageBackend backend = backends.get(storageName);
-        if (backend == null) {
-            throw ApiException.unavailable("the storage backend '" + storageName + "' is not installed (installed: "
-                    + String.join(", ", new TreeSet<>(backends.keySet())) + "); install its feature or change "
-                    + "'storage' in io.gantry.apiserver.cfg");
+        if (!hasBackend()) {
+            try {
+                storage.current();
+            } catch (StoreException e) {
+                throw ApiException.unavailable(e.getMessage());
+            }
         }
-        return backend;
+        return gated;
     }
 
     boolean hasBackend() {
-        return backends.containsKey(storageName);
+        return storage.installed().contains(storage.inUse());
+    }
+
+    private void migrateInBackground(String target) {
+        Thread thread = new Thread(() -> {
+            Migration result = migrate(target, step -> LOG.info("Storage migration to '{}': {}", target, step));
+            LOG.info("Storage migration to '{}' ended: {}", target, result);
+        }, "gantry-storage-migration");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    // --- StorageMigrations ---
+
+    @Override
+    public Set<String> installed() {
+        return storage.installed();
+    }
+
+    @Override
+    public String inUse() {
+        return storage.inUse();
+    }
+
+    @Override
+    public Migration migrate(String target, Consumer<Migration> progress) {
+        return storage.migrate(target, progress);
+    }
+
+    @Override
+    public Optional<Migration> lastMigration() {
+        return storage.lastMigration();
     }
 
     /** The kinds served. */
