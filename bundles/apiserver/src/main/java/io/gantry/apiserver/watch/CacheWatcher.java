@@ -5,9 +5,9 @@ import io.gantry.api.client.WatchEvent;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +32,14 @@ public final class CacheWatcher implements AutoCloseable {
 
     final WatchRequest request;
     /** Changes at or below this revision are not for this watcher. Guarded by the cache's lock. */
-    final long floor;
-    /** The revision of the last item queued. Guarded by the cache's lock. */
+    long floor;
+    /** The revision of the last item queued. Guarded by the cache's lock (or the catch-up's thread before it is shared). */
     long lastRevision;
+    /** False while a private catch-up watch feeds it. Guarded by the cache's lock. */
+    boolean shared;
     ScheduledFuture<?> bookmarks;
+    /** Run once when the watch ends; stops a catch-up watch. */
+    volatile Runnable onEnd;
 
     private final ResourceCache cache;
     private final Deque<WatchItem> initial;
@@ -54,7 +58,7 @@ public final class CacheWatcher implements AutoCloseable {
         this.floor = floor;
         this.lastRevision = floor;
         this.initial = new ArrayDeque<>(initial);
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queue = new LinkedBlockingQueue<>(queueSize);
         this.sink = sink;
         this.deliveries = deliveries;
     }
@@ -111,6 +115,10 @@ public final class CacheWatcher implements AutoCloseable {
         }
         if (bookmarks != null) {
             bookmarks.cancel(false);
+        }
+        Runnable stop = onEnd;
+        if (stop != null) {
+            stop.run();
         }
         queue.clear();
         queue.offer(WAKE);

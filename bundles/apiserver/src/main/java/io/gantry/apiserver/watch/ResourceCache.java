@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * items, then gets every change after H from the dispatch, which runs under the same lock: each
  * change once, in order, none missed. A start revision above the head (the store is ahead of this
  * prefix's last change) is the watcher's floor: changes up to it are skipped, the client has them.
- * A start revision below {@code windowStart} is no longer known here: 410 Expired, the client lists
- * again, as with kube-apiserver's watch cache.
+ *
+ * <p>A start revision below {@code windowStart} (the cache started after it, or its history moved
+ * past it) is caught up from the store's own history by a private store watch from that revision,
+ * for a watcher without selector (see {@link CatchUp}); a watcher with a selector gets 410 Expired
+ * and lists again, as with kube-apiserver's watch cache, since which objects it saw before depends
+ * on values older than the cache.
  */
 final class ResourceCache {
 
@@ -55,6 +59,7 @@ final class ResourceCache {
     private final TreeMap<String, Change> state = new TreeMap<>();
     private final ArrayDeque<Change> history = new ArrayDeque<>();
     private final Set<CacheWatcher> watchers = new LinkedHashSet<>();
+    private final Set<CacheWatcher> catchingUp = new LinkedHashSet<>();
     private final BlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
     private long head;
@@ -113,19 +118,26 @@ final class ResourceCache {
      */
     boolean awaitRevision(long revision, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (lock) {
-            while (head < revision && !stopped) {
-                // The store's revision is global: a later change of another resource counts too.
-                if (backend.currentRevision() >= revision) {
+        while (true) {
+            synchronized (lock) {
+                if (head >= revision || stopped) {
                     return true;
                 }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(Math.min(left, FRESHNESS_POLL_MILLIS));
             }
-            return true;
+            // The store's revision is global: a later change of another resource counts too. Asked
+            // outside the lock: a store may call this cache's listeners holding its own.
+            if (backend.currentRevision() >= revision) {
+                return true;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            synchronized (lock) {
+                if (head < revision && !stopped) {
+                    lock.wait(Math.min(left, FRESHNESS_POLL_MILLIS));
+                }
+            }
         }
     }
 
@@ -137,6 +149,25 @@ final class ResourceCache {
      */
     CacheWatcher subscribe(WatchRequest request, WatchSink sink) {
         CacheWatcher watcher;
+        long storeRevision = backend.currentRevision(); // not under the lock: a store may call listeners holding its own
+        synchronized (lock) {
+            if (stopped) {
+                return null;
+            }
+            long start = request.startRevision();
+            if (start > 0 && start < windowStart && request.predicate() == null) {
+                // Room for the whole gap the store replays, on top of the usual queue.
+                long gap = Math.max(head, storeRevision) - start;
+                int room = (int) Math.min(options.queueSize() + gap, Integer.MAX_VALUE);
+                watcher = new CacheWatcher(this, request, start, List.of(), room, sink, deliveries);
+                catchingUp.add(watcher);
+            } else {
+                watcher = null;
+            }
+        }
+        if (watcher != null) {
+            return catchUp(watcher);
+        }
         synchronized (lock) {
             if (stopped) {
                 return null;
@@ -166,20 +197,79 @@ final class ResourceCache {
                 }
             }
             watcher = new CacheWatcher(this, request, Math.max(start, head), initial, options.queueSize(), sink, deliveries);
+            watcher.shared = true;
             watchers.add(watcher);
-            Duration interval = request.bookmarkInterval();
-            if (interval != null) {
-                long millis = Math.max(1, interval.toMillis());
-                watcher.bookmarks = ticker.scheduleAtFixedRate(() -> bookmark(watcher), millis, millis, TimeUnit.MILLISECONDS);
-            }
+            scheduleBookmarks(watcher);
         }
         watcher.signal();
         return watcher;
     }
 
+    private void scheduleBookmarks(CacheWatcher watcher) {
+        Duration interval = watcher.request.bookmarkInterval();
+        if (interval != null) {
+            long millis = Math.max(1, interval.toMillis());
+            watcher.bookmarks = ticker.scheduleAtFixedRate(() -> bookmark(watcher), millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Feeds a watcher from a private store watch until it can join the shared one. */
+    private CacheWatcher catchUp(CacheWatcher watcher) {
+        CatchUp catchUp = new CatchUp(watcher);
+        watcher.onEnd = () -> {
+            catchUp.stop();
+            remove(watcher);
+        };
+        try {
+            catchUp.opened(backend.watch(prefix, watcher.request.startRevision(), catchUp));
+        } catch (StoreException.Compacted e) {
+            remove(watcher);
+            throw ApiException.expired("too old resource version: " + watcher.request.startRevision()
+                    + " (" + (e.oldestRevision() - 1) + ")");
+        }
+        watcher.signal();
+        return watcher;
+    }
+
+    /**
+     * Moves a caught-up watcher to the shared watch, if the history here continues where its
+     * private watch is: it has every change up to {@code revision}, and the history holds every
+     * change after {@code windowStart}, so the changes in (revision, head] are replayed to it and
+     * the later ones dispatched. Called from the private watch's thread, after each change.
+     *
+     * @return true if the watcher needs its private watch no more
+     */
+    boolean adopt(CacheWatcher watcher, long revision) {
+        synchronized (lock) {
+            if (stopped || watcher.isEnded()) {
+                return true;
+            }
+            if (revision < windowStart || revision > head) {
+                return false; // behind the history, or ahead of this cache: try again at the next change
+            }
+            for (Change change : history) {
+                if (change.revision > revision) {
+                    WatchItem item = change.itemFor(watcher.request);
+                    if (item != null && !watcher.offer(item)) {
+                        catchingUp.remove(watcher);
+                        watcher.end(behind(watcher, head));
+                        return true;
+                    }
+                }
+            }
+            watcher.floor = head;
+            watcher.shared = true;
+            catchingUp.remove(watcher);
+            watchers.add(watcher);
+            scheduleBookmarks(watcher);
+            return true;
+        }
+    }
+
     void remove(CacheWatcher watcher) {
         synchronized (lock) {
             watchers.remove(watcher);
+            catchingUp.remove(watcher);
         }
     }
 
@@ -198,7 +288,9 @@ final class ResourceCache {
             }
             stopped = true;
             ended = new ArrayList<>(watchers);
+            ended.addAll(catchingUp);
             watchers.clear();
+            catchingUp.clear();
             lock.notifyAll();
         }
         dispatcher.interrupt();
@@ -215,7 +307,7 @@ final class ResourceCache {
     /** Sends a bookmark at the latest revision this watcher is known to be complete at. */
     private void bookmark(CacheWatcher watcher) {
         synchronized (lock) {
-            if (stopped || watcher.isEnded()) {
+            if (stopped || watcher.isEnded() || !watcher.shared) {
                 return;
             }
             long revision = Math.max(head, watcher.lastRevision);
@@ -286,7 +378,97 @@ final class ResourceCache {
         }
         for (CacheWatcher watcher : behind) {
             LOG.debug("Ending {}: its queue of {} is full", watcher, options.queueSize());
-            watcher.end(ApiException.expired("too old resource version: " + watcher.lastRevision + " (" + change.revision + ")"));
+            watcher.end(behind(watcher, change.revision));
+        }
+    }
+
+    private ApiException behind(CacheWatcher watcher, long revision) {
+        LOG.debug("Ending {}: its queue of {} is full", watcher, options.queueSize());
+        return ApiException.expired("too old resource version: " + watcher.lastRevision + " (" + revision + ")");
+    }
+
+    /**
+     * A private store watch from a start revision older than the cache's history. It decodes for
+     * its one watcher (no selector: every change under the key prefix, typed by the store event)
+     * and hands the watcher to the shared watch at the first change where the history continues
+     * it; until then the watcher's queue may hold the whole gap.
+     */
+    private final class CatchUp implements StoreWatchListener {
+        private final CacheWatcher watcher;
+        private StoreWatch storeWatch;
+        private boolean done;
+
+        CatchUp(CacheWatcher watcher) {
+            this.watcher = watcher;
+        }
+
+        @Override
+        public void onEvent(StoreEvent event) {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+            }
+            if (event.entry().key().startsWith(watcher.request.keyPrefix())) {
+                Change change;
+                try {
+                    change = Change.of(event, null);
+                } catch (RuntimeException e) {
+                    LOG.error("Watch of {}: cannot decode the change at revision {}", prefix, event.revision(), e);
+                    return;
+                }
+                WatchEvent.Type type = change.deleted ? WatchEvent.Type.DELETED
+                        : event.isCreate() ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
+                if (!watcher.offer(change.item(type))) {
+                    watcher.end(behind(watcher, event.revision()));
+                    return;
+                }
+            }
+            if (adopt(watcher, event.revision())) {
+                stop();
+            }
+        }
+
+        @Override
+        public void onClose(StoreException cause) {
+            if (cause != null) {
+                watcher.end(ApiException.expired("too old resource version: " + watcher.lastRevision
+                        + " (the storage watch ended: " + cause.getMessage() + ")"));
+            }
+        }
+
+        void opened(StoreWatch opened) {
+            boolean close;
+            synchronized (this) {
+                storeWatch = opened;
+                close = done;
+            }
+            if (close) {
+                closeLater(opened);
+            }
+        }
+
+        void stop() {
+            StoreWatch open;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                open = storeWatch;
+            }
+            if (open != null) {
+                closeLater(open);
+            }
+        }
+
+        /** Not from inside the store's own callback: a backend may not allow it. */
+        private void closeLater(StoreWatch open) {
+            try {
+                deliveries.execute(open::close);
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                open.close();
+            }
         }
     }
 }
