@@ -92,7 +92,10 @@ public final class CacheWatcher implements AutoCloseable {
         end(null);
     }
 
-    /** Queues an item without waiting; false when the queue is full. Called under the cache's lock. */
+    /**
+     * Queues an item without waiting; false when the queue is full. Called under the cache's lock,
+     * or by the private catch-up watch's thread before the watcher is shared.
+     */
     boolean offer(WatchItem item) {
         if (end != null) {
             return true;

@@ -21,7 +21,8 @@ final class Change {
     final long revision;
     final boolean deleted;
     final ObjectNode object;
-    final ObjectNode previous;
+    /** Dropped once the change leaves the history: only a replay needs it. Guarded by the cache's lock. */
+    private ObjectNode previous;
     private WatchItem added;
     private WatchItem modified;
     private WatchItem removed;
@@ -50,7 +51,7 @@ final class Change {
     /**
      * What a watcher with this request sees of the change, or null if nothing: an object that
      * starts matching its selector is ADDED, one that stops matching is DELETED, as
-     * kube-apiserver's watch cache does.
+     * kube-apiserver's watch cache does. Under the cache's lock.
      */
     WatchItem itemFor(WatchRequest request) {
         boolean now = !deleted && request.sees(key, object);
@@ -64,7 +65,12 @@ final class Change {
         return null;
     }
 
-    /** The object as an ADDED event, for a watcher that starts with the current state. */
+    /** Forgets the object before the change, which no watcher will ask about again. Under the cache's lock. */
+    void forgetPrevious() {
+        previous = null;
+    }
+
+    /** The item of one type, made once. */
     synchronized WatchItem item(WatchEvent.Type type) {
         switch (type) {
             case ADDED -> {

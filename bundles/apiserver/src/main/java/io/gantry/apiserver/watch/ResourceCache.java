@@ -362,7 +362,9 @@ final class ResourceCache {
             }
             history.addLast(change);
             while (history.size() > options.historySize()) {
-                windowStart = history.removeFirst().revision;
+                Change evicted = history.removeFirst();
+                evicted.forgetPrevious();
+                windowStart = evicted.revision;
             }
             head = change.revision;
             for (CacheWatcher watcher : watchers) {
