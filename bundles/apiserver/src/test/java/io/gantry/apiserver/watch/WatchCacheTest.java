@@ -101,6 +101,45 @@ class WatchCacheTest {
     }
 
     @Test
+    void watchersJoiningDuringWritesGetEveryLaterChangeOnce() throws Exception {
+        cache.start(PODS);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writes = writer.submit(() -> {
+            for (int i = 0; i < 500; i++) {
+                String key = PODS + "default/p" + (i % 7);
+                if (store.get(key).isPresent()) {
+                    store.update(key, pod("p" + (i % 7), "v" + i), 0);
+                } else {
+                    store.create(key, pod("p" + (i % 7), "v" + i));
+                }
+            }
+        });
+        // Each joins from the revision the store is at, which may be ahead of what the cache has seen.
+        List<Long> starts = new ArrayList<>();
+        List<Sink> sinks = new ArrayList<>();
+        while (sinks.isEmpty() || !writes.isDone() && sinks.size() < 50) {
+            long start = Math.max(1, store.currentRevision());
+            Sink sink = new Sink();
+            cache.watch(request(start), sink);
+            starts.add(start);
+            sinks.add(sink);
+        }
+        writes.get(30, TimeUnit.SECONDS);
+        writer.shutdown();
+        long last = store.currentRevision();
+        for (int i = 0; i < sinks.size(); i++) {
+            Sink sink = sinks.get(i);
+            long start = starts.get(i);
+            await().atMost(DEADLINE).until(() -> sink.items.size() >= last - start);
+            List<Long> expected = new ArrayList<>();
+            for (long r = start + 1; r <= last; r++) {
+                expected.add(r);
+            }
+            assertEquals(expected, sink.revisions(), "watcher from " + start);
+        }
+    }
+
+    @Test
     void aSlowWatcherDoesNotDelayAFastOneAndIsEndedWith410() throws Exception {
         cache.close();
         cache = new WatchCache(inUse::get, new WatchCache.Options(10, 10_000, Duration.ofMillis(300)));
