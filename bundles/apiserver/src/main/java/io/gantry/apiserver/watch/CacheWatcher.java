@@ -97,6 +97,15 @@ public final class CacheWatcher implements AutoCloseable {
      * or by the private catch-up watch's thread before the watcher is shared.
      */
     boolean offer(WatchItem item) {
+        if (!enqueue(item)) {
+            return false;
+        }
+        signal();
+        return true;
+    }
+
+    /** As {@link #offer}, but the caller calls {@link #signal} (after leaving the cache's lock). */
+    boolean enqueue(WatchItem item) {
         if (end != null) {
             return true;
         }
@@ -104,8 +113,12 @@ public final class CacheWatcher implements AutoCloseable {
             return false;
         }
         lastRevision = Math.max(lastRevision, item.revision());
-        signal();
         return true;
+    }
+
+    /** True if a sink is fed by the delivery pool, so that queued items need a {@link #signal}. */
+    boolean hasSink() {
+        return sink != null;
     }
 
     /** Ends the watch once; later calls change nothing. */

@@ -354,6 +354,7 @@ final class ResourceCache {
             return;
         }
         List<CacheWatcher> behind = new ArrayList<>();
+        List<CacheWatcher> fed = new ArrayList<>();
         synchronized (lock) {
             if (change.deleted) {
                 state.remove(change.key);
@@ -370,13 +371,22 @@ final class ResourceCache {
             for (CacheWatcher watcher : watchers) {
                 if (change.revision > watcher.floor) {
                     WatchItem item = change.itemFor(watcher.request);
-                    if (item != null && !watcher.offer(item)) {
+                    if (item == null) {
+                        continue;
+                    }
+                    if (!watcher.enqueue(item)) {
                         behind.add(watcher);
+                    } else if (watcher.hasSink()) {
+                        fed.add(watcher);
                     }
                 }
             }
             watchers.removeAll(behind);
             lock.notifyAll();
+        }
+        // Starting deliveries may start threads: not while holding up every other watcher's change.
+        for (CacheWatcher watcher : fed) {
+            watcher.signal();
         }
         for (CacheWatcher watcher : behind) {
             LOG.debug("Ending {}: its queue of {} is full", watcher, options.queueSize());
