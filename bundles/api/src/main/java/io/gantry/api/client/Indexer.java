@@ -2,6 +2,7 @@ package io.gantry.api.client;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ final class Indexer<T> {
     private void put(Map<String, Set<String>> index, Function<? super T, ? extends Collection<String>> function,
                      String key, T object) {
         for (String value : function.apply(object)) {
-            index.computeIfAbsent(value, v -> new java.util.HashSet<>()).add(key);
+            index.computeIfAbsent(value, v -> new HashSet<>()).add(key);
         }
     }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -115,7 +114,6 @@ class InformerTest {
         Binding binding = new Binding();
         binding.metadata.namespace = "a";
         binding.metadata.name = "web";
-        binding.target = new io.gantry.api.core.v1.ObjectReference();
         binding.target.name = "node-1";
         api.bind(binding);
         await().atMost(DEADLINE).until(() -> pods.byIndex(Indexes.NODE_NAME, "node-1").size() == 2);

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -31,19 +32,22 @@ import org.slf4j.LoggerFactory;
  * changes, and the watchers. A dispatch thread of its own takes the store's events (the store's
  * thread only queues them), decodes each once, and hands it to every watcher's queue.
  *
- * <p>Invariant: {@code state} is the store under the prefix at revision {@code head};
- * {@code history} holds every change in ({@code windowStart}, {@code head}], in order. Both, the
- * watcher set and every watcher's queue change only under {@code lock}. So a watcher registered
- * under the lock at head H, given the changes after its start revision up to H as its initial
- * items, then gets every change after H from the dispatch, which runs under the same lock: each
- * change once, in order, none missed. A start revision above the head (the store is ahead of this
- * prefix's last change) is the watcher's floor: changes up to it are skipped, the client has them.
+ * <p>Invariant: {@code state} is the store under the prefix at revision {@code head}, and
+ * {@code history} holds every change in ({@code windowStart}, {@code head}], in order. These, the
+ * watcher set and the filling of every shared watcher's queue change only under {@code lock}. So
+ * a watcher registered under the lock at head H, given the changes in (start revision, H] from
+ * the history as its first items, then gets every change after H from the dispatch, which runs
+ * under the same lock: each change once, in order, none missed. A start revision above the head
+ * (the store's revision is global: another resource changed since) becomes the watcher's floor:
+ * changes up to it are skipped, the client has them.
  *
  * <p>A start revision below {@code windowStart} (the cache started after it, or its history moved
  * past it) is caught up from the store's own history by a private store watch from that revision,
- * for a watcher without selector (see {@link CatchUp}); a watcher with a selector gets 410 Expired
- * and lists again, as with kube-apiserver's watch cache, since which objects it saw before depends
- * on values older than the cache.
+ * for a watcher without selector (see {@link CatchUp}). Having delivered every change up to some
+ * revision r with windowStart &le; r &le; head, it joins under the lock with the changes in
+ * (r, head] from the history, so the invariant above holds from then on. A watcher with a
+ * selector gets 410 Expired instead and lists again, as with kube-apiserver's watch cache: whether
+ * it saw an object before depends on values older than the cache.
  */
 final class ResourceCache {
 
@@ -478,7 +482,7 @@ final class ResourceCache {
         private void closeLater(StoreWatch open) {
             try {
                 deliveries.execute(open::close);
-            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            } catch (RejectedExecutionException shutDown) {
                 open.close();
             }
         }

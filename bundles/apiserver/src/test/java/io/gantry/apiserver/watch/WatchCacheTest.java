@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -576,7 +577,7 @@ class WatchCacheTest {
     /** Collects what a watcher is given. */
     private static class Sink implements WatchSink {
         final List<WatchItem> items = new CopyOnWriteArrayList<>();
-        final AtomicReference<java.util.Optional<ApiException>> closed = new AtomicReference<>();
+        final AtomicReference<Optional<ApiException>> closed = new AtomicReference<>();
 
         @Override
         public void onEvent(WatchItem item) {
@@ -585,7 +586,7 @@ class WatchCacheTest {
 
         @Override
         public void onClose(ApiException cause) {
-            closed.set(java.util.Optional.ofNullable(cause));
+            closed.set(Optional.ofNullable(cause));
         }
 
         List<Long> revisions() {
