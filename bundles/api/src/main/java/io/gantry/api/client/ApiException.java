@@ -125,6 +125,24 @@ public class ApiException extends RuntimeException {
         return new ApiException(Status.failure(410, "Expired", message));
     }
 
+    /**
+     * A watch or read asked for a revision the store has not reached; kube-apiserver answers so
+     * after waiting briefly, and clients retry after {@code details.retryAfterSeconds}.
+     */
+    public static ApiException tooLargeResourceVersion(long requested, long current) {
+        Status status = Status.failure(504, "Timeout",
+                "Timeout: Too large resource version: " + requested + ", current: " + current);
+        status.details = new StatusDetails();
+        status.details.retryAfterSeconds = 1;
+        status.details.causes = List.of(new StatusCause("ResourceVersionTooLarge", "Too large resource version", null));
+        return new ApiException(status);
+    }
+
+    /** True for 410 Expired (or Gone): the watch must list again. */
+    public boolean isExpired() {
+        return code() == 410;
+    }
+
     public static ApiException methodNotAllowed(String message) {
         return new ApiException(Status.failure(405, "MethodNotAllowed", message));
     }
