@@ -9,12 +9,14 @@ import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.Status;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
+import io.gantry.apiserver.watch.CacheWatcher;
+import io.gantry.apiserver.watch.WatchItem;
+import io.gantry.api.client.WatchEvent;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -45,7 +47,6 @@ public class ApiServlet extends HttpServlet {
     private static final long MAX_WATCH_SECONDS = 1800;
     private static final long BOOKMARK_SECONDS = 20;
     private static final long HEARTBEAT_SECONDS = 2;
-    private static final Object END = new Object();
 
     private final transient Registry registry;
     private final transient Kinds kinds;
@@ -255,35 +256,22 @@ public class ApiServlet extends HttpServlet {
         boolean bookmarks = query.bool("allowWatchBookmarks");
         Long requested = query.number("timeoutSeconds");
         long timeout = requested == null || requested <= 0 ? MAX_WATCH_SECONDS : Math.min(MAX_WATCH_SECONDS, requested);
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        String[] lastVersion = {query.text("resourceVersion")};
-        try (AutoCloseable watch = registry.watches().watch(target.kind, target.namespace, selection,
-                query.text("resourceVersion"), new WatchSink() {
-                    @Override
-                    public void onEvent(String type, ObjectNode object) {
-                        queue.add(new Object[] {type, object});
-                    }
-
-                    @Override
-                    public void onClose(ApiException cause) {
-                        queue.add(cause == null ? END : cause);
-                    }
-                })) {
+        try (CacheWatcher watcher = registry.watches().open(target.kind, target.namespace, selection,
+                query.text("resourceVersion"), bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null)) {
             response.setStatus(200);
             response.setContentType(JSON);
             response.setHeader("Cache-Control", "no-cache, private");
             response.flushBuffer();
             OutputStream out = response.getOutputStream();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
-            long lastWrite = System.nanoTime();
-            long lastHeartbeat = lastWrite;
+            long lastHeartbeat = System.nanoTime();
             while (System.nanoTime() < deadline) {
-                Object item = queue.poll(1, TimeUnit.SECONDS);
+                WatchItem item = watcher.next(1, TimeUnit.SECONDS);
                 if (item == null) {
-                    if (bookmarks && System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(BOOKMARK_SECONDS)) {
-                        writeEvent(out, "BOOKMARK", bookmark(target.kind, lastVersion[0]));
-                        lastWrite = System.nanoTime();
-                    } else if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
+                    if (watcher.isEnded()) {
+                        return;
+                    }
+                    if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
                         // A client that went away is noticed only on a write: a blank between
                         // events is one that every JSON stream reader skips.
                         out.write(' ');
@@ -292,41 +280,23 @@ public class ApiServlet extends HttpServlet {
                     }
                     continue;
                 }
-                if (item == END) {
+                if (item.error() != null) {
+                    writeEvent(out, "ERROR", Json.tree(item.error().status()));
                     return;
                 }
-                if (item instanceof ApiException error) {
-                    writeEvent(out, "ERROR", Json.tree(error.status()));
-                    return;
+                if (table && item.type() != WatchEvent.Type.BOOKMARK) {
+                    writeEvent(out, item.type().name(), Tables.table(target.kind, item.object(), include));
+                } else {
+                    out.write(item.line());
+                    out.flush();
                 }
-                Object[] event = (Object[]) item;
-                String type = (String) event[0];
-                ObjectNode object = (ObjectNode) event[1];
-                lastVersion[0] = object.path("metadata").path("resourceVersion").asText(lastVersion[0]);
-                if (type.equals("BOOKMARK") && !bookmarks) {
-                    continue;
-                }
-                writeEvent(out, type, table && !type.equals("BOOKMARK")
-                        ? Tables.table(target.kind, object, include) : object);
-                lastWrite = System.nanoTime();
+                lastHeartbeat = System.nanoTime();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("Watch client went away: {}", e.getMessage());
-        } catch (ApiException e) {
-            throw e;
-        } catch (Exception e) {
-            LOG.debug("Closing a watch failed: {}", e.getMessage());
         }
-    }
-
-    private static JsonNode bookmark(KindStrategy kind, String resourceVersion) {
-        ObjectNode object = Json.mapper().createObjectNode();
-        object.put("kind", kind.kind().kind());
-        object.put("apiVersion", kind.kind().apiVersion());
-        object.putObject("metadata").put("resourceVersion", resourceVersion == null ? "0" : resourceVersion);
-        return object;
     }
 
     private static void writeEvent(OutputStream out, String type, JsonNode object) throws IOException {

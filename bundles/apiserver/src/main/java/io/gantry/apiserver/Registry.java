@@ -23,6 +23,7 @@ import io.gantry.api.store.StoreException;
 import io.gantry.api.store.migration.Migration;
 import io.gantry.api.store.migration.StorageMigrations;
 import io.gantry.apiserver.storage.StorageSwitch;
+import io.gantry.apiserver.watch.ListenerSink;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -118,6 +119,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             namespaces.close();
             namespaces = null;
         }
+        watches.close();
     }
 
     // --- storage backends ---
@@ -287,28 +289,8 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
                                               WatchListener<T> listener) {
         ListOptions opts = options == null ? ListOptions.ALL : options;
         KindStrategy strategy = kinds.of(kind);
-        AutoCloseable handle = watches.watch(strategy, namespace,
-                Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()), opts.resourceVersion(),
-                new WatchSink() {
-                    @Override
-                    public void onEvent(String type, ObjectNode object) {
-                        if (!type.equals("BOOKMARK")) {
-                            listener.onEvent(new WatchEvent<>(WatchEvent.Type.valueOf(type), typed(kind, object)));
-                        }
-                    }
-
-                    @Override
-                    public void onClose(ApiException cause) {
-                        listener.onClose(cause);
-                    }
-                });
-        return () -> {
-            try {
-                handle.close();
-            } catch (Exception e) {
-                LOG.debug("Closing a watch of {} failed", kind, e);
-            }
-        };
+        return watches.push(strategy, namespace, Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()),
+                opts.resourceVersion(), ListenerSink.of(kind, listener))::close;
     }
 
     // --- DynamicClient: any kind, as trees ---

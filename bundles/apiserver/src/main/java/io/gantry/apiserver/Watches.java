@@ -1,105 +1,70 @@
 package io.gantry.apiserver;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.store.StorageBackend;
-import io.gantry.api.store.StoreEvent;
-import io.gantry.api.store.StoreException;
-import io.gantry.api.store.StoreWatch;
-import io.gantry.api.store.StoreWatchListener;
-import io.gantry.api.store.StoredEntry;
-import io.gantry.api.store.StoredPage;
 import io.gantry.apiserver.registry.KindStrategy;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import io.gantry.apiserver.watch.CacheWatcher;
+import io.gantry.apiserver.watch.WatchCache;
+import io.gantry.apiserver.watch.WatchRequest;
+import io.gantry.apiserver.watch.WatchSink;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * API watches over the store's watch: from a resourceVersion (every later change, once, in
- * order) or from now with the current objects first as ADDED, with the selector rules of
- * Kubernetes (an object that starts matching is ADDED for this watcher, one that stops is
- * DELETED).
+ * API watches of any kind, through the shared {@link WatchCache}: from a resourceVersion (every
+ * later change, once, in order) or from now with the current objects first as ADDED, filtered
+ * by the watch's selectors with Kubernetes' rules (an object that starts matching is ADDED for
+ * that watcher, one that stops is DELETED).
  */
-public class Watches {
+public class Watches implements AutoCloseable {
 
-    private final Supplier<StorageBackend> backend;
+    private final WatchCache cache;
 
     public Watches(Supplier<StorageBackend> backend) {
-        this.backend = backend;
+        this.cache = new WatchCache(backend, WatchCache.Options.DEFAULTS);
     }
 
-    /** Opens a watch; closing the handle ends it without a cause. */
-    public AutoCloseable watch(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
-                               WatchSink sink) {
-        String prefix = ResourceStore.prefix(kind, namespace);
-        StorageBackend store = backend.get();
-        Set<String> matching = ConcurrentHashMap.newKeySet();
-        long from;
-        if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")) {
-            StoredPage page = store.list(prefix);
-            for (StoredEntry entry : page.entries()) {
-                ObjectNode object = ResourceStore.decode(entry);
-                if (selection.test(object)) {
-                    matching.add(entry.key());
-                    sink.onEvent("ADDED", object);
-                }
-            }
-            from = page.revision();
-        } else {
-            from = parseVersion(resourceVersion);
-            if (!selection.isEmpty()) {
-                for (StoredEntry entry : store.list(prefix).entries()) {
-                    if (selection.test(ResourceStore.decode(entry))) {
-                        matching.add(entry.key());
-                    }
-                }
-            }
-        }
-        try {
-            StoreWatch watch = store.watch(prefix, from, new StoreWatchListener() {
-                @Override
-                public void onEvent(StoreEvent event) {
-                    deliver(selection, matching, event, sink);
-                }
-
-                @Override
-                public void onClose(StoreException cause) {
-                    sink.onClose(cause == null ? null : ResourceStore.storeFailure(cause));
-                }
-            });
-            return watch::close;
-        } catch (StoreException e) {
-            throw ResourceStore.storeFailure(e);
-        }
+    /** A watcher the caller pulls from (HTTP watches, on their request thread). */
+    public CacheWatcher open(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
+                             Duration bookmarks) {
+        return cache.watch(request(kind, namespace, selection, resourceVersion, bookmarks));
     }
 
-    private static void deliver(Selection selection, Set<String> matching, StoreEvent event, WatchSink sink) {
-        ObjectNode object = ResourceStore.decode(event.entry());
-        String key = event.entry().key();
-        String type;
-        if (selection.isEmpty()) {
-            type = event.type() == StoreEvent.Type.DELETE ? "DELETED" : event.isCreate() ? "ADDED" : "MODIFIED";
-        } else {
-            boolean matches = selection.test(object);
-            if (event.type() == StoreEvent.Type.DELETE) {
-                if (!matching.remove(key) && !matches) {
-                    return;
-                }
-                type = "DELETED";
-            } else if (matches) {
-                type = matching.add(key) ? "ADDED" : "MODIFIED";
-            } else if (matching.remove(key)) {
-                type = "DELETED";
-            } else {
-                return;
-            }
+    /** A watcher that pushes to a sink (in-process watches). */
+    public CacheWatcher push(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
+                             WatchSink sink) {
+        return cache.watch(request(kind, namespace, selection, resourceVersion, null), sink);
+    }
+
+    /** Ends every watch with 410 Expired, so that clients relist (the backend changed). */
+    public void reset() {
+        cache.reset();
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    private static WatchRequest request(KindStrategy kind, String namespace, Selection selection,
+                                        String resourceVersion, Duration bookmarks) {
+        long start = resourceVersion == null || resourceVersion.isEmpty() ? 0 : parseVersion(resourceVersion);
+        WatchRequest request = WatchRequest.of(ResourceStore.prefix(kind, null), kind.kind().kind(),
+                        kind.kind().apiVersion(), start)
+                .withKeyPrefix(ResourceStore.prefix(kind, namespace));
+        if (!selection.isEmpty()) {
+            request = request.withPredicate(selection);
         }
-        sink.onEvent(type, object);
+        return bookmarks == null ? request : request.withBookmarks(bookmarks);
     }
 
     static long parseVersion(String version) {
         try {
-            return Long.parseLong(version);
+            long parsed = Long.parseLong(version);
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid resource version \"" + version + "\": must be a number");
         }
