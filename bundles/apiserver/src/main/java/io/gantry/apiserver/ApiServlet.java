@@ -416,7 +416,9 @@ public class ApiServlet extends HttpServlet {
             return;
         }
         ObjectNode result = store.delete(target.kind, target.namespace, target.name, deleteOptions, options);
-        write(response, ResourceStore.isMarked(result) && !options.dryRun() ? 202 : 200, result);
+        // 200 even when the object is only marked (a pod's graceful deletion, a namespace's), as
+        // kube-apiserver answers: its 202 is kept for a legacy orphanDependents=false alone.
+        write(response, 200, result);
     }
 
     private static DeleteOptions deleteOptions(JsonNode tree, Query query) {
