@@ -173,29 +173,65 @@ class KubectlBodiesTest {
         assertEquals(MAPPER.readTree(expected.replace('\'', '"')), withoutNulls(object));
     }
 
-    @ParameterizedTest(name = "kubectl {0}")
-    @ValueSource(strings = {"1.27", "1.33"})
-    void kubectlLeavesValidationToTheServer(String version) throws Exception {
-        Path manifest = dir.resolve("pod-" + version + ".yaml");
-        Files.writeString(manifest, """
-                apiVersion: v1
-                kind: Pod
+    static final String POD_WITH_TYPO = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: nginx
+                imagee: nginx
+            """;
+    static final String DEPLOYMENT_WITH_TYPO = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replica: 2
+              selector:
+                matchLabels: {app: web}
+              template:
                 metadata:
-                  name: web
+                  labels: {app: web}
                 spec:
                   containers:
                   - name: nginx
-                    imagee: nginx
-                """);
-        Result result = kubectl(version, "create", "-f", manifest.toString());
+                    image: nginx
+            """;
+
+    /** A manifest with a typo reaches the server, which names the field; kubectl says nothing itself. */
+    @ParameterizedTest(name = "kubectl {0} {1} {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "1.27, create, Pod", "1.27, apply, Deployment", "1.33, create, Pod", "1.33, apply, Deployment"})
+    void kubectlLeavesValidationToTheServer(String version, String verb, String kind) throws Exception {
+        Path manifest = dir.resolve(kind + "-" + version + ".yaml");
+        Files.writeString(manifest, kind.equals("Pod") ? POD_WITH_TYPO : DEPLOYMENT_WITH_TYPO);
+        Result result = kubectl(version, verb, "-f", manifest.toString());
         assertEquals(0, result.code, result.err);
         assertEquals("", result.err, "kubectl warned by itself");
         assertEquals(1, server.writes.size(), "kubectl did not send the manifest to the server");
         FakeApiServer.Request request = server.writes.get(0);
+        assertEquals("POST", request.method());
         assertTrue(request.query().contains("fieldValidation=Strict"), request.query());
-        ObjectNode pod = READER.read(request.body(), request.contentType()).object();
-        assertEquals(List.of("spec.containers[0].imagee"),
-                new SchemaCheck(SCHEMAS).check(pod, SCHEMAS.kind("v1", "Pod").orElseThrow(), false).unknownFieldPaths());
+        ObjectNode object = READER.read(request.body(), request.contentType()).object();
+        assertEquals(List.of(kind.equals("Pod") ? "spec.containers[0].imagee" : "spec.replica"),
+                new SchemaCheck(SCHEMAS).check(object, SCHEMAS.kind(object.get("apiVersion").asText(), kind).orElseThrow(),
+                        false).unknownFieldPaths());
+    }
+
+    /** Every served resource can be explained, by its plural name and group-version. */
+    @ParameterizedTest(name = "kubectl {0}")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void explainEveryServedResource(String version) throws Exception {
+        for (ServedResource resource : ServedResources.KUBERNETES) {
+            String name = resource.resource() + " --api-version=" + resource.apiVersion();
+            Result result = kubectl(version, "explain", resource.resource(), "--api-version=" + resource.apiVersion());
+            assertEquals(0, result.code, name + ": " + result.err);
+            assertTrue(result.out.contains("KIND:       " + resource.kind()), name + ": " + result.out);
+            assertTrue(result.out.matches("(?s).*\\n  metadata\\s+<ObjectMeta>\\n.*"), name + ": " + result.out);
+        }
     }
 
     @ParameterizedTest(name = "kubectl {0}")
