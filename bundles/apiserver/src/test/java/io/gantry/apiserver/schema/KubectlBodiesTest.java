@@ -204,7 +204,8 @@ class KubectlBodiesTest {
     /** A manifest with a typo reaches the server, which names the field; kubectl says nothing itself. */
     @ParameterizedTest(name = "kubectl {0} {1} {2}")
     @org.junit.jupiter.params.provider.CsvSource({
-        "1.27, create, Pod", "1.27, apply, Deployment", "1.33, create, Pod", "1.33, apply, Deployment"})
+        "1.27, create, Pod", "1.27, apply, Deployment", "1.28, create, Pod", "1.29, apply, Deployment",
+        "1.30, create, Pod", "1.31, apply, Deployment", "1.32, create, Pod", "1.33, create, Pod", "1.33, apply, Deployment"})
     void kubectlLeavesValidationToTheServer(String version, String verb, String kind) throws Exception {
         Path manifest = dir.resolve(kind + "-" + version + ".yaml");
         Files.writeString(manifest, kind.equals("Pod") ? POD_WITH_TYPO : DEPLOYMENT_WITH_TYPO);
@@ -235,7 +236,7 @@ class KubectlBodiesTest {
     }
 
     @ParameterizedTest(name = "kubectl {0}")
-    @ValueSource(strings = {"1.27", "1.33"})
+    @ValueSource(strings = {"1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"})
     void explainPodContainers(String version) throws Exception {
         Result result = kubectl(version, "explain", "pod.spec.containers");
         assertEquals(0, result.code, result.err);
