@@ -34,14 +34,21 @@ final class FakeApiServer implements AutoCloseable {
     private final OpenApiV3 openApiV3;
     private final OpenApiV2 openApiV2;
     private final BodyReader reader;
+    private final ProtobufCodec codec;
     final List<Request> writes = new CopyOnWriteArrayList<>();
+    /** Whether a write is answered in protobuf when the client prefers it (as kubectl's typed clients do). */
+    volatile boolean answerProtobuf;
+    /** The last object answered to a write, and whether it went out in protobuf. */
+    volatile ObjectNode lastAnswer;
+    volatile boolean lastAnswerProtobuf;
 
     FakeApiServer(List<ServedResource> resources) throws IOException {
         Schemas schemas = new Schemas();
         this.resources = resources;
         this.openApiV3 = new OpenApiV3(schemas, resources, MAPPER);
         this.openApiV2 = new OpenApiV2(schemas, resources, MAPPER);
-        this.reader = new BodyReader(new ProtobufCodec(schemas, MAPPER));
+        this.codec = new ProtobufCodec(schemas, MAPPER);
+        this.reader = new BodyReader(codec);
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::handle);
         http.start();
@@ -102,7 +109,14 @@ final class FakeApiServer implements AutoCloseable {
             if (!metadata.has("name") && metadata.has("generateName")) {
                 metadata.put("name", metadata.get("generateName").asText() + "abcde");
             }
-            json(exchange, 201, object);
+            lastAnswer = object;
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
+            lastAnswerProtobuf = answerProtobuf && accept != null && accept.startsWith(ProtobufCodec.CONTENT_TYPE);
+            if (lastAnswerProtobuf) {
+                send(exchange, 201, ProtobufCodec.CONTENT_TYPE, codec.encode(object));
+            } else {
+                json(exchange, 201, object);
+            }
         } catch (ApiException e) {
             json(exchange, e.code(), MAPPER.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
                     .put("status", "Failure").put("reason", e.reason()).put("code", e.code()).put("message", e.getMessage()));
