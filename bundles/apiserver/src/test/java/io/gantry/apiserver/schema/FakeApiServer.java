@@ -38,6 +38,8 @@ final class FakeApiServer implements AutoCloseable {
     final List<Request> writes = new CopyOnWriteArrayList<>();
     /** Whether a write is answered in protobuf when the client prefers it (as kubectl's typed clients do). */
     volatile boolean answerProtobuf;
+    /** A Status to answer every write with instead (in protobuf when answerProtobuf and preferred), or null. */
+    volatile ObjectNode rejectWith;
     /** The last object answered to a write, and whether it went out in protobuf. */
     volatile ObjectNode lastAnswer;
     volatile boolean lastAnswerProtobuf;
@@ -102,8 +104,9 @@ final class FakeApiServer implements AutoCloseable {
 
     private void answerWrite(HttpExchange exchange, byte[] body, String contentType) throws IOException {
         try {
-            ObjectNode object = reader.read(body, contentType).object();
-            ObjectNode metadata = object.with("metadata");
+            ObjectNode object = rejectWith != null ? rejectWith : reader.read(body, contentType).object();
+            int code = rejectWith != null ? rejectWith.get("code").asInt() : 201;
+            ObjectNode metadata = rejectWith != null ? object.objectNode() : object.with("metadata");
             metadata.put("uid", "00000000-0000-0000-0000-000000000001").put("resourceVersion", "1")
                     .put("creationTimestamp", "2024-01-02T03:04:05Z");
             if (!metadata.has("name") && metadata.has("generateName")) {
@@ -113,9 +116,9 @@ final class FakeApiServer implements AutoCloseable {
             String accept = exchange.getRequestHeaders().getFirst("Accept");
             lastAnswerProtobuf = answerProtobuf && accept != null && accept.startsWith(ProtobufCodec.CONTENT_TYPE);
             if (lastAnswerProtobuf) {
-                send(exchange, 201, ProtobufCodec.CONTENT_TYPE, codec.encode(object));
+                send(exchange, code, ProtobufCodec.CONTENT_TYPE, codec.encode(object));
             } else {
-                json(exchange, 201, object);
+                json(exchange, code, object);
             }
         } catch (ApiException e) {
             json(exchange, e.code(), MAPPER.createObjectNode().put("kind", "Status").put("apiVersion", "v1")

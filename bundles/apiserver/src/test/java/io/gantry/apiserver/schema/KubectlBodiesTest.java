@@ -72,6 +72,7 @@ class KubectlBodiesTest {
     void forget() {
         server.writes.clear();
         server.answerProtobuf = false;
+        server.rejectWith = null;
     }
 
     /** Each generator, and the object it means as Go's JSON would write it (without nulls). */
@@ -192,6 +193,21 @@ class KubectlBodiesTest {
         assertEquals(0, result.code, result.err);
         assertTrue(server.lastAnswerProtobuf, "kubectl did not prefer protobuf");
         assertEquals(withoutNulls(server.lastAnswer), withoutNulls(MAPPER.readTree(result.out)));
+    }
+
+    @ParameterizedTest(name = "kubectl {0}")
+    @ValueSource(strings = {"1.32", "1.33"})
+    void protobufStatusReadsAsTheError(String version) throws Exception {
+        server.answerProtobuf = true;
+        server.rejectWith = (ObjectNode) MAPPER.readTree("""
+                {"apiVersion":"v1","kind":"Status","metadata":{},"status":"Failure",
+                 "message":"namespaces \\"team-a\\" already exists","reason":"AlreadyExists",
+                 "details":{"name":"team-a","kind":"namespaces"},"code":409}
+                """);
+        Result result = kubectl(version, "create", "namespace", "team-a");
+        assertTrue(server.lastAnswerProtobuf, "kubectl did not prefer protobuf");
+        assertEquals(1, result.code);
+        assertEquals("Error from server (AlreadyExists): namespaces \"team-a\" already exists\n", result.err);
     }
 
     static final String POD_WITH_TYPO = """
