@@ -198,9 +198,16 @@ public final class BodyReader {
                         default:
                             return NODES.numberNode(parser.getBigIntegerValue());
                     }
-                case VALUE_NUMBER_FLOAT:
-                    // a double, as Jackson's own tree reading (and Go's float64) gives
-                    return NODES.numberNode(parser.getDoubleValue());
+                case VALUE_NUMBER_FLOAT: {
+                    // a double, as Jackson's own tree reading (and Go's float64) gives; JSON has no
+                    // infinity or NaN to write back (a YAML .inf, a 1e999)
+                    double number = parser.getDoubleValue();
+                    if (!Double.isFinite(number)) {
+                        throw ApiException.badRequest("the request body is not valid" + at(parser.currentTokenLocation())
+                                + ": " + path + ": the number " + parser.getText() + " is out of range");
+                    }
+                    return NODES.numberNode(number);
+                }
                 case VALUE_TRUE:
                     return NODES.booleanNode(true);
                 case VALUE_FALSE:

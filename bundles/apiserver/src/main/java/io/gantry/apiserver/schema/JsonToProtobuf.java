@@ -11,6 +11,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -163,13 +164,9 @@ final class JsonToProtobuf {
     private Message time(JsonNode value, Descriptor type, String path) {
         Instant instant;
         try {
-            instant = Instant.parse(value.asText());
+            instant = OffsetDateTime.parse(value.asText()).toInstant();
         } catch (DateTimeParseException e) {
-            try {
-                instant = java.time.OffsetDateTime.parse(value.asText()).toInstant();
-            } catch (DateTimeParseException again) {
-                throw wrong(path, "date-time");
-            }
+            throw wrong(path, "date-time");
         }
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(type)
                 .setField(type.findFieldByName("seconds"), instant.getEpochSecond());

@@ -7,8 +7,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.gantry.api.client.ApiException;
 import com.google.protobuf.Message;
+import io.gantry.api.client.ApiException;
 import java.util.Arrays;
 
 /**

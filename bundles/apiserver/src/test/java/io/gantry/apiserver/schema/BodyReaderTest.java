@@ -73,6 +73,8 @@ class BodyReaderTest {
         "{} {}|application/json|the request body has more content after its JSON object (line 1, column 5)",
         "- a\\n- b\\n|application/yaml|the request body must be an object (a YAML mapping), not an array",
         "kind: Pod\\n---\\nkind: Pod\\n|application/yaml|the request body holds more than one YAML document: send one object",
+        "{\"spec\":{\"x\":[1e999]}}|application/json|the request body is not valid (line 1, column 15): spec.x[0]: the number 1e999 is out of range",
+        "spec: {x: .inf}|application/yaml|the request body is not valid YAML (line 1, column 15): Malformed numeric value '.inf'",
         "kind: Pod\\n  name: x\\n|application/yaml|the request body is not valid YAML (line 2, column 7): mapping values are not allowed here",
     })
     void malformedBodiesAreBadRequestsSayingWhere(String body, String contentType, String message) {

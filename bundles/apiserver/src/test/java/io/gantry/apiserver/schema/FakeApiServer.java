@@ -34,14 +34,23 @@ final class FakeApiServer implements AutoCloseable {
     private final OpenApiV3 openApiV3;
     private final OpenApiV2 openApiV2;
     private final BodyReader reader;
+    private final ProtobufCodec codec;
     final List<Request> writes = new CopyOnWriteArrayList<>();
+    /** Whether a write is answered in protobuf when the client prefers it (as kubectl's typed clients do). */
+    volatile boolean answerProtobuf;
+    /** A Status to answer every write with instead (in protobuf when answerProtobuf and preferred), or null. */
+    volatile ObjectNode rejectWith;
+    /** The last object answered to a write, and whether it went out in protobuf. */
+    volatile ObjectNode lastAnswer;
+    volatile boolean lastAnswerProtobuf;
 
     FakeApiServer(List<ServedResource> resources) throws IOException {
         Schemas schemas = new Schemas();
         this.resources = resources;
         this.openApiV3 = new OpenApiV3(schemas, resources, MAPPER);
         this.openApiV2 = new OpenApiV2(schemas, resources, MAPPER);
-        this.reader = new BodyReader(new ProtobufCodec(schemas, MAPPER));
+        this.codec = new ProtobufCodec(schemas, MAPPER);
+        this.reader = new BodyReader(codec);
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::handle);
         http.start();
@@ -95,14 +104,22 @@ final class FakeApiServer implements AutoCloseable {
 
     private void answerWrite(HttpExchange exchange, byte[] body, String contentType) throws IOException {
         try {
-            ObjectNode object = reader.read(body, contentType).object();
-            ObjectNode metadata = object.with("metadata");
+            ObjectNode object = rejectWith != null ? rejectWith : reader.read(body, contentType).object();
+            int code = rejectWith != null ? rejectWith.get("code").asInt() : 201;
+            ObjectNode metadata = rejectWith != null ? object.objectNode() : object.with("metadata");
             metadata.put("uid", "00000000-0000-0000-0000-000000000001").put("resourceVersion", "1")
                     .put("creationTimestamp", "2024-01-02T03:04:05Z");
             if (!metadata.has("name") && metadata.has("generateName")) {
                 metadata.put("name", metadata.get("generateName").asText() + "abcde");
             }
-            json(exchange, 201, object);
+            lastAnswer = object;
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
+            lastAnswerProtobuf = answerProtobuf && accept != null && accept.startsWith(ProtobufCodec.CONTENT_TYPE);
+            if (lastAnswerProtobuf) {
+                send(exchange, code, ProtobufCodec.CONTENT_TYPE, codec.encode(object));
+            } else {
+                json(exchange, code, object);
+            }
         } catch (ApiException e) {
             json(exchange, e.code(), MAPPER.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
                     .put("status", "Failure").put("reason", e.reason()).put("code", e.code()).put("message", e.getMessage()));
