@@ -67,8 +67,14 @@ public class ApiServlet extends HttpServlet {
     private record Target(KindStrategy kind, String namespace, String name, String subresource) {
     }
 
+    /** Set for a request whose client accepts protobuf alone: its objects are answered in protobuf. */
+    private static final ThreadLocal<ApiSchemas> PROTOBUF_ONLY = new ThreadLocal<>();
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (acceptsOnlyProtobuf(request.getHeader("Accept"))) {
+            PROTOBUF_ONLY.set(schemas);
+        }
         try {
             route(request, response);
         } catch (ApiException e) {
@@ -79,7 +85,24 @@ public class ApiServlet extends HttpServlet {
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             status(response, ApiException.internal(String.valueOf(e.getMessage())).status());
+        } finally {
+            PROTOBUF_ONLY.remove();
         }
+    }
+
+    /** True when the Accept header names protobuf and neither JSON nor a wildcard. */
+    static boolean acceptsOnlyProtobuf(String accept) {
+        if (accept == null || !accept.contains("application/vnd.kubernetes.protobuf")) {
+            return false;
+        }
+        for (String part : accept.split(",")) {
+            String type = part.split(";", 2)[0].trim();
+            if (type.equals("application/json") || type.equals("*/*") || type.equals("application/*")
+                    || type.endsWith("yaml")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -494,6 +517,16 @@ public class ApiServlet extends HttpServlet {
 
     private static void write(HttpServletResponse response, int code, Object body, String contentType)
             throws IOException {
+        ApiSchemas protobuf = PROTOBUF_ONLY.get();
+        if (protobuf != null) {
+            try {
+                ObjectNode tree = body instanceof ObjectNode node ? node : (ObjectNode) Json.tree(body);
+                bytes(response, code, protobuf.protobuf(tree), "application/vnd.kubernetes.protobuf");
+                return;
+            } catch (IllegalArgumentException noSchema) {
+                // a kind without a protobuf message (a Table): JSON is all there is
+            }
+        }
         byte[] bytes = Json.bytes(body);
         response.setStatus(code);
         response.setContentType(contentType);
