@@ -19,9 +19,11 @@ import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ServerSideApplyTest {
+class FieldManagerTest {
 
     private static final Descriptor DEPLOYMENT = V1Apps.Deployment.getDescriptor();
+    /** The main resource of apps/v1 deployments: status is the status subresource's. */
+    private static final FieldManager DEPLOYMENTS = new FieldManager(DEPLOYMENT, "apps/v1", null, Set.of("status"));
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-11-23T10:05:00Z");
 
@@ -36,7 +38,7 @@ class ServerSideApplyTest {
             + "{'.':{},'f:containerPort':{}}}}}}}}}";
 
     private static ObjectNode apply(ObjectNode live, String config, String manager, boolean force, Instant now) {
-        return ServerSideApply.apply(DEPLOYMENT, "apps/v1", live, json(config), manager, force, Set.of("status"), now);
+        return DEPLOYMENTS.apply(live, json(config), manager, force, now);
     }
 
     private static JsonNode entry(JsonNode object, String manager, String operation) {
@@ -112,8 +114,7 @@ class ServerSideApplyTest {
 
     /** An object written by `kubectl apply` (client-side): an Update by kubectl-client-side-apply. */
     private static ObjectNode clientSideApplied() {
-        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, null, object(WEB), "kubectl-client-side-apply",
-                Set.of("status"), T0);
+        return DEPLOYMENTS.update(null, object(WEB), "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -135,7 +136,7 @@ class ServerSideApplyTest {
         ObjectNode created = clientSideApplied();
         ObjectNode scaled = created.deepCopy();
         ((ObjectNode) scaled.get("spec")).put("replicas", 5);
-        ObjectNode result = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, created, scaled, "kubectl-scale", Set.of("status"), T1);
+        ObjectNode result = DEPLOYMENTS.update(created, scaled, "kubectl-scale", T1);
         assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
         assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(result, "kubectl-scale", "Update").get("fieldsV1"));
     }
@@ -146,8 +147,7 @@ class ServerSideApplyTest {
         for (int i = 1; i <= 11; i++) {
             ObjectNode next = object.deepCopy();
             ((ObjectNode) next.at("/metadata/labels")).put("l" + i, "v");
-            object = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, object, next, "writer-" + i, Set.of(),
-                    T0.plusSeconds(i));
+            object = DEPLOYMENTS.update(object, next, "writer-" + i, T0.plusSeconds(i));
         }
         JsonNode entries = object.at("/metadata/managedFields");
         assertEquals(10, entries.size());
@@ -162,8 +162,7 @@ class ServerSideApplyTest {
     @Test
     void anUpdateOfAnUntrackedObjectStaysUntracked() {
         ObjectNode old = object(WEB);
-        ObjectNode updated = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, old, object(WEB.replace("'replicas':2", "'replicas':3")),
-                "kubectl-edit", Set.of(), T1);
+        ObjectNode updated = DEPLOYMENTS.update(old, object(WEB.replace("'replicas':2", "'replicas':3")), "kubectl-edit", T1);
         assertTrue(updated.at("/metadata/managedFields").isMissingNode());
     }
 
@@ -206,8 +205,8 @@ class ServerSideApplyTest {
     private static ObjectNode clientSideAppliedWithAnnotation(String lastApplied) {
         ObjectNode object = object(WEB);
         ((ObjectNode) object.get("metadata")).putObject("annotations")
-                .put(ServerSideApply.LAST_APPLIED, json(lastApplied).toString() + "\n");
-        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, null, object, "kubectl-client-side-apply", Set.of("status"), T0);
+                .put(FieldManager.LAST_APPLIED, json(lastApplied).toString() + "\n");
+        return DEPLOYMENTS.update(null, object, "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -220,9 +219,9 @@ class ServerSideApplyTest {
         assertEquals(3, result.at("/spec/replicas").asInt());
         assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
         // The annotation now holds what was applied, keys sorted as Go writes them.
-        JsonNode annotation = json(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText());
+        JsonNode annotation = json(result.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText());
         assertEquals(json(scaled), annotation);
-        assertTrue(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText()
+        assertTrue(result.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText()
                 .startsWith("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\""));
     }
 
@@ -305,10 +304,22 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void theStatusSubresourceRecordsItsManagerWithTheSubresource() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode reported = live.deepCopy();
+        reported.putObject("status").put("replicas", 2);
+        FieldManager status = new FieldManager(DEPLOYMENT, "apps/v1", "status", Set.of("spec", "metadata"));
+        ObjectNode result = status.update(live, reported, "kube-controller-manager", T1);
+        JsonNode mine = entry(result, "kube-controller-manager", "Update");
+        assertEquals("status", mine.get("subresource").asText());
+        assertEquals(fieldsV1("{'f:status':{'f:replicas':{}}}"), mine.get("fieldsV1"));
+    }
+
+    @Test
     void statusIsNotOwnedThroughTheMainResource() {
-        ObjectNode result = ServerSideApply.apply(V1.Pod.getDescriptor(), "v1", null,
+        ObjectNode result = new FieldManager(V1.Pod.getDescriptor(), "v1", null, Set.of("status")).apply(null,
                 json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'i'}]},"
-                        + "'status':{'phase':'Running'}}"), "kubectl", false, Set.of("status"), T0);
+                        + "'status':{'phase':'Running'}}"), "kubectl", false, T0);
         assertNull(entry(result, "kubectl", "Apply").get("fieldsV1").get("f:status"));
     }
 }

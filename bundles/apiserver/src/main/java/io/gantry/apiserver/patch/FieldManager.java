@@ -25,11 +25,14 @@ import java.util.TreeMap;
  * (structured-merge-diff semantics): an apply merges the manager's configuration into the live
  * object, takes ownership of the fields it sets, fails with 409 Conflict on fields another manager
  * owns with a different value unless forced, and removes the fields the manager applied before
- * and applies no more when nobody else owns them. Pure functions on Jackson trees.
+ * and applies no more when nobody else owns them; every other write is recorded as an Update.
+ * One instance per endpoint (a kind at a version, its main resource or a subresource), immutable;
+ * its methods are pure functions on Jackson trees.
  */
-public final class ServerSideApply {
+public final class FieldManager {
 
-    public static final String MEDIA_TYPE = "application/apply-patch+yaml";
+    /** The media type of a server-side apply request. */
+    public static final String APPLY_PATCH = "application/apply-patch+yaml";
 
     /** The manager kube-apiserver gives the fields of an object first applied without managedFields. */
     static final String BEFORE_FIRST_APPLY = "before-first-apply";
@@ -50,7 +53,23 @@ public final class ServerSideApply {
     /** Fields the server sets, never owned by a manager (the field manager's strip set). */
     private static final FieldSet SERVER_FIELDS = serverFields();
 
-    private ServerSideApply() {
+    private final FieldType type;
+    private final String apiVersion;
+    private final String subresource;
+    private final Set<String> resetFields;
+
+    /**
+     * @param kind the kind's top-level protobuf message, e.g. {@code V1Apps.Deployment.getDescriptor()}
+     * @param apiVersion the version the endpoint serves, e.g. {@code apps/v1}
+     * @param subresource {@code status} or {@code scale} for a subresource's endpoint, null for the main resource
+     * @param resetFields top-level fields writes through this endpoint never own, as the kind's strategy
+     *     resets them (e.g. {@code status} on the main resource of a kind with a status subresource)
+     */
+    public FieldManager(Descriptor kind, String apiVersion, String subresource, Set<String> resetFields) {
+        this.type = FieldType.of(kind);
+        this.apiVersion = apiVersion;
+        this.subresource = subresource;
+        this.resetFields = Set.copyOf(resetFields);
     }
 
     private static FieldSet serverFields() {
@@ -66,23 +85,19 @@ public final class ServerSideApply {
     }
 
     /**
-     * Applies a configuration for a field manager.
+     * Applies a configuration for a field manager (a PATCH of type apply).
      *
-     * @param kind the kind's top-level protobuf message, e.g. {@code V1Apps.Deployment.getDescriptor()}
-     * @param apiVersion the version the request is served at, e.g. {@code apps/v1}
      * @param live the stored object, or null when there is none (apply creates it: upsert)
      * @param applied the request body, decoded from YAML or JSON
      * @param fieldManager the {@code fieldManager} query parameter (required for apply)
      * @param force {@code force=true} ({@code kubectl apply --server-side --force-conflicts})
-     * @param ignoredFields top-level fields this endpoint does not let a manager own, e.g. {@code status}
-     *     on the main resource of a kind with a status subresource; empty for none
      * @param now the time recorded for the manager when the object changes
      * @return the object to store, with {@code metadata.managedFields}
      * @throws ApiException 409 Conflict with one cause per field another manager owns, 400 BadRequest
      *     for a configuration that cannot be applied (managedFields set, a list item without its key)
      */
-    public static ObjectNode apply(Descriptor kind, String apiVersion, ObjectNode live, JsonNode applied,
-                                   String fieldManager, boolean force, Set<String> ignoredFields, Instant now) {
+    public ObjectNode apply(ObjectNode live, JsonNode applied, String fieldManager, boolean force, Instant now) {
+        Set<String> ignoredFields = resetFields;
         if (applied == null || !applied.isObject()) {
             throw ApiException.badRequest("error decoding patch: the apply configuration must be an object");
         }
@@ -93,7 +108,6 @@ public final class ServerSideApply {
         if (fieldManager == null || fieldManager.isEmpty()) {
             throw ApiException.badRequest("PATCH, application/apply-patch+yaml requests require fieldManager to be set");
         }
-        FieldType type = FieldType.of(kind);
         ObjectNode current = live == null ? JsonNodeFactory.instance.objectNode() : live.deepCopy();
         ManagedFields managed = ManagedFields.of(current);
         withoutManagedFields(current);
@@ -104,7 +118,7 @@ public final class ServerSideApply {
                     ManagedFields.Manager.update(BEFORE_FIRST_APPLY, apiVersion, null), apiVersion, ignoredFields, now);
         }
         ObjectNode config = ((ObjectNode) applied).deepCopy();
-        ManagedFields.Manager applier = ManagedFields.Manager.apply(fieldManager, null);
+        ManagedFields.Manager applier = ManagedFields.Manager.apply(fieldManager, subresource);
         Outcome outcome = merge(type, apiVersion, current, managed.copy(), config, applier, force, ignoredFields, now);
         if (!outcome.conflicts().isEmpty() && fieldManager.equals(KUBECTL)) {
             // kubectl's move from client-side to server-side apply: fields that the last-applied
@@ -232,12 +246,12 @@ public final class ServerSideApply {
      *
      * @param old the stored object, or null for a create
      * @param updated the object about to be stored; managedFields it carries replace the stored ones
-     * @param subresource the subresource written ({@code status}, {@code scale}), or null
+     *     (on the main resource: a client may edit them)
+     * @param fieldManager the {@code fieldManager} query parameter, or the client's name (user agent)
      * @return the updated object with {@code metadata.managedFields}
      */
-    public static ObjectNode update(Descriptor kind, String apiVersion, String subresource, ObjectNode old,
-                                    ObjectNode updated, String fieldManager, Set<String> ignoredFields, Instant now) {
-        FieldType type = FieldType.of(kind);
+    public ObjectNode update(ObjectNode old, ObjectNode updated, String fieldManager, Instant now) {
+        Set<String> ignoredFields = resetFields;
         ManagedFields managed = ManagedFields.of(updated);
         if (managed.isEmpty() || subresource != null) {
             managed = ManagedFields.of(old);
