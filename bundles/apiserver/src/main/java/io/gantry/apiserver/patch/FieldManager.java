@@ -252,9 +252,18 @@ public final class FieldManager {
      */
     public ObjectNode update(ObjectNode old, ObjectNode updated, String fieldManager, Instant now) {
         Set<String> ignoredFields = resetFields;
-        ManagedFields managed = ManagedFields.of(updated);
-        if (managed.isEmpty() || subresource != null) {
-            managed = ManagedFields.of(old);
+        // As kube-apiserver: a subresource write cannot touch managedFields; [{}] resets them; a
+        // client that sends none (or none that can be read) keeps the stored ones.
+        ManagedFields managed;
+        if (subresource != null) {
+            managed = ManagedFields.readable(old);
+        } else if (ManagedFields.isReset(updated)) {
+            managed = ManagedFields.empty();
+        } else {
+            managed = ManagedFields.readable(updated);
+            if (managed.isEmpty()) {
+                managed = ManagedFields.readable(old);
+            }
         }
         ObjectNode before = old == null ? JsonNodeFactory.instance.objectNode() : old.deepCopy();
         ObjectNode after = updated.deepCopy();

@@ -160,6 +160,26 @@ class FieldManagerTest {
     }
 
     @Test
+    void aClientThatSendsNoOrUnreadableManagedFieldsKeepsTheStoredOnes() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode edited = object(WEB.replace("'replicas':2", "'replicas':3"));
+        ObjectNode kept = DEPLOYMENTS.update(live, edited, "kubectl-edit", T1);
+        assertFalse(entry(kept, "kubectl-client-side-apply", "Update") == null);
+        ((ObjectNode) edited.get("metadata")).putArray("managedFields").addObject().put("operation", "Explode");
+        ObjectNode unreadable = DEPLOYMENTS.update(live, edited, "kubectl-edit", T1);
+        assertFalse(entry(unreadable, "kubectl-client-side-apply", "Update") == null);
+        assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(unreadable, "kubectl-edit", "Update").get("fieldsV1"));
+    }
+
+    @Test
+    void managedFieldsOfOneEmptyEntryResetThem() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode reset = object(WEB);
+        ((ObjectNode) reset.get("metadata")).putArray("managedFields").addObject();
+        assertTrue(DEPLOYMENTS.update(live, reset, "kubectl-edit", T1).at("/metadata/managedFields").isMissingNode());
+    }
+
+    @Test
     void anUpdateOfAnUntrackedObjectStaysUntracked() {
         ObjectNode old = object(WEB);
         ObjectNode updated = DEPLOYMENTS.update(old, object(WEB.replace("'replicas':2", "'replicas':3")), "kubectl-edit", T1);
