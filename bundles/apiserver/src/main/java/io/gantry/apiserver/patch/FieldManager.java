@@ -248,7 +248,8 @@ public final class FieldManager {
      * @param updated the object about to be stored; managedFields it carries replace the stored ones
      *     (on the main resource: a client may edit them)
      * @param fieldManager the {@code fieldManager} query parameter, or the client's name (user agent)
-     * @return the updated object with {@code metadata.managedFields}
+     * @return the updated object with {@code metadata.managedFields}; never throws: an object whose
+     *     ownership cannot be computed keeps the stored managedFields
      */
     public ObjectNode update(ObjectNode old, ObjectNode updated, String fieldManager, Instant now) {
         Set<String> ignoredFields = resetFields;
@@ -273,8 +274,19 @@ public final class FieldManager {
             return after;
         }
         String name = fieldManager == null || fieldManager.isEmpty() ? "unknown" : fieldManager;
-        recordUpdate(type, before, after, managed, ManagedFields.Manager.update(name, apiVersion, subresource),
-                apiVersion, ignoredFields, now);
+        try {
+            recordUpdate(type, before, after, managed, ManagedFields.Manager.update(name, apiVersion, subresource),
+                    apiVersion, ignoredFields, now);
+        } catch (ApiException e) {
+            // An object whose lists cannot be keyed (an item without its key) fails validation
+            // anyway; as kube-apiserver's UpdateNoErrors, the write keeps the stored ownership.
+            ObjectNode kept = withoutManagedFields(after);
+            JsonNode stored = old == null ? null : old.path("metadata").get("managedFields");
+            if (stored != null && stored.isArray() && kept.get("metadata") instanceof ObjectNode m) {
+                m.set("managedFields", stored.deepCopy());
+            }
+            return kept;
+        }
         managed.capUpdaters(ManagedFields.MAX_UPDATERS);
         return withManagedFields(after, managed);
     }
@@ -367,11 +379,12 @@ public final class FieldManager {
         return result.difference(subtrees);
     }
 
-    private static void withoutManagedFields(ObjectNode object) {
+    private static ObjectNode withoutManagedFields(ObjectNode object) {
         JsonNode metadata = object.get("metadata");
         if (metadata instanceof ObjectNode m) {
             m.remove("managedFields");
         }
+        return object;
     }
 
     private static ObjectNode withManagedFields(ObjectNode object, ManagedFields managed) {

@@ -178,8 +178,9 @@ class PatchFuzzTest {
                 onlyApiExceptions("update", patch, () -> fields.update(live, (ObjectNode) patch, "editor", Instant.EPOCH));
             }
         }
-        // Both outcomes were exercised for every type, or the generator says little.
-        outcomes.forEach((what, counts) -> assertTrue(counts[0] > 100 && (counts[1] > 100 || what.equals("update")),
+        // Both outcomes were exercised for every patch type, or the generator says little; an
+        // ordinary write's ownership never fails the write.
+        outcomes.forEach((what, counts) -> assertTrue(what.equals("update") ? counts[1] == 0 : counts[0] > 100 && counts[1] > 100,
                 what + ": " + counts[0] + " applied, " + counts[1] + " rejected"));
     }
 }
