@@ -228,7 +228,7 @@ class KubectlPatchBodiesTest {
         Result first = kubectl(V1, "apply", "--server-side", "-f", "-");
         assertEquals(0, first.code, first.err);
         Request apply = only("PATCH");
-        assertEquals(FieldManager.APPLY_PATCH, apply.contentType);
+        assertEquals(ServerSideApply.MEDIA_TYPE, apply.contentType);
         assertEquals("kubectl", apply.query.get("fieldManager"));
         assertEquals("web", new YAMLMapper().readTree(apply.body).at("/metadata/name").asText());
         assertEquals("kubectl", objects.get(WEB).at("/metadata/managedFields/0/manager").asText());
@@ -303,11 +303,12 @@ class KubectlPatchBodiesTest {
         }
         Instant now = Instant.now();
         var kind = V1Apps.Deployment.getDescriptor();
-        FieldManager fields = new FieldManager(kind, "apps/v1", null, Set.of("status"));
+        Set<String> status = Set.of("status");
         String manager = query.get("fieldManager");
         if (method.equals("POST")) {
             ObjectNode created = (ObjectNode) JSON.readTree(body);
-            ObjectNode stored = fields.update(null, created, manager == null ? "kubectl-create" : manager, now);
+            ObjectNode stored = ServerSideApply.update(kind, "apps/v1", null, null, created,
+                    manager == null ? "kubectl-create" : manager, status, now);
             objects.put(DEPLOYMENTS + "/" + created.at("/metadata/name").asText(), stored);
             return stored;
         }
@@ -319,8 +320,9 @@ class KubectlPatchBodiesTest {
             return null;
         }
         ObjectNode result;
-        if (contentType.equals(FieldManager.APPLY_PATCH)) {
-            result = fields.apply(live, new YAMLMapper().readTree(body), manager, "true".equals(query.get("force")), now);
+        if (contentType.equals(ServerSideApply.MEDIA_TYPE)) {
+            result = ServerSideApply.apply(kind, "apps/v1", live, new YAMLMapper().readTree(body), manager,
+                    "true".equals(query.get("force")), status, now);
         } else {
             if (live == null) {
                 return null;
@@ -332,7 +334,7 @@ class KubectlPatchBodiesTest {
                 case StrategicMergePatch.MEDIA_TYPE -> StrategicMergePatch.apply(kind, live, patch);
                 default -> throw ApiException.unsupportedMediaType(contentType);
             };
-            result = fields.update(live, (ObjectNode) patched, manager, now);
+            result = ServerSideApply.update(kind, "apps/v1", null, live, (ObjectNode) patched, manager, status, now);
         }
         objects.put(path, result);
         return result;

@@ -163,8 +163,8 @@ class PatchFuzzTest {
     void everyPatchTypeEitherAppliesOrAnswersAStatus() {
         JsonNode web = json(WEB);
         var kind = V1Apps.Deployment.getDescriptor();
-        FieldManager fields = new FieldManager(kind, "apps/v1", null, Set.of("status"));
-        ObjectNode live = fields.apply(null, web, "kubectl", false, Instant.EPOCH);
+        Set<String> status = Set.of("status");
+        ObjectNode live = ServerSideApply.apply(kind, "apps/v1", null, web, "kubectl", false, status, Instant.EPOCH);
         collectPaths(web, "");
         for (int i = 0; i < 3000; i++) {
             JsonNode patch = random.nextBoolean() ? mutated(web) : value(4);
@@ -172,10 +172,13 @@ class PatchFuzzTest {
             onlyApiExceptions("strategic merge patch", patch, () -> StrategicMergePatch.apply(kind, live, patch));
             JsonNode ops = jsonPatch();
             onlyApiExceptions("json patch", ops, () -> JsonPatch.apply(live, ops));
-            onlyApiExceptions("apply", patch, () -> fields.apply(live, patch, "other", random.nextBoolean(), Instant.EPOCH));
-            onlyApiExceptions("apply by kubectl", patch, () -> fields.apply(live, patch, "kubectl", false, Instant.EPOCH));
+            onlyApiExceptions("apply", patch, () -> ServerSideApply.apply(kind, "apps/v1", live, patch, "other",
+                    random.nextBoolean(), status, Instant.EPOCH));
+            onlyApiExceptions("apply by kubectl", patch, () -> ServerSideApply.apply(kind, "apps/v1", live, patch, "kubectl",
+                    false, status, Instant.EPOCH));
             if (patch.isObject()) {
-                onlyApiExceptions("update", patch, () -> fields.update(live, (ObjectNode) patch, "editor", Instant.EPOCH));
+                onlyApiExceptions("update", patch, () -> ServerSideApply.update(kind, "apps/v1", null, live,
+                        (ObjectNode) patch, "editor", status, Instant.EPOCH));
             }
         }
         // Both outcomes were exercised for every patch type, or the generator says little; an

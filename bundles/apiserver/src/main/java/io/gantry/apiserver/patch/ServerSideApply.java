@@ -26,13 +26,11 @@ import java.util.TreeMap;
  * object, takes ownership of the fields it sets, fails with 409 Conflict on fields another manager
  * owns with a different value unless forced, and removes the fields the manager applied before
  * and applies no more when nobody else owns them; every other write is recorded as an Update.
- * One instance per endpoint (a kind at a version, its main resource or a subresource), immutable;
- * its methods are pure functions on Jackson trees.
+ * Pure functions on Jackson trees.
  */
-public final class FieldManager {
+public final class ServerSideApply {
 
-    /** The media type of a server-side apply request. */
-    public static final String APPLY_PATCH = "application/apply-patch+yaml";
+    public static final String MEDIA_TYPE = "application/apply-patch+yaml";
 
     /** The manager kube-apiserver gives the fields of an object first applied without managedFields. */
     static final String BEFORE_FIRST_APPLY = "before-first-apply";
@@ -53,23 +51,7 @@ public final class FieldManager {
     /** Fields the server sets, never owned by a manager (the field manager's strip set). */
     private static final FieldSet SERVER_FIELDS = serverFields();
 
-    private final FieldType type;
-    private final String apiVersion;
-    private final String subresource;
-    private final Set<String> resetFields;
-
-    /**
-     * @param kind the kind's top-level protobuf message, e.g. {@code V1Apps.Deployment.getDescriptor()}
-     * @param apiVersion the version the endpoint serves, e.g. {@code apps/v1}
-     * @param subresource {@code status} or {@code scale} for a subresource's endpoint, null for the main resource
-     * @param resetFields top-level fields writes through this endpoint never own, as the kind's strategy
-     *     resets them (e.g. {@code status} on the main resource of a kind with a status subresource)
-     */
-    public FieldManager(Descriptor kind, String apiVersion, String subresource, Set<String> resetFields) {
-        this.type = FieldType.of(kind);
-        this.apiVersion = apiVersion;
-        this.subresource = subresource;
-        this.resetFields = Set.copyOf(resetFields);
+    private ServerSideApply() {
     }
 
     private static FieldSet serverFields() {
@@ -87,17 +69,24 @@ public final class FieldManager {
     /**
      * Applies a configuration for a field manager (a PATCH of type apply).
      *
+     * @param kind the kind's top-level protobuf message, e.g. {@code V1Apps.Deployment.getDescriptor()}
+     * @param apiVersion the version the request is served at, e.g. {@code apps/v1}
      * @param live the stored object, or null when there is none (apply creates it: upsert)
      * @param applied the request body, decoded from YAML or JSON
      * @param fieldManager the {@code fieldManager} query parameter (required for apply)
      * @param force {@code force=true} ({@code kubectl apply --server-side --force-conflicts})
+     * @param ignoredFields top-level fields this endpoint does not let a manager own, as the kind's
+     *     strategy resets them (e.g. {@code status} on the main resource of a kind with a status
+     *     subresource); empty for none
      * @param now the time recorded for the manager when the object changes
      * @return the object to store, with {@code metadata.managedFields}
      * @throws ApiException 409 Conflict with one cause per field another manager owns, 400 BadRequest
      *     for a configuration that cannot be applied (managedFields set, a list item without its key)
      */
-    public ObjectNode apply(ObjectNode live, JsonNode applied, String fieldManager, boolean force, Instant now) {
-        Set<String> ignoredFields = resetFields;
+    public static ObjectNode apply(Descriptor kind, String apiVersion, ObjectNode live, JsonNode applied,
+                                   String fieldManager, boolean force, Set<String> ignoredFields, Instant now) {
+        FieldType type = FieldType.of(kind);
+        String subresource = null;
         if (applied == null || !applied.isObject()) {
             throw ApiException.badRequest("error decoding patch: the apply configuration must be an object");
         }
@@ -244,15 +233,20 @@ public final class FieldManager {
      * manager takes the fields the write added or changed, and every manager loses the fields it
      * changed or removed. An object that exists without managedFields stays untracked, as there.
      *
+     * @param kind the kind's top-level protobuf message
+     * @param apiVersion the version the request is served at
+     * @param subresource the subresource written ({@code status}, {@code scale}), or null
      * @param old the stored object, or null for a create
      * @param updated the object about to be stored; managedFields it carries replace the stored ones
      *     (on the main resource: a client may edit them)
      * @param fieldManager the {@code fieldManager} query parameter, or the client's name (user agent)
+     * @param ignoredFields top-level fields this endpoint does not let a manager own
      * @return the updated object with {@code metadata.managedFields}; never throws: an object whose
      *     ownership cannot be computed keeps the stored managedFields
      */
-    public ObjectNode update(ObjectNode old, ObjectNode updated, String fieldManager, Instant now) {
-        Set<String> ignoredFields = resetFields;
+    public static ObjectNode update(Descriptor kind, String apiVersion, String subresource, ObjectNode old,
+                                    ObjectNode updated, String fieldManager, Set<String> ignoredFields, Instant now) {
+        FieldType type = FieldType.of(kind);
         // As kube-apiserver: a subresource write cannot touch managedFields; [{}] resets them; a
         // client that sends none (or none that can be read) keeps the stored ones.
         ManagedFields managed;

@@ -19,11 +19,11 @@ import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class FieldManagerTest {
+class ServerSideApplyTest {
 
     private static final Descriptor DEPLOYMENT = V1Apps.Deployment.getDescriptor();
     /** The main resource of apps/v1 deployments: status is the status subresource's. */
-    private static final FieldManager DEPLOYMENTS = new FieldManager(DEPLOYMENT, "apps/v1", null, Set.of("status"));
+    private static final Set<String> MAIN_RESOURCE = Set.of("status");
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-11-23T10:05:00Z");
 
@@ -38,7 +38,11 @@ class FieldManagerTest {
             + "{'.':{},'f:containerPort':{}}}}}}}}}";
 
     private static ObjectNode apply(ObjectNode live, String config, String manager, boolean force, Instant now) {
-        return DEPLOYMENTS.apply(live, json(config), manager, force, now);
+        return ServerSideApply.apply(DEPLOYMENT, "apps/v1", live, json(config), manager, force, MAIN_RESOURCE, now);
+    }
+
+    private static ObjectNode update(ObjectNode old, ObjectNode updated, String manager, Instant now) {
+        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, old, updated, manager, MAIN_RESOURCE, now);
     }
 
     private static JsonNode entry(JsonNode object, String manager, String operation) {
@@ -114,7 +118,7 @@ class FieldManagerTest {
 
     /** An object written by `kubectl apply` (client-side): an Update by kubectl-client-side-apply. */
     private static ObjectNode clientSideApplied() {
-        return DEPLOYMENTS.update(null, object(WEB), "kubectl-client-side-apply", T0);
+        return update(null, object(WEB), "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -136,7 +140,7 @@ class FieldManagerTest {
         ObjectNode created = clientSideApplied();
         ObjectNode scaled = created.deepCopy();
         ((ObjectNode) scaled.get("spec")).put("replicas", 5);
-        ObjectNode result = DEPLOYMENTS.update(created, scaled, "kubectl-scale", T1);
+        ObjectNode result = update(created, scaled, "kubectl-scale", T1);
         assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
         assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(result, "kubectl-scale", "Update").get("fieldsV1"));
     }
@@ -147,7 +151,7 @@ class FieldManagerTest {
         for (int i = 1; i <= 11; i++) {
             ObjectNode next = object.deepCopy();
             ((ObjectNode) next.at("/metadata/labels")).put("l" + i, "v");
-            object = DEPLOYMENTS.update(object, next, "writer-" + i, T0.plusSeconds(i));
+            object = update(object, next, "writer-" + i, T0.plusSeconds(i));
         }
         JsonNode entries = object.at("/metadata/managedFields");
         assertEquals(10, entries.size());
@@ -163,10 +167,10 @@ class FieldManagerTest {
     void aClientThatSendsNoOrUnreadableManagedFieldsKeepsTheStoredOnes() {
         ObjectNode live = clientSideApplied();
         ObjectNode edited = object(WEB.replace("'replicas':2", "'replicas':3"));
-        ObjectNode kept = DEPLOYMENTS.update(live, edited, "kubectl-edit", T1);
+        ObjectNode kept = update(live, edited, "kubectl-edit", T1);
         assertFalse(entry(kept, "kubectl-client-side-apply", "Update") == null);
         ((ObjectNode) edited.get("metadata")).putArray("managedFields").addObject().put("operation", "Explode");
-        ObjectNode unreadable = DEPLOYMENTS.update(live, edited, "kubectl-edit", T1);
+        ObjectNode unreadable = update(live, edited, "kubectl-edit", T1);
         assertFalse(entry(unreadable, "kubectl-client-side-apply", "Update") == null);
         assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(unreadable, "kubectl-edit", "Update").get("fieldsV1"));
     }
@@ -176,13 +180,13 @@ class FieldManagerTest {
         ObjectNode live = clientSideApplied();
         ObjectNode reset = object(WEB);
         ((ObjectNode) reset.get("metadata")).putArray("managedFields").addObject();
-        assertTrue(DEPLOYMENTS.update(live, reset, "kubectl-edit", T1).at("/metadata/managedFields").isMissingNode());
+        assertTrue(update(live, reset, "kubectl-edit", T1).at("/metadata/managedFields").isMissingNode());
     }
 
     @Test
     void anUpdateOfAnUntrackedObjectStaysUntracked() {
         ObjectNode old = object(WEB);
-        ObjectNode updated = DEPLOYMENTS.update(old, object(WEB.replace("'replicas':2", "'replicas':3")), "kubectl-edit", T1);
+        ObjectNode updated = update(old, object(WEB.replace("'replicas':2", "'replicas':3")), "kubectl-edit", T1);
         assertTrue(updated.at("/metadata/managedFields").isMissingNode());
     }
 
@@ -225,8 +229,8 @@ class FieldManagerTest {
     private static ObjectNode clientSideAppliedWithAnnotation(String lastApplied) {
         ObjectNode object = object(WEB);
         ((ObjectNode) object.get("metadata")).putObject("annotations")
-                .put(FieldManager.LAST_APPLIED, json(lastApplied).toString() + "\n");
-        return DEPLOYMENTS.update(null, object, "kubectl-client-side-apply", T0);
+                .put(ServerSideApply.LAST_APPLIED, json(lastApplied).toString() + "\n");
+        return update(null, object, "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -239,9 +243,9 @@ class FieldManagerTest {
         assertEquals(3, result.at("/spec/replicas").asInt());
         assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
         // The annotation now holds what was applied, keys sorted as Go writes them.
-        JsonNode annotation = json(result.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText());
+        JsonNode annotation = json(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText());
         assertEquals(json(scaled), annotation);
-        assertTrue(result.at("/metadata/annotations").get(FieldManager.LAST_APPLIED).asText()
+        assertTrue(result.at("/metadata/annotations").get(ServerSideApply.LAST_APPLIED).asText()
                 .startsWith("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\""));
     }
 
@@ -328,8 +332,8 @@ class FieldManagerTest {
         ObjectNode live = clientSideApplied();
         ObjectNode reported = live.deepCopy();
         reported.putObject("status").put("replicas", 2);
-        FieldManager status = new FieldManager(DEPLOYMENT, "apps/v1", "status", Set.of("spec", "metadata"));
-        ObjectNode result = status.update(live, reported, "kube-controller-manager", T1);
+        ObjectNode result = ServerSideApply.update(DEPLOYMENT, "apps/v1", "status", live, reported, "kube-controller-manager",
+                Set.of("spec", "metadata"), T1);
         JsonNode mine = entry(result, "kube-controller-manager", "Update");
         assertEquals("status", mine.get("subresource").asText());
         assertEquals(fieldsV1("{'f:status':{'f:replicas':{}}}"), mine.get("fieldsV1"));
@@ -337,9 +341,9 @@ class FieldManagerTest {
 
     @Test
     void statusIsNotOwnedThroughTheMainResource() {
-        ObjectNode result = new FieldManager(V1.Pod.getDescriptor(), "v1", null, Set.of("status")).apply(null,
+        ObjectNode result = ServerSideApply.apply(V1.Pod.getDescriptor(), "v1", null,
                 json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'i'}]},"
-                        + "'status':{'phase':'Running'}}"), "kubectl", false, T0);
+                        + "'status':{'phase':'Running'}}"), "kubectl", false, Set.of("status"), T0);
         assertNull(entry(result, "kubectl", "Apply").get("fieldsV1").get("f:status"));
     }
 }
