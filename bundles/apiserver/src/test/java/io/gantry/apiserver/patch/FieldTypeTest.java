@@ -78,8 +78,7 @@ class FieldTypeTest {
         assertEquals(FieldType.Shape.MAP, at(pod, "metadata", "labels").shape());
         assertEquals(FieldType.Shape.SCALAR, at(pod, "metadata", "creationTimestamp").shape());
         assertEquals(FieldType.Shape.SCALAR, at(pod, "spec", "containers", "[]", "ports", "[]", "containerPort").shape());
-        // Fields of an inlined struct: a volume's source, an ephemeral container's common part.
-        assertEquals(FieldType.Shape.STRUCT, at(pod, "spec", "volumes", "[]", "configMap").shape());
+        // Fields of an inlined struct: a volume's source, a probe's handler.
         assertEquals(FieldType.Shape.STRUCT, at(pod, "spec", "volumes", "[]", "configMap").shape());
         assertEquals(FieldType.Shape.STRUCT, at(pod, "spec", "containers", "[]", "livenessProbe", "httpGet").shape());
         assertEquals(FieldType.UNKNOWN, at(pod, "spec", "nonsense"));
