@@ -45,10 +45,13 @@ final class FieldTags {
 
     private final Map<String, Map<String, Tag>> byMessage;
     private final Map<String, List<String>> inlined;
+    private final Map<String, String> protoNames;
 
-    private FieldTags(Map<String, Map<String, Tag>> byMessage, Map<String, List<String>> inlined) {
+    private FieldTags(Map<String, Map<String, Tag>> byMessage, Map<String, List<String>> inlined,
+                      Map<String, String> protoNames) {
         this.byMessage = byMessage;
         this.inlined = inlined;
+        this.protoNames = protoNames;
     }
 
     static FieldTags load() {
@@ -65,6 +68,7 @@ final class FieldTags {
     static FieldTags parse(List<String> lines) {
         Map<String, Map<String, Tag>> byMessage = new HashMap<>();
         Map<String, List<String>> inlined = new HashMap<>();
+        Map<String, String> protoNames = new HashMap<>();
         for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -83,6 +87,9 @@ final class FieldTags {
                 inlined.computeIfAbsent(words[0], m -> new ArrayList<>()).add(attrs.get("inline"));
                 continue;
             }
+            if (attrs.containsKey("proto")) {
+                protoNames.put(words[0] + " " + words[1], attrs.get("proto"));
+            }
             String keys = attrs.get("keys");
             Tag tag = new Tag(attrs.get("patch"), attrs.get("key"), attrs.get("list"),
                     keys == null ? List.of() : List.of(keys.split(",")),
@@ -91,7 +98,12 @@ final class FieldTags {
                     attrs.containsKey("null"));
             byMessage.computeIfAbsent(words[0], m -> new HashMap<>()).put(words[1], tag);
         }
-        return new FieldTags(byMessage, inlined);
+        return new FieldTags(byMessage, inlined, protoNames);
+    }
+
+    /** The protobuf name of a field, which is its JSON name but in a few messages. */
+    String protoName(String message, String jsonField) {
+        return protoNames.getOrDefault(message + " " + jsonField, jsonField);
     }
 
     Tag field(String message, String jsonField) {

@@ -113,7 +113,7 @@ final class FieldType {
     }
 
     private static FieldType lookUp(Descriptor in, String key) {
-        FieldDescriptor field = in.findFieldByName(key);
+        FieldDescriptor field = in.findFieldByName(TAGS.protoName(in.getFullName(), key));
         if (field != null) {
             return ofField(field, TAGS.field(in.getFullName(), key));
         }

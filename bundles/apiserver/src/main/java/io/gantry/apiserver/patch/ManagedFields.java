@@ -116,6 +116,21 @@ final class ManagedFields {
         return time == null ? 0 : time.getEpochSecond();
     }
 
+    /** The object's managedFields, or none when they cannot be read. */
+    static ManagedFields readable(JsonNode object) {
+        try {
+            return of(object);
+        } catch (ApiException e) {
+            return empty();
+        }
+    }
+
+    /** True for the one request shape that clears managedFields: a list of one empty entry. */
+    static boolean isReset(JsonNode object) {
+        JsonNode list = object == null ? null : object.path("metadata").get("managedFields");
+        return list != null && list.isArray() && list.size() == 1 && list.get(0).isObject() && list.get(0).isEmpty();
+    }
+
     /** Reads metadata.managedFields of an object; a malformed list is a bad request. */
     static ManagedFields of(JsonNode object) {
         ManagedFields result = empty();

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * (structured-merge-diff semantics): an apply merges the manager's configuration into the live
  * object, takes ownership of the fields it sets, fails with 409 Conflict on fields another manager
  * owns with a different value unless forced, and removes the fields the manager applied before
- * and applies no more when nobody else owns them. Pure functions on Jackson trees.
+ * and applies no more when nobody else owns them; every other write is recorded as an Update.
+ * Pure functions on Jackson trees.
  */
 public final class ServerSideApply {
 
@@ -66,7 +67,7 @@ public final class ServerSideApply {
     }
 
     /**
-     * Applies a configuration for a field manager.
+     * Applies a configuration for a field manager (a PATCH of type apply).
      *
      * @param kind the kind's top-level protobuf message, e.g. {@code V1Apps.Deployment.getDescriptor()}
      * @param apiVersion the version the request is served at, e.g. {@code apps/v1}
@@ -74,8 +75,9 @@ public final class ServerSideApply {
      * @param applied the request body, decoded from YAML or JSON
      * @param fieldManager the {@code fieldManager} query parameter (required for apply)
      * @param force {@code force=true} ({@code kubectl apply --server-side --force-conflicts})
-     * @param ignoredFields top-level fields this endpoint does not let a manager own, e.g. {@code status}
-     *     on the main resource of a kind with a status subresource; empty for none
+     * @param ignoredFields top-level fields this endpoint does not let a manager own, as the kind's
+     *     strategy resets them (e.g. {@code status} on the main resource of a kind with a status
+     *     subresource); empty for none
      * @param now the time recorded for the manager when the object changes
      * @return the object to store, with {@code metadata.managedFields}
      * @throws ApiException 409 Conflict with one cause per field another manager owns, 400 BadRequest
@@ -83,6 +85,8 @@ public final class ServerSideApply {
      */
     public static ObjectNode apply(Descriptor kind, String apiVersion, ObjectNode live, JsonNode applied,
                                    String fieldManager, boolean force, Set<String> ignoredFields, Instant now) {
+        FieldType type = FieldType.of(kind);
+        String subresource = null;
         if (applied == null || !applied.isObject()) {
             throw ApiException.badRequest("error decoding patch: the apply configuration must be an object");
         }
@@ -93,7 +97,6 @@ public final class ServerSideApply {
         if (fieldManager == null || fieldManager.isEmpty()) {
             throw ApiException.badRequest("PATCH, application/apply-patch+yaml requests require fieldManager to be set");
         }
-        FieldType type = FieldType.of(kind);
         ObjectNode current = live == null ? JsonNodeFactory.instance.objectNode() : live.deepCopy();
         ManagedFields managed = ManagedFields.of(current);
         withoutManagedFields(current);
@@ -104,7 +107,7 @@ public final class ServerSideApply {
                     ManagedFields.Manager.update(BEFORE_FIRST_APPLY, apiVersion, null), apiVersion, ignoredFields, now);
         }
         ObjectNode config = ((ObjectNode) applied).deepCopy();
-        ManagedFields.Manager applier = ManagedFields.Manager.apply(fieldManager, null);
+        ManagedFields.Manager applier = ManagedFields.Manager.apply(fieldManager, subresource);
         Outcome outcome = merge(type, apiVersion, current, managed.copy(), config, applier, force, ignoredFields, now);
         if (!outcome.conflicts().isEmpty() && fieldManager.equals(KUBECTL)) {
             // kubectl's move from client-side to server-side apply: fields that the last-applied
@@ -230,17 +233,32 @@ public final class ServerSideApply {
      * manager takes the fields the write added or changed, and every manager loses the fields it
      * changed or removed. An object that exists without managedFields stays untracked, as there.
      *
+     * @param kind the kind's top-level protobuf message
+     * @param apiVersion the version the request is served at
+     * @param subresource the subresource written ({@code status}, {@code scale}), or null
      * @param old the stored object, or null for a create
      * @param updated the object about to be stored; managedFields it carries replace the stored ones
-     * @param subresource the subresource written ({@code status}, {@code scale}), or null
-     * @return the updated object with {@code metadata.managedFields}
+     *     (on the main resource: a client may edit them)
+     * @param fieldManager the {@code fieldManager} query parameter, or the client's name (user agent)
+     * @param ignoredFields top-level fields this endpoint does not let a manager own
+     * @return the updated object with {@code metadata.managedFields}; never throws: an object whose
+     *     ownership cannot be computed keeps the stored managedFields
      */
     public static ObjectNode update(Descriptor kind, String apiVersion, String subresource, ObjectNode old,
                                     ObjectNode updated, String fieldManager, Set<String> ignoredFields, Instant now) {
         FieldType type = FieldType.of(kind);
-        ManagedFields managed = ManagedFields.of(updated);
-        if (managed.isEmpty() || subresource != null) {
-            managed = ManagedFields.of(old);
+        // As kube-apiserver: a subresource write cannot touch managedFields; [{}] resets them; a
+        // client that sends none (or none that can be read) keeps the stored ones.
+        ManagedFields managed;
+        if (subresource != null) {
+            managed = ManagedFields.readable(old);
+        } else if (ManagedFields.isReset(updated)) {
+            managed = ManagedFields.empty();
+        } else {
+            managed = ManagedFields.readable(updated);
+            if (managed.isEmpty()) {
+                managed = ManagedFields.readable(old);
+            }
         }
         ObjectNode before = old == null ? JsonNodeFactory.instance.objectNode() : old.deepCopy();
         ObjectNode after = updated.deepCopy();
@@ -250,8 +268,19 @@ public final class ServerSideApply {
             return after;
         }
         String name = fieldManager == null || fieldManager.isEmpty() ? "unknown" : fieldManager;
-        recordUpdate(type, before, after, managed, ManagedFields.Manager.update(name, apiVersion, subresource),
-                apiVersion, ignoredFields, now);
+        try {
+            recordUpdate(type, before, after, managed, ManagedFields.Manager.update(name, apiVersion, subresource),
+                    apiVersion, ignoredFields, now);
+        } catch (ApiException e) {
+            // An object whose lists cannot be keyed (an item without its key) fails validation
+            // anyway; as kube-apiserver's UpdateNoErrors, the write keeps the stored ownership.
+            ObjectNode kept = withoutManagedFields(after);
+            JsonNode stored = old == null ? null : old.path("metadata").get("managedFields");
+            if (stored != null && stored.isArray() && kept.get("metadata") instanceof ObjectNode m) {
+                m.set("managedFields", stored.deepCopy());
+            }
+            return kept;
+        }
         managed.capUpdaters(ManagedFields.MAX_UPDATERS);
         return withManagedFields(after, managed);
     }
@@ -344,11 +373,12 @@ public final class ServerSideApply {
         return result.difference(subtrees);
     }
 
-    private static void withoutManagedFields(ObjectNode object) {
+    private static ObjectNode withoutManagedFields(ObjectNode object) {
         JsonNode metadata = object.get("metadata");
         if (metadata instanceof ObjectNode m) {
             m.remove("managedFields");
         }
+        return object;
     }
 
     private static ObjectNode withManagedFields(ObjectNode object, ManagedFields managed) {

@@ -96,7 +96,7 @@ public final class StrategicMergePatch {
                 original.set(key, replace ? patchValue
                         : mergeMap((ObjectNode) originalValue, (ObjectNode) patchValue, child));
             } else if (originalValue.isArray()) {
-                original.set(key, mergeSliceHandler((ArrayNode) originalValue, (ArrayNode) patchValue, child, deleteList));
+                original.set(key, mergeSliceHandler(key, (ArrayNode) originalValue, (ArrayNode) patchValue, child, deleteList));
             } else {
                 JsonNode value = removeDirectives(patchValue);
                 if (value == null) {
@@ -109,9 +109,10 @@ public final class StrategicMergePatch {
         return original;
     }
 
-    private static ArrayNode mergeSliceHandler(ArrayNode original, ArrayNode patch, FieldType type, boolean deleteList) {
+    private static ArrayNode mergeSliceHandler(String field, ArrayNode original, ArrayNode patch, FieldType type,
+                                               boolean deleteList) {
         if ("merge".equals(type.patchStrategy()) || deleteList) {
-            return mergeSlice(original, patch, type, deleteList);
+            return mergeSlice(field, original, patch, type, deleteList);
         }
         return patch;
     }
@@ -173,7 +174,7 @@ public final class StrategicMergePatch {
             } else if (originalList == null && patchList != null) {
                 merged = (ArrayNode) removeDirectives(patchList);
             } else if (originalList != null) {
-                merged = mergeSliceHandler((ArrayNode) originalList, (ArrayNode) patchList, list, false);
+                merged = mergeSliceHandler(key, (ArrayNode) originalList, (ArrayNode) patchList, list, false);
             } else {
                 continue;
             }
@@ -218,7 +219,8 @@ public final class StrategicMergePatch {
         }
     }
 
-    private static ArrayNode mergeSlice(ArrayNode original, ArrayNode patch, FieldType type, boolean deleteList) {
+    private static ArrayNode mergeSlice(String field, ArrayNode original, ArrayNode patch, FieldType type,
+                                        boolean deleteList) {
         if (original.isEmpty() && patch.isEmpty()) {
             return original;
         }
@@ -245,7 +247,7 @@ public final class StrategicMergePatch {
             }
         } else {
             if (declaredKey == null) {
-                throw badRequest("cannot merge lists without merge key for " + type);
+                throw badRequest("cannot merge lists without merge key for " + field);
             }
             List<JsonNode> base = new ArrayList<>();
             original.forEach(base::add);

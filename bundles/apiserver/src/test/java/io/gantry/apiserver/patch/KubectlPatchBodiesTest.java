@@ -31,11 +31,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The patch bodies the real kubectl 1.33 sends for {@code apply} (client-side, twice),
+ * The patch bodies the real kubectl (1.27 and 1.33) sends for {@code apply} (client-side, twice),
  * {@code apply --server-side} (twice, with a conflict and --force-conflicts) and {@code patch} of
  * each type, captured by a small HTTP stub on loopback that serves discovery and applies each
  * patch with this package, so the test checks both what kubectl sends and what it gets back.
@@ -114,19 +115,24 @@ class KubectlPatchBodiesTest {
     private final Map<String, ObjectNode> objects = new HashMap<>();
     private Path kubectl;
 
-    @BeforeEach
-    void start() throws IOException {
-        Path link = Path.of("/usr/bin/kubectl");
-        Path found = null;
+    /** kubectl 1.NN as installed beside the file {@code kubectl} links to. */
+    private static Path kubectl(String version) throws IOException {
         for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(entry, "kubectl");
             if (Files.isExecutable(candidate)) {
-                found = candidate.toRealPath();
-                break;
+                return candidate.toRealPath().resolveSibling("kubectl." + version);
             }
         }
-        kubectl = found == null ? link : found.resolveSibling("kubectl.1.33");
-        assumeTrue(Files.isExecutable(kubectl), "kubectl 1.33 is not installed beside kubectl");
+        return Path.of("kubectl." + version);
+    }
+
+    private void use(String version) throws IOException {
+        kubectl = kubectl(version);
+        assumeTrue(Files.isExecutable(kubectl), "kubectl " + version + " is not installed beside kubectl");
+    }
+
+    @BeforeEach
+    void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -150,8 +156,10 @@ class KubectlPatchBodiesTest {
         }
     }
 
-    @Test
-    void clientSideApplyTwiceSendsAStrategicMergePatchThatThisPackageApplies() throws Exception {
+    @ParameterizedTest(name = "kubectl {0}")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void clientSideApplyTwiceSendsAStrategicMergePatchThatThisPackageApplies(String version) throws Exception {
+        use(version);
         assertEquals(0, kubectl(V1, "apply", "-f", "-").code);
         Request create = only("POST");
         assertTrue(JSON.readTree(create.body).at("/metadata/annotations")
@@ -181,8 +189,10 @@ class KubectlPatchBodiesTest {
         assertEquals(3, objects.get(WEB).at("/spec/replicas").asInt());
     }
 
-    @Test
-    void kubectlPatchOfEachType() throws Exception {
+    @ParameterizedTest(name = "kubectl {0}")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void kubectlPatchOfEachType(String version) throws Exception {
+        use(version);
         assertEquals(0, kubectl(V1, "apply", "-f", "-").code);
 
         Result json = kubectl(null, "patch", "deployment", "web", "--type=json",
@@ -211,8 +221,10 @@ class KubectlPatchBodiesTest {
         assertEquals("The request is invalid: patch: testing value /spec/replicas failed: test failed", failing.err.trim());
     }
 
-    @Test
-    void serverSideApplyTwiceThenAConflictThenForce() throws Exception {
+    @ParameterizedTest(name = "kubectl {0}")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void serverSideApplyTwiceThenAConflictThenForce(String version) throws Exception {
+        use(version);
         Result first = kubectl(V1, "apply", "--server-side", "-f", "-");
         assertEquals(0, first.code, first.err);
         Request apply = only("PATCH");
@@ -290,8 +302,8 @@ class KubectlPatchBodiesTest {
             return null;
         }
         Instant now = Instant.now();
-        Set<String> status = Set.of("status");
         var kind = V1Apps.Deployment.getDescriptor();
+        Set<String> status = Set.of("status");
         String manager = query.get("fieldManager");
         if (method.equals("POST")) {
             ObjectNode created = (ObjectNode) JSON.readTree(body);

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class ServerSideApplyTest {
 
     private static final Descriptor DEPLOYMENT = V1Apps.Deployment.getDescriptor();
+    /** The main resource of apps/v1 deployments: status is the status subresource's. */
+    private static final Set<String> MAIN_RESOURCE = Set.of("status");
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-11-23T10:05:00Z");
 
@@ -36,7 +38,11 @@ class ServerSideApplyTest {
             + "{'.':{},'f:containerPort':{}}}}}}}}}";
 
     private static ObjectNode apply(ObjectNode live, String config, String manager, boolean force, Instant now) {
-        return ServerSideApply.apply(DEPLOYMENT, "apps/v1", live, json(config), manager, force, Set.of("status"), now);
+        return ServerSideApply.apply(DEPLOYMENT, "apps/v1", live, json(config), manager, force, MAIN_RESOURCE, now);
+    }
+
+    private static ObjectNode update(ObjectNode old, ObjectNode updated, String manager, Instant now) {
+        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, old, updated, manager, MAIN_RESOURCE, now);
     }
 
     private static JsonNode entry(JsonNode object, String manager, String operation) {
@@ -112,8 +118,7 @@ class ServerSideApplyTest {
 
     /** An object written by `kubectl apply` (client-side): an Update by kubectl-client-side-apply. */
     private static ObjectNode clientSideApplied() {
-        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, null, object(WEB), "kubectl-client-side-apply",
-                Set.of("status"), T0);
+        return update(null, object(WEB), "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -135,7 +140,7 @@ class ServerSideApplyTest {
         ObjectNode created = clientSideApplied();
         ObjectNode scaled = created.deepCopy();
         ((ObjectNode) scaled.get("spec")).put("replicas", 5);
-        ObjectNode result = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, created, scaled, "kubectl-scale", Set.of("status"), T1);
+        ObjectNode result = update(created, scaled, "kubectl-scale", T1);
         assertTrue(entry(result, "kubectl-client-side-apply", "Update").at("/fieldsV1/f:spec/f:replicas").isMissingNode());
         assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(result, "kubectl-scale", "Update").get("fieldsV1"));
     }
@@ -146,8 +151,7 @@ class ServerSideApplyTest {
         for (int i = 1; i <= 11; i++) {
             ObjectNode next = object.deepCopy();
             ((ObjectNode) next.at("/metadata/labels")).put("l" + i, "v");
-            object = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, object, next, "writer-" + i, Set.of(),
-                    T0.plusSeconds(i));
+            object = update(object, next, "writer-" + i, T0.plusSeconds(i));
         }
         JsonNode entries = object.at("/metadata/managedFields");
         assertEquals(10, entries.size());
@@ -160,10 +164,29 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void aClientThatSendsNoOrUnreadableManagedFieldsKeepsTheStoredOnes() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode edited = object(WEB.replace("'replicas':2", "'replicas':3"));
+        ObjectNode kept = update(live, edited, "kubectl-edit", T1);
+        assertFalse(entry(kept, "kubectl-client-side-apply", "Update") == null);
+        ((ObjectNode) edited.get("metadata")).putArray("managedFields").addObject().put("operation", "Explode");
+        ObjectNode unreadable = update(live, edited, "kubectl-edit", T1);
+        assertFalse(entry(unreadable, "kubectl-client-side-apply", "Update") == null);
+        assertEquals(fieldsV1("{'f:spec':{'f:replicas':{}}}"), entry(unreadable, "kubectl-edit", "Update").get("fieldsV1"));
+    }
+
+    @Test
+    void managedFieldsOfOneEmptyEntryResetThem() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode reset = object(WEB);
+        ((ObjectNode) reset.get("metadata")).putArray("managedFields").addObject();
+        assertTrue(update(live, reset, "kubectl-edit", T1).at("/metadata/managedFields").isMissingNode());
+    }
+
+    @Test
     void anUpdateOfAnUntrackedObjectStaysUntracked() {
         ObjectNode old = object(WEB);
-        ObjectNode updated = ServerSideApply.update(DEPLOYMENT, "apps/v1", null, old, object(WEB.replace("'replicas':2", "'replicas':3")),
-                "kubectl-edit", Set.of(), T1);
+        ObjectNode updated = update(old, object(WEB.replace("'replicas':2", "'replicas':3")), "kubectl-edit", T1);
         assertTrue(updated.at("/metadata/managedFields").isMissingNode());
     }
 
@@ -207,7 +230,7 @@ class ServerSideApplyTest {
         ObjectNode object = object(WEB);
         ((ObjectNode) object.get("metadata")).putObject("annotations")
                 .put(ServerSideApply.LAST_APPLIED, json(lastApplied).toString() + "\n");
-        return ServerSideApply.update(DEPLOYMENT, "apps/v1", null, null, object, "kubectl-client-side-apply", Set.of("status"), T0);
+        return update(null, object, "kubectl-client-side-apply", T0);
     }
 
     @Test
@@ -302,6 +325,18 @@ class ServerSideApplyTest {
                 "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'template':{'spec':"
                         + "{'containers':[{'name':'a'},{'name':'a'}]}}}}", "kubectl", false, T0));
         assertEquals(400, e.code());
+    }
+
+    @Test
+    void theStatusSubresourceRecordsItsManagerWithTheSubresource() {
+        ObjectNode live = clientSideApplied();
+        ObjectNode reported = live.deepCopy();
+        reported.putObject("status").put("replicas", 2);
+        ObjectNode result = ServerSideApply.update(DEPLOYMENT, "apps/v1", "status", live, reported, "kube-controller-manager",
+                Set.of("spec", "metadata"), T1);
+        JsonNode mine = entry(result, "kube-controller-manager", "Update");
+        assertEquals("status", mine.get("subresource").asText());
+        assertEquals(fieldsV1("{'f:status':{'f:replicas':{}}}"), mine.get("fieldsV1"));
     }
 
     @Test
