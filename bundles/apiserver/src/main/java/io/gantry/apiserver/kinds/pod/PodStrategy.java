@@ -67,6 +67,16 @@ public final class PodStrategy extends KindStrategy {
         }
     }
 
+    /** As kube-apiserver: the QoS class is set at creation; a status without it keeps the old one. */
+    @Override
+    public void prepareForStatusUpdate(ObjectNode pod, ObjectNode old) {
+        super.prepareForStatusUpdate(pod, old);
+        String qos = Trees.text(old, "status", "qosClass");
+        if (qos != null && pod.get("status") instanceof ObjectNode status && Trees.textOr(status, "", "qosClass").isEmpty()) {
+            status.put("qosClass", qos);
+        }
+    }
+
     @Override
     public void validate(ObjectNode pod, Validator v) {
         PodValidation.podSpec(pod.path("spec"), "spec", v);

@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a pod spec as Kubernetes' {@code ValidatePodSpec} does, for the fields Gantry acts on,
@@ -26,10 +25,9 @@ public final class PodValidation {
     private static final List<String> TOLERATION_OPERATORS = List.of("Equal", "Exists");
     private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final List<String> HANDLERS = List.of("exec", "httpGet", "tcpSocket", "grpc");
-    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-    private static final String ENV_NAME_MESSAGE = "a valid environment variable name must consist of alphabetic "
-            + "characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
-            + "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+    /** Kubernetes 1.32's relaxed rule (RelaxedEnvironmentVariableValidation, on by default). */
+    private static final String ENV_NAME_MESSAGE =
+            "a valid environment variable name must consist only of printable ASCII characters other than '='";
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than `spec.containers[*].image`,"
             + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
             + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
@@ -155,7 +153,7 @@ public final class PodValidation {
             String name = Trees.textOr(env, "", "name");
             if (name.isEmpty()) {
                 v.required(at + ".name");
-            } else if (!ENV_NAME.matcher(name).matches()) {
+            } else if (!name.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '=')) {
                 v.invalid(at + ".name", name, ENV_NAME_MESSAGE);
             }
             if (!Trees.textOr(env, "", "value").isEmpty() && env.has("valueFrom") && !env.get("valueFrom").isNull()) {
