@@ -86,5 +86,7 @@ class EventStrategyTest {
         assertEquals(List.of("5s", "Normal", "Scheduled", "pod/web", "", "default-scheduler, default-scheduler-node-1",
                 "Successfully assigned default/web to node-1", "5s", 1L, "web.18b"), cells(eventsV1, tree, true));
         assertEquals("events.k8s.io/v1", eventsV1.kind().apiVersion());
+        assertEquals("default-scheduler", eventsV1.fieldSelectors().get("source").apply(tree));
+        assertEquals("web", eventsV1.fieldSelectors().get("regarding.name").apply(tree));
     }
 }

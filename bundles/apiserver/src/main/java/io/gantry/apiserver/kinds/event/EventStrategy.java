@@ -52,7 +52,10 @@ public final class EventStrategy extends KindStrategy {
         }
         fields.put("reason", e -> Trees.textOr(e, "", "reason"));
         fields.put("reportingComponent", e -> Trees.textOr(e, "", "reportingComponent"));
-        fields.put("source", e -> Trees.textOr(e, "", "source", "component"));
+        fields.put("source", e -> {
+            String component = Trees.textOr(e, "", "source", "component");
+            return component.isEmpty() ? Trees.textOr(e, "", "reportingComponent") : component;
+        });
         fields.put("type", e -> Trees.textOr(e, "", "type"));
         return fields;
     }

@@ -67,6 +67,10 @@ public final class EventsV1Strategy extends KindStrategy {
         }
         fields.put("reason", e -> Trees.textOr(e, "", "reason"));
         fields.put("reportingController", e -> Trees.textOr(e, "", "reportingController"));
+        fields.put("source", e -> {
+            String component = Trees.textOr(e, "", "deprecatedSource", "component");
+            return component.isEmpty() ? Trees.textOr(e, "", "reportingController") : component;
+        });
         fields.put("type", e -> Trees.textOr(e, "", "type"));
         return fields;
     }
