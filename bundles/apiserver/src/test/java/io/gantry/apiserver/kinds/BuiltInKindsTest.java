@@ -51,7 +51,7 @@ class BuiltInKindsTest {
             assertTrue(strategy.tracksGeneration(), scalable);
         }
         for (KindStrategy strategy : kinds.all()) {
-            boolean createsOnUpdate = Set.of("endpoints", "events", "leases").contains(strategy.kind().plural());
+            boolean createsOnUpdate = Set.of("endpoints", "events", "leases", "services").contains(strategy.kind().plural());
             assertEquals(createsOnUpdate, strategy.allowCreateOnUpdate(), strategy.toString());
         }
         assertEquals(List.of("v1", "apps/v1", "events.k8s.io/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1"),
