@@ -2,11 +2,8 @@ package io.gantry.apiserver.kinds.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.api.meta.v1.Times;
-import io.gantry.api.print.Printers;
+import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.registry.Column;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -60,8 +57,7 @@ final class EventColumns {
     }
 
     private static String since(String timestamp) {
-        Instant at = Times.parse(timestamp == null || timestamp.isEmpty() ? null : timestamp);
-        return at == null ? "<unknown>" : Printers.humanDuration(Duration.between(at, Instant.now()));
+        return Cells.since(timestamp);
     }
 
     static String firstSeen(View e) {

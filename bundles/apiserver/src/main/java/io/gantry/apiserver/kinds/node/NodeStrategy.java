@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.apiserver.kinds.Cells;
+import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -108,18 +109,10 @@ public final class NodeStrategy extends KindStrategy {
 
     private static void cidr(String field, String cidr, Validator v) {
         int slash = cidr.indexOf('/');
-        boolean valid = slash > 0;
-        if (valid) {
-            try {
-                String address = cidr.substring(0, slash);
-                int bits = Integer.parseInt(cidr.substring(slash + 1));
-                boolean v6 = address.contains(":");
-                valid = (v6 || address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) && bits >= 0 && bits <= (v6 ? 128 : 32)
-                        && java.net.InetAddress.getByName(address) != null;
-            } catch (NumberFormatException | java.net.UnknownHostException e) {
-                valid = false;
-            }
-        }
+        String address = slash > 0 ? cidr.substring(0, slash) : "";
+        String bits = slash > 0 ? cidr.substring(slash + 1) : "";
+        int max = IpAddresses.isIPv4(address) ? 32 : IpAddresses.isIPv6(address) ? 128 : -1;
+        boolean valid = max > 0 && bits.matches("[0-9]{1,3}") && Integer.parseInt(bits) <= max;
         if (!valid) {
             v.invalid(field, cidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
         }

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.pod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.core.v1.Quantity;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -165,10 +164,6 @@ public final class PodStrategy extends KindStrategy {
     }
 
     private static BigDecimal amount(JsonNode quantity) {
-        if (quantity == null || quantity.isNull()) {
-            return null;
-        }
-        String text = quantity.asText("");
-        return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        return PodValidation.parse(quantity);
     }
 }

@@ -191,9 +191,17 @@ public final class PodValidation {
         });
     }
 
-    private static BigDecimal parse(JsonNode quantity) {
+    /** The value of a quantity, or null when it is none (or beyond what can be computed). */
+    static BigDecimal parse(JsonNode quantity) {
+        if (quantity == null || quantity.isNull()) {
+            return null;
+        }
         String text = quantity.asText("");
-        return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        try {
+            return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static void mounts(JsonNode container, String path, Set<String> volumes, Validator v) {
