@@ -226,6 +226,20 @@ class PodStrategyTest {
     }
 
     @Test
+    void podIpAndPodIpsAreKeptInStep() {
+        ObjectNode old = created(pods, MINIMAL);
+        ObjectNode status = old.deepCopy();
+        status.with("status").put("podIP", "127.1.0.2").put("phase", "Running").remove("qosClass");
+        pods.prepareForStatusUpdate(status, old);
+        assertEquals("[{\"ip\":\"127.1.0.2\"}]", status.at("/status/podIPs").toString());
+        assertEquals("BestEffort", status.at("/status/qosClass").asText());
+        ObjectNode plural = old.deepCopy();
+        plural.with("status").putArray("podIPs").addObject().put("ip", "127.1.0.3");
+        pods.prepareForStatusUpdate(plural, old);
+        assertEquals("127.1.0.3", plural.at("/status/podIP").asText());
+    }
+
+    @Test
     void boundUnfinishedPodsAreDeletedGracefully() {
         ObjectNode pod = created(pods, MINIMAL);
         assertNull(pods.gracePeriodSeconds(pod, null), "unbound: at once");

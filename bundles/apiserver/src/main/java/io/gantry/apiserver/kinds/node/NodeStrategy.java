@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.apiserver.kinds.Cells;
+import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
@@ -40,9 +41,12 @@ public final class NodeStrategy extends KindStrategy {
         return false;
     }
 
-    /** SetDefaults_NodeStatus: allocatable is the capacity unless told. */
+    /** podCIDR and podCIDRs in step (the v1 conversion); SetDefaults_NodeStatus: allocatable is the capacity unless told. */
     @Override
     public void applyDefaults(ObjectNode node) {
+        if (node.get("spec") instanceof ObjectNode spec) {
+            DualFields.sync(spec, "podCIDR", "podCIDRs", null, false);
+        }
         JsonNode status = node.get("status");
         if (status instanceof ObjectNode s && s.get("capacity") instanceof ObjectNode capacity
                 && (s.get("allocatable") == null || s.get("allocatable").isNull())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
+import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
@@ -209,13 +210,10 @@ public final class ServiceStrategy extends KindStrategy {
             if (!type.equals("ExternalName")) {
                 Trees.defaultText(spec, "internalTrafficPolicy", "Cluster");
                 Trees.defaultText(spec, "ipFamilyPolicy", "SingleStack");
+                DualFields.sync(spec, "clusterIP", "clusterIPs", null, true);
                 if (spec.path("ipFamilies").isEmpty()) {
                     String ip = Trees.textOr(spec, "", "clusterIP");
                     spec.putArray("ipFamilies").add(ip.contains(":") ? "IPv6" : "IPv4");
-                }
-                String clusterIP = Trees.textOr(spec, "", "clusterIP");
-                if (!clusterIP.isEmpty() && spec.path("clusterIPs").isEmpty()) {
-                    spec.putArray("clusterIPs").add(clusterIP);
                 }
             }
             if (type.equals("LoadBalancer")) {
