@@ -166,6 +166,10 @@ class PodStrategyTest {
                         "spec.containers[0].volumeMounts[0].name|FieldValueNotFound|Not found: \"data\""),
                 Arguments.of("spec: {containers: [{name: a, image: x, livenessProbe: {periodSeconds: 5}}]}",
                         "spec.containers[0].livenessProbe|FieldValueRequired|Required value: must specify a handler type"),
+                Arguments.of("spec: {volumes: [{name: v, emptyDir: {}, hostPath: {path: /tmp}}], containers: [{name: a, image: x}]}",
+                        "spec.volumes[0].hostPath|FieldValueForbidden|Forbidden: may not specify more than 1 volume type"),
+                Arguments.of("spec: {volumes: [{name: v}, {name: v}], containers: [{name: a, image: x}]}",
+                        "spec.volumes[1].name|FieldValueDuplicate|Duplicate value: \"v\""),
                 Arguments.of("spec: {activeDeadlineSeconds: 0, containers: [{name: a, image: x}]}",
                         "spec.activeDeadlineSeconds|FieldValueInvalid|Invalid value: 0: must be between 1 and "
                                 + "2147483647, inclusive"),

@@ -84,6 +84,18 @@ public final class PodValidation {
             } else if (v.dns1123Label(at + ".name", name) && !names.add(name)) {
                 v.duplicate(at + ".name", name);
             }
+            // Exactly one source (defaulting gives emptyDir to a volume without one).
+            List<String> sources = new java.util.ArrayList<>();
+            volume.fieldNames().forEachRemaining(field -> {
+                if (!field.equals("name") && !volume.get(field).isNull()) {
+                    sources.add(field);
+                }
+            });
+            if (sources.isEmpty()) {
+                v.required(at, "must specify a volume type");
+            } else if (sources.size() > 1) {
+                v.forbidden(at + "." + sources.get(1), "may not specify more than 1 volume type");
+            }
         }
         return names;
     }
