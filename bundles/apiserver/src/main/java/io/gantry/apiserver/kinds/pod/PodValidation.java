@@ -91,6 +91,7 @@ public final class PodValidation {
                     sources.add(field);
                 }
             });
+            sources.sort(java.util.Comparator.comparingInt(PodValidation::sourceOrder));
             if (sources.isEmpty()) {
                 v.required(at, "must specify a volume type");
             } else if (sources.size() > 1) {
@@ -98,6 +99,18 @@ public final class PodValidation {
             }
         }
         return names;
+    }
+
+    /** The order in which validateVolumeSource meets the sources: the second one met is reported. */
+    private static final List<String> VOLUME_SOURCES = List.of("emptyDir", "hostPath", "gitRepo",
+            "awsElasticBlockStore", "gcePersistentDisk", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim",
+            "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap",
+            "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO",
+            "storageos", "csi", "ephemeral", "image");
+
+    private static int sourceOrder(String source) {
+        int index = VOLUME_SOURCES.indexOf(source);
+        return index < 0 ? VOLUME_SOURCES.size() : index;
     }
 
     private static void containers(JsonNode spec, String list, String path, Set<String> volumes, Set<String> names,
