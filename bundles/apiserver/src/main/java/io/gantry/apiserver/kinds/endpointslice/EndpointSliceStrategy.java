@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.KubeObject;
+import io.gantry.api.meta.v1.StatusCause;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Column;
@@ -56,7 +57,7 @@ public final class EndpointSliceStrategy extends KindStrategy {
             if (addresses.isEmpty()) {
                 v.required(at + ".addresses", "must contain at least 1 address");
             } else if (addresses.size() > 100) {
-                v.causes().add(new io.gantry.api.meta.v1.StatusCause("FieldValueTooMany",
+                v.causes().add(new StatusCause("FieldValueTooMany",
                         "Too many: " + addresses.size() + ": must have at most 100 items", at + ".addresses"));
             }
             int j = 0;

@@ -3,6 +3,7 @@ package io.gantry.apiserver.kinds.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.meta.v1.StatusCause;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.kinds.IpAddresses;
@@ -76,7 +77,7 @@ public final class NodeStrategy extends KindStrategy {
             if (effect.isEmpty()) {
                 v.required(at + ".effect");
             } else if (v.oneOf(at + ".effect", effect, TAINT_EFFECTS) && !seen.add(key + "\u0000" + effect)) {
-                v.causes().add(new io.gantry.api.meta.v1.StatusCause("FieldValueDuplicate", "Duplicate value: \""
+                v.causes().add(new StatusCause("FieldValueDuplicate", "Duplicate value: \""
                         + key + ":" + effect + "\": taints must be unique by key and effect pair", at));
             }
         }

@@ -6,6 +6,8 @@ import io.gantry.api.core.v1.Quantity;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,13 +87,13 @@ public final class PodValidation {
                 v.duplicate(at + ".name", name);
             }
             // Exactly one source (defaulting gives emptyDir to a volume without one).
-            List<String> sources = new java.util.ArrayList<>();
+            List<String> sources = new ArrayList<>();
             volume.fieldNames().forEachRemaining(field -> {
                 if (!field.equals("name") && !volume.get(field).isNull()) {
                     sources.add(field);
                 }
             });
-            sources.sort(java.util.Comparator.comparingInt(PodValidation::sourceOrder));
+            sources.sort(Comparator.comparingInt(PodValidation::sourceOrder));
             if (sources.isEmpty()) {
                 v.required(at, "must specify a volume type");
             } else if (sources.size() > 1) {

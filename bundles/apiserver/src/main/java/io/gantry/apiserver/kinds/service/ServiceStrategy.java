@@ -14,6 +14,7 @@ import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -240,7 +241,7 @@ public final class ServiceStrategy extends KindStrategy {
             }
             if (usesNodePorts(type) && usesNodePorts(oldType)) {
                 Map<String, Long> byName = new HashMap<>();
-                Set<Long> used = new java.util.HashSet<>();
+                Set<Long> used = new HashSet<>();
                 for (JsonNode port : oldSpec.path("ports")) {
                     byName.put(port.path("name").asText(""), port.path("nodePort").asLong(0));
                 }
@@ -279,7 +280,7 @@ public final class ServiceStrategy extends KindStrategy {
                 }
             }
             if (usesNodePorts(oldType) && !usesNodePorts(type)) {
-                Set<Long> oldPorts = new java.util.HashSet<>();
+                Set<Long> oldPorts = new HashSet<>();
                 oldSpec.path("ports").forEach(p -> oldPorts.add(p.path("nodePort").asLong(0)));
                 boolean unchanged = true;
                 for (JsonNode port : spec.path("ports")) {

@@ -1,7 +1,9 @@
 package io.gantry.apiserver.kinds.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.json.Json;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Trees;
@@ -158,7 +160,7 @@ final class ServiceValidation {
 
     /** The cluster IPs, the primary one read from {@code clusterIP} (which clients write). */
     private static JsonNode ips(JsonNode spec) {
-        var array = io.gantry.api.json.Json.mapper().createArrayNode();
+        ArrayNode array = Json.mapper().createArrayNode();
         String ip = Trees.textOr(spec, "", "clusterIP");
         JsonNode ips = spec.path("clusterIPs");
         if (!ip.isEmpty()) {
