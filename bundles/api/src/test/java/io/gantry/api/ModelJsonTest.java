@@ -67,11 +67,14 @@ class ModelJsonTest {
     }
 
     @Test
-    void lenientReadingDropsUnknownFieldsOfEveryType() {
+    void lenientReadingKeepsUnknownFieldsOfEveryType() {
         Pod pod = Json.read("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\",\"bogus\":1},"
                 + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"nope\":true}],\"alsoBogus\":{}}}", Pod.class);
         assertEquals("x", pod.metadata.name);
         assertEquals("i", pod.spec.containers.get(0).image);
+        assertEquals(1, pod.metadata.extra("bogus").asInt());
+        assertTrue(pod.spec.containers.get(0).extra("nope").asBoolean());
+        assertTrue(Json.tree(pod).at("/spec/alsoBogus").isObject());
     }
 
     @Test
@@ -119,6 +122,19 @@ class ModelJsonTest {
         assertEquals("Pod \"web\" is invalid: spec.containers[0].image: Required value", invalid.getMessage());
         assertEquals("spec.containers[0].image",
                 Json.tree(invalid.status()).get("details").get("causes").get(0).get("field").asText());
+    }
+
+    @Test
+    void yamlQuotesStringsThatLookLikeNumbers() {
+        io.gantry.api.core.v1.ConfigMap config = new io.gantry.api.core.v1.ConfigMap();
+        config.metadata.resourceVersion = "77";
+        config.data = new java.util.LinkedHashMap<>(java.util.Map.of("port", "8080"));
+        config.extra("future", Json.mapper().getNodeFactory().textNode("2"));
+        String yaml = Json.writeYaml(config);
+        assertTrue(yaml.contains("resourceVersion: \"77\""), yaml);
+        assertTrue(yaml.contains("port: \"8080\""), yaml);
+        assertTrue(Json.readYaml(yaml, io.gantry.api.core.v1.ConfigMap.class).extra("future").isTextual(),
+                "an unknown string field stays a string through YAML");
     }
 
     @Test

@@ -201,7 +201,7 @@ class RegistryTest {
 
     @Test
     void watchesFollowSelectorsAsKubernetesDoes() {
-        List<WatchEvent<Pod>> events = new ArrayList<>();
+        List<WatchEvent<Pod>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         String from = registry.list(ResourceKind.PODS, null, ListOptions.ALL).metadata.resourceVersion;
         Watch watch = registry.watch(ResourceKind.PODS, null, ListOptions.fields("spec.nodeName=node-1").from(from),
                 events::add);
@@ -211,6 +211,8 @@ class RegistryTest {
         bound.status.phase = "Running";
         registry.updateStatus(ResourceKind.PODS, bound);
         registry.delete(ResourceKind.PODS, "default", "web", DeleteOptions.immediately());
+        // Watches deliver on their own threads: wait for the last event, with a deadline.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.size() >= 3);
         watch.close();
         assertEquals(List.of(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED, WatchEvent.Type.DELETED),
                 events.stream().map(WatchEvent::type).toList(),
@@ -221,8 +223,10 @@ class RegistryTest {
     @Test
     void watchWithoutAVersionStartsWithTheCurrentState() {
         registry.create(ResourceKind.PODS, pod("one"));
-        List<WatchEvent<Pod>> events = new ArrayList<>();
-        registry.watch(ResourceKind.PODS, "default", ListOptions.ALL, events::add).close();
+        List<WatchEvent<Pod>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Watch watch = registry.watch(ResourceKind.PODS, "default", ListOptions.ALL, events::add);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+        watch.close();
         assertEquals(1, events.size());
         assertEquals(WatchEvent.Type.ADDED, events.get(0).type());
     }

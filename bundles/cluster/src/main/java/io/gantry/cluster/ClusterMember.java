@@ -3,17 +3,25 @@ package io.gantry.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -33,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public class ClusterMember {
 
     public static final String PID = "io.gantry.cluster";
+
+    /**
+     * The split-brain protection every member defines: structures that name it (the hazelcast
+     * store's map) refuse writes on a member that sees fewer than the quorum of members.
+     */
+    public static final String MAJORITY = "gantry.majority";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
 
@@ -56,14 +70,38 @@ public class ClusterMember {
 
         @AttributeDefinition(description = "Seconds without heartbeat after which a member is taken as gone")
         int maxNoHeartbeatSeconds() default 5;
+
+        @AttributeDefinition(description = "Members a member must see for the structures protected by the split-brain "
+                + "protection '" + MAJORITY + "' to accept writes; 0: a majority of the members listed")
+        int quorum() default 0;
+
+        @AttributeDefinition(description = "Ids of the Hazelcast serialization factories plugin bundles publish as "
+                + "services (1700: the hazelcast store's entry processors)")
+        int[] pluginFactoryIds() default {1700};
     }
 
+    private final PluginSerializers pluginSerializers = new PluginSerializers();
     private HazelcastInstance instance;
     private ServiceRegistration<HazelcastInstance> registration;
 
+    @Reference(service = DataSerializableFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + PluginSerializers.FACTORY_ID + "=*)")
+    void bindFactory(DataSerializableFactory factory, Map<String, Object> properties) {
+        pluginSerializers.publish(factoryId(properties), factory);
+    }
+
+    void unbindFactory(DataSerializableFactory factory, Map<String, Object> properties) {
+        pluginSerializers.withdraw(factoryId(properties), factory);
+    }
+
+    private static int factoryId(Map<String, Object> properties) {
+        return Integer.parseInt(String.valueOf(properties.get(PluginSerializers.FACTORY_ID)));
+    }
+
     @Activate
     void activate(BundleContext context, Config config) {
-        instance = start(config);
+        instance = start(config, pluginSerializers);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("gantry.cluster.name", config.clusterName());
         properties.put("gantry.member.address", instance.getCluster().getLocalMember().getAddress().toString());
@@ -87,6 +125,10 @@ public class ClusterMember {
 
     /** Starts a member as configured; public so tests can start real members without OSGi. */
     public static HazelcastInstance start(Config config) {
+        return start(config, new PluginSerializers());
+    }
+
+    private static HazelcastInstance start(Config config, PluginSerializers pluginSerializers) {
         ClassLoader hazelcastLoader = HazelcastInstance.class.getClassLoader();
         com.hazelcast.config.Config hz = new com.hazelcast.config.Config()
                 .setClusterName(config.clusterName())
@@ -98,6 +140,16 @@ public class ClusterMember {
                 .setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()))
                 .setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.getJetConfig().setEnabled(false);
+        int quorum = config.quorum() > 0 ? config.quorum() : config.members().length / 2 + 1;
+        if (quorum > 1) {
+            // Hazelcast refuses protected writes until a membership change shows the quorum, which
+            // never comes to a lone member: a quorum of one is no protection to configure.
+            hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, quorum)
+                    .setProtectOn(SplitBrainProtectionOn.WRITE));
+        }
+        for (int factoryId : config.pluginFactoryIds()) {
+            hz.getSerializationConfig().addDataSerializableFactory(factoryId, pluginSerializers.delegate(factoryId));
+        }
         NetworkConfig network = hz.getNetworkConfig()
                 .setPort(config.port())
                 .setPortAutoIncrement(true);

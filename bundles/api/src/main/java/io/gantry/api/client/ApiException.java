@@ -86,6 +86,36 @@ public class ApiException extends RuntimeException {
         return new ApiException(Status.failure(400, "BadRequest", message));
     }
 
+    /** A query parameter with a value the server does not take (400, as kube-apiserver words it). */
+    public static ApiException invalidParameter(String parameter, String value, String detail) {
+        return badRequest(parameter + ": Unsupported value: \"" + value + "\": " + detail);
+    }
+
+    /**
+     * A patch the server could not apply to the object (a JSON patch operation that fails), worded
+     * as kube-apiserver words it; one cause on the field {@code patch} says what failed, so that
+     * kubectl prints "The request is invalid: patch: ...".
+     */
+    public static ApiException invalidPatch(String why) {
+        Status status = Status.failure(422, "Invalid", "the server rejected our request due to an error in our request");
+        status.details = new StatusDetails();
+        status.details.causes = List.of(new StatusCause("FieldValueInvalid", why, "patch"));
+        return new ApiException(status);
+    }
+
+    /** A request body over the size or count the server accepts. */
+    public static ApiException tooLarge(String message) {
+        return new ApiException(Status.failure(413, "RequestEntityTooLarge", message));
+    }
+
+    /** A server-side apply that touches fields other managers own; one cause per field. */
+    public static ApiException applyConflict(String message, List<StatusCause> causes) {
+        Status status = Status.failure(409, "Conflict", message);
+        status.details = new StatusDetails();
+        status.details.causes = causes;
+        return new ApiException(status);
+    }
+
     public static ApiException forbidden(ResourceKind<?> kind, String name, String why) {
         return withDetails(403, "Forbidden", kind.qualifiedName() + " \"" + name + "\" is forbidden: " + why, kind, name);
     }
@@ -93,6 +123,24 @@ public class ApiException extends RuntimeException {
     /** A watch asked for a revision already compacted away; informers relist on it. */
     public static ApiException expired(String message) {
         return new ApiException(Status.failure(410, "Expired", message));
+    }
+
+    /**
+     * A watch or read asked for a revision the store has not reached; kube-apiserver answers so
+     * after waiting briefly, and clients retry after {@code details.retryAfterSeconds}.
+     */
+    public static ApiException tooLargeResourceVersion(long requested, long current) {
+        Status status = Status.failure(504, "Timeout",
+                "Timeout: Too large resource version: " + requested + ", current: " + current);
+        status.details = new StatusDetails();
+        status.details.retryAfterSeconds = 1;
+        status.details.causes = List.of(new StatusCause("ResourceVersionTooLarge", "Too large resource version", null));
+        return new ApiException(status);
+    }
+
+    /** True for 410 Expired (or Gone): the watch must list again. */
+    public boolean isExpired() {
+        return code() == 410;
     }
 
     public static ApiException methodNotAllowed(String message) {

@@ -1,6 +1,7 @@
 package io.gantry.api.store;
 
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Where cluster state lives: a key-value store with one cluster-wide, increasing revision, as
@@ -10,7 +11,11 @@ import java.util.Optional;
  * <p>Keys are paths such as {@code /registry/pods/default/web}; values are the object's JSON
  * bytes, opaque to the backend. Implementations register with the {@code gantry.plugin}
  * service property; the API server uses the one configured.
+ *
+ * <p>Every backend passes the same conformance suite ({@code StorageBackendConformance} in the
+ * API bundle's test artifact).
  */
+@ProviderType
 public interface StorageBackend {
 
     /** The revision of the latest change; 0 for an empty store. */
@@ -48,9 +53,42 @@ public interface StorageBackend {
 
     /**
      * Sends every change under a prefix with a revision above {@code afterRevision}, exactly once
-     * and in revision order, then each later change as it happens.
+     * and in revision order, then each later change as it happens. A revision above
+     * {@link #currentRevision()} is allowed: its changes are sent when they happen (the API server
+     * decides how long a client may wait for a revision from the future).
      *
-     * @throws StoreException.Compacted if changes after that revision are no longer kept
+     * @throws StoreException.Compacted if changes after that revision are no longer kept, that is
+     *     when {@code afterRevision < compactedRevision()}
      */
     StoreWatch watch(String prefix, long afterRevision, StoreWatchListener listener);
+
+    /**
+     * The highest revision whose history was compacted away: a watch must start after it, so a
+     * watch from exactly this revision (it needs only later changes) is served, one from below it
+     * gets {@link StoreException.Compacted}. 0 when nothing was compacted.
+     */
+    long compactedRevision();
+
+    /**
+     * Forgets the history of changes up to and including {@code revision} (current values stay);
+     * later watches from below it get {@link StoreException.Compacted}. A revision at or below
+     * {@link #compactedRevision()} changes nothing; one above {@link #currentRevision()} is
+     * taken as the current revision.
+     */
+    void compact(long revision);
+
+    /**
+     * Every entry with its create and mod revisions, and the current revision, as one consistent
+     * snapshot (for migration between backends): the entries are exactly those present at
+     * {@code revision()}.
+     */
+    StoredPage snapshot();
+
+    /**
+     * Replaces the whole content with a snapshot: afterwards {@code currentRevision() >=
+     * snapshot.revision()} and every entry is present with its value; create/mod revisions are
+     * kept where the engine allows, else renumbered above {@code snapshot.revision()}. Watches
+     * open before it are ended with {@link StoreException.Compacted} so that their owners relist.
+     */
+    void restore(StoredPage snapshot);
 }

@@ -61,4 +61,21 @@ public class StoreException extends RuntimeException {
             return oldestRevision;
         }
     }
+
+    /**
+     * The store cannot take the operation now and nothing was changed (for example a member cut
+     * off from the majority of its cluster refuses writes); the caller may retry later. The API
+     * server answers it with 503 Service Unavailable.
+     */
+    public static class Unavailable extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(String message) {
+            super(message);
+        }
+
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

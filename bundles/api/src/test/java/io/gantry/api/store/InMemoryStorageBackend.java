@@ -20,6 +20,7 @@ public class InMemoryStorageBackend implements StorageBackend {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private final int historyLimit;
     private long revision;
+    private long compactedRevision;
 
     public InMemoryStorageBackend() {
         this(10_000);
@@ -85,18 +86,52 @@ public class InMemoryStorageBackend implements StorageBackend {
 
     @Override
     public synchronized StoreWatch watch(String prefix, long afterRevision, StoreWatchListener listener) {
-        long oldest = history.isEmpty() ? revision + 1 : history.get(0).revision();
-        if (afterRevision + 1 < oldest && afterRevision < revision) {
-            throw new StoreException.Compacted(afterRevision, oldest);
+        if (afterRevision < compactedRevision) {
+            throw new StoreException.Compacted(afterRevision, compactedRevision + 1);
         }
-        Watcher watcher = new Watcher(prefix, listener);
+        Watcher watcher = new Watcher(prefix, afterRevision, listener);
         for (StoreEvent event : history) {
-            if (event.revision() > afterRevision) {
-                watcher.deliver(event);
-            }
+            watcher.deliver(event);
         }
         watchers.add(watcher);
         return watcher;
+    }
+
+    @Override
+    public synchronized long compactedRevision() {
+        return compactedRevision;
+    }
+
+    @Override
+    public synchronized void compact(long upTo) {
+        long target = Math.min(upTo, revision);
+        while (!history.isEmpty() && history.get(0).revision() <= target) {
+            history.remove(0);
+        }
+        compactedRevision = Math.max(compactedRevision, target);
+    }
+
+    @Override
+    public synchronized StoredPage snapshot() {
+        return new StoredPage(new ArrayList<>(entries.values()), revision);
+    }
+
+    @Override
+    public synchronized void restore(StoredPage snapshot) {
+        entries.clear();
+        for (StoredEntry entry : snapshot.entries()) {
+            entries.put(entry.key(), new StoredEntry(entry.key(), entry.value().clone(),
+                    entry.createRevision(), entry.modRevision()));
+        }
+        // Revisions never go back, so that a watcher's resourceVersions keep increasing.
+        revision = Math.max(revision, snapshot.revision());
+        history.clear();
+        compactedRevision = revision;
+        List<Watcher> open = new ArrayList<>(watchers);
+        watchers.clear();
+        for (Watcher watcher : open) {
+            watcher.listener.onClose(new StoreException.Compacted(revision, revision + 1));
+        }
     }
 
     private StoredEntry current(String key, long expectedModRevision) {
@@ -113,7 +148,7 @@ public class InMemoryStorageBackend implements StorageBackend {
     private void publish(StoreEvent event) {
         history.add(event);
         if (history.size() > historyLimit) {
-            history.remove(0);
+            compactedRevision = history.remove(0).revision();
         }
         for (Watcher watcher : watchers) {
             watcher.deliver(event);
@@ -122,15 +157,18 @@ public class InMemoryStorageBackend implements StorageBackend {
 
     private final class Watcher implements StoreWatch {
         private final String prefix;
+        private final long afterRevision;
         private final StoreWatchListener listener;
 
-        Watcher(String prefix, StoreWatchListener listener) {
+        Watcher(String prefix, long afterRevision, StoreWatchListener listener) {
             this.prefix = prefix;
+            this.afterRevision = afterRevision;
             this.listener = listener;
         }
 
         void deliver(StoreEvent event) {
-            if (event.entry().key().startsWith(prefix)) {
+            // a watch from a future revision starts with the first change above it
+            if (event.revision() > afterRevision && event.entry().key().startsWith(prefix)) {
                 listener.onEvent(event);
             }
         }

@@ -155,6 +155,13 @@ public abstract class KindStrategy {
     }
 
     /**
+     * Refuses a delete the kind never allows, such as of a system namespace, by throwing an
+     * {@link io.gantry.api.client.ApiException} (403 Forbidden).
+     */
+    public void checkDeletion(ObjectNode object) {
+    }
+
+    /**
      * Called when a delete marks the object (sets {@code deletionTimestamp}) instead of removing it:
      * a namespace turns Terminating.
      */

@@ -15,6 +15,25 @@ public final class Trees {
     private Trees() {
     }
 
+    /**
+     * Equality of JSON values as JSON sees them: numbers by value, whatever node type holds them
+     * (an int read from storage equals the long a Java object wrote), objects regardless of
+     * field order.
+     */
+    public static boolean same(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.equals(Trees::compare, b);
+    }
+
+    private static int compare(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    }
+
     /** The text at a path of field names, or null when absent or null. */
     public static String text(JsonNode node, String... path) {
         JsonNode at = at(node, path);

@@ -1,26 +1,40 @@
 package io.gantry.store.hazelcast;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.EventJournalConfig;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.InvalidConfigurationException;
-import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.internal.journal.EventJournalReader;
+import com.hazelcast.map.EventJournalMapEvent;
 import com.hazelcast.map.IMap;
-import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.partition.PartitionAwareKey;
+import com.hazelcast.query.PartitionPredicate;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import io.gantry.api.Plugins;
 import io.gantry.api.store.StorageBackend;
-import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
 import io.gantry.api.store.StoreWatch;
 import io.gantry.api.store.StoreWatchListener;
 import io.gantry.api.store.StoredEntry;
 import io.gantry.api.store.StoredPage;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,14 +46,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster state in Hazelcast, replicated in memory across the members (it survives the loss of
- * a member, not of the whole cluster).
+ * Cluster state in Hazelcast, replicated in memory with synchronous backups: it survives the
+ * loss of any one member (of {@code backupCount} members) with nothing acknowledged lost, not
+ * the loss of the whole cluster.
  *
- * <p>Objects live in a map; every change is also appended to a ringbuffer, whose sequence is the
- * cluster-wide revision (revision = sequence + 1), and whose capacity is the watch history: older
- * revisions are compacted away. Writes take one cluster-wide lock so that the revision order is
- * the order of changes, as a single etcd leader gives; reads of one key need no lock, lists take
- * it so that the entries match the revision they report.
+ * <h2>Ordering invariant</h2>
+ * Every key of the store, and one metadata record, live in one map and, through their partition
+ * key, in <em>one partition</em>. Hazelcast runs every operation of a partition on that
+ * partition's one thread, so the store's writes are totally ordered without any lock. A write is
+ * one entry processor ({@link WriteProcessor}) that, in one step of that thread, checks the
+ * compare-and-set, takes the next revision from the primary's {@link RevisionClock}, and stores
+ * the record carrying that revision; Hazelcast appends the same record to the map's event
+ * journal in that step, and replicates it to the backups as one backup operation carrying the
+ * same bytes before the write is acknowledged. Hence:
+ * <ul>
+ * <li>journal order = partition-thread order = revision order, and the journal record is the
+ * watch event (a delete stores a tombstone with its revision and last value), so there is no
+ * write without its event on any replica;</li>
+ * <li>an acknowledged write is on {@code backupCount + 1} members, with its journal record;</li>
+ * <li>no revision is given twice: a promoted primary rebuilds its clock from every record and
+ * jumps ahead ({@link RevisionClock#FAILOVER_GAP}), past any revision the dead primary might
+ * have given to a write that was never replicated.</li>
+ * </ul>
+ * Lists read the partition in one step of the same thread, so their revision is exact.
+ *
+ * <p>Watches: one journal reader per member ({@link WatchFanOut}) feeds bounded per-watch queues.
+ * A member leaving ends this member's watches once (they relist). Writes need a majority of the
+ * cluster (split-brain protection); a member in a minority refuses them with
+ * {@link StoreException.Unavailable}.
+ *
+ * <p>Hazelcast holds plain bytes only; the entry processors, classes of this bundle, travel as
+ * identified data made by {@link StoreSerialization}, which every member must have registered.
  */
 @Component(service = StorageBackend.class, property = Plugins.NAME + "=hazelcast", configurationPid = HazelcastStore.PID)
 @Designate(ocd = HazelcastStore.Config.class)
@@ -47,139 +84,326 @@ public class HazelcastStore implements StorageBackend {
 
     public static final String PID = "io.gantry.store.hazelcast";
 
-    private static final Logger LOG = LoggerFactory.getLogger(HazelcastStore.class);
+    /** The metadata record's key; store keys are paths, which never hold a NUL character. */
+    static final String META_KEY = "\u0000meta";
 
-    static final String OBJECTS = "gantry.objects";
-    static final String EVENTS = "gantry.events";
-    static final String LOCKS = "gantry.locks";
-    private static final String WRITE_LOCK = "write";
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastStore.class);
+    private static final int CLOCK_ATTEMPTS = 20;
 
     @ObjectClassDefinition(name = "Gantry Hazelcast store", description = "Cluster state in Hazelcast, in memory")
     public @interface Config {
 
         @AttributeDefinition(description = "Changes kept for watches; a watch from an older revision gets 410 Expired")
         int watchHistory() default 20000;
+
+        @AttributeDefinition(description = "Synchronous backups of the state: the members that may be lost at once without losing a write")
+        int backupCount() default 1;
+
+        @AttributeDefinition(description = "The members' split-brain protection (configured on every member) that "
+                + "refuses writes in a minority; the cluster bundle defines gantry.majority")
+        String splitBrainProtection() default "gantry.majority";
+
+        @AttributeDefinition(description = "Changes a watch may have undelivered before it is ended (its client relists)")
+        int watchQueue() default 1000;
+
+        @AttributeDefinition(description = "Threads that call watch listeners on this member")
+        int watchThreads() default 2;
     }
 
     private final HazelcastInstance hazelcast;
-    private final IMap<String, byte[]> objects;
-    private final IMap<String, Boolean> locks;
-    private final Ringbuffer<byte[]> events;
-    private final WatchDispatcher dispatcher;
+    private final String name;
+    private final IMap<PartitionAwareKey<String, String>, byte[]> map;
+    private final PartitionAwareKey<String, String> metaKey;
+    private final PartitionPredicate<PartitionAwareKey<String, String>, byte[]> wholeStore;
+    private final WatchDelivery delivery;
+    private final WatchFanOut fanOut;
+    private final UUID membershipListener;
+    private final int watchQueue;
 
     @Activate
     public HazelcastStore(@Reference HazelcastInstance hazelcast, Config config) {
+        this(hazelcast, config, "objects");
+    }
+
+    /** A store under its own name; several can share a cluster (tests). */
+    HazelcastStore(HazelcastInstance hazelcast, Config config, String name) {
         this.hazelcast = hazelcast;
+        this.name = name;
+        this.watchQueue = config.watchQueue();
+        String mapName = "gantry.store." + name;
+        configure(hazelcast, mapName, config);
+        this.map = hazelcast.getMap(mapName);
+        this.metaKey = key(META_KEY);
+        this.wholeStore = Predicates.partitionPredicate(name, Predicates.alwaysTrue());
+        RevisionClock.of(hazelcast, name);
         try {
-            hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(EVENTS).setCapacity(config.watchHistory()));
-        } catch (InvalidConfigurationException e) {
-            // Another member (or an earlier activation) set the history first; the cluster keeps one.
-            LOG.warn("Keeping the watch history the cluster already has: {}", e.getMessage());
+            ensureMeta();
+        } catch (StoreException.Unavailable e) {
+            LOG.warn("The store starts in a minority; it takes writes once a majority of the members is up");
         }
-        this.objects = hazelcast.getMap(OBJECTS);
-        this.locks = hazelcast.getMap(LOCKS);
-        this.events = hazelcast.getRingbuffer(EVENTS);
-        this.dispatcher = new WatchDispatcher(events, "gantry-store-watch-" + hazelcast.getName());
+        int partition = hazelcast.getPartitionService().getPartition(name).getPartitionId();
+        this.delivery = new WatchDelivery("gantry-store-watch-" + name, config.watchThreads());
+        @SuppressWarnings("unchecked")
+        EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>> journal =
+                (EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>>) map;
+        this.fanOut = new WatchFanOut(journal, partition, config.watchHistory(), delivery,
+                "gantry-store-journal-" + name + "-" + hazelcast.getName());
+        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                try {
+                    fanOut.resync(HazelcastStore.this::currentRevision);
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot resume the store's watches after {} left: {}", event.getMember(), e.toString());
+                }
+            }
+        });
+    }
+
+    /**
+     * The map's settings, the same on every member (Hazelcast shares added configuration with the
+     * whole cluster): synchronous backups, the journal that records every change, and the quorum.
+     */
+    private static void configure(HazelcastInstance hazelcast, String mapName, Config config) {
+        int partitions = hazelcast.getPartitionService().getPartitions().size();
+        // Hazelcast reads split-brain protections once, when the member starts: the member's
+        // configuration must define it; a map naming an unknown one is not protected at all.
+        String protection = config.splitBrainProtection();
+        SplitBrainProtectionConfig quorum = hazelcast.getConfig().getSplitBrainProtectionConfigs().get(protection);
+        if ((quorum == null || !quorum.isEnabled()) && configuredMembers(hazelcast) > 1) {
+            LOG.warn("The Hazelcast members define no split-brain protection '{}': a member cut off from the others "
+                    + "would go on accepting writes (set it in io.gantry.cluster.cfg)", protection);
+        }
+        MapConfig mapConfig = new MapConfig(mapName)
+                .setBackupCount(config.backupCount())
+                .setAsyncBackupCount(0)
+                .setReadBackupData(false)
+                .setInMemoryFormat(InMemoryFormat.BINARY)
+                .setSplitBrainProtectionName(protection)
+                // The journal's capacity is shared by all partitions; the store uses one.
+                .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
+                        .setCapacity((int) Math.min(Integer.MAX_VALUE, (long) config.watchHistory() * partitions)));
+        try {
+            hazelcast.getConfig().addMapConfig(mapConfig);
+        } catch (InvalidConfigurationException e) {
+            // Another member set the store up first, with other values: the cluster keeps one setting.
+            LOG.warn("Keeping the store settings the cluster already has: {}", e.getMessage());
+        }
+        LOG.info("Hazelcast store '{}': {} synchronous backup(s), writes need {} member(s)", mapName,
+                config.backupCount(), quorum == null ? 1 : quorum.getMinimumClusterSize());
+    }
+
+    private static int configuredMembers(HazelcastInstance hazelcast) {
+        return hazelcast.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size();
+    }
+
+    /** The metadata record, made when the store first runs (not in a minority: it is a write). */
+    private void ensureMeta() {
+        hazelcastCall(() -> map.putIfAbsent(metaKey, Records.meta(0, 0, 0)));
     }
 
     @Deactivate
     void deactivate() {
-        dispatcher.stop();
+        try {
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        } catch (HazelcastInstanceNotActiveException e) {
+            // the member is already gone
+        }
+        fanOut.stop();
+        delivery.stop();
+        // The clock is an object of this bundle's classes: a later version of the bundle makes its own.
+        hazelcast.getUserContext().remove(RevisionClock.key(name));
     }
 
     @Override
     public long currentRevision() {
-        return events.tailSequence() + 1;
+        return Outcome.revision(call(metaKey, () -> new ClockProbe(name)));
     }
 
     @Override
     public Optional<StoredEntry> get(String key) {
-        byte[] record = objects.get(key);
-        return record == null ? Optional.empty() : Optional.of(Records.entry(key, record));
+        byte[] record = hazelcastCall(() -> map.get(key(key)));
+        return Records.isLive(record) ? Optional.of(Records.entry(key, record)) : Optional.empty();
     }
 
     @Override
     public StoredPage list(String prefix) {
-        return locked(() -> {
-            Set<String> keys = objects.keySet().stream().filter(k -> k.startsWith(prefix)).collect(Collectors.toSet());
-            List<StoredEntry> entries = new ArrayList<>();
-            for (Map.Entry<String, byte[]> entry : objects.getAll(keys).entrySet()) {
-                entries.add(Records.entry(entry.getKey(), entry.getValue()));
+        for (int attempt = 0; attempt < CLOCK_ATTEMPTS; attempt++) {
+            Map<PartitionAwareKey<String, String>, byte[]> read =
+                    hazelcastCall(() -> map.executeOnEntries(new ListProcessor(name, prefix), wholeStore));
+            byte[] revision = read.remove(metaKey);
+            if (revision == null) {
+                ensureMeta();
+                continue;
+            }
+            if (Outcome.status(revision) == Outcome.CLOCK_UNTRUSTED) {
+                syncClock();
+                continue;
+            }
+            List<StoredEntry> entries = new ArrayList<>(read.size());
+            for (Map.Entry<PartitionAwareKey<String, String>, byte[]> entry : read.entrySet()) {
+                entries.add(Records.entry(entry.getKey().getKey(), entry.getValue()));
             }
             entries.sort(Comparator.comparing(StoredEntry::key));
-            return new StoredPage(entries, currentRevision());
-        });
+            return new StoredPage(entries, Outcome.revision(revision));
+        }
+        throw clockNotReady();
     }
 
     @Override
     public StoredEntry create(String key, byte[] value) {
-        return locked(() -> {
-            if (objects.containsKey(key)) {
-                throw new StoreException.KeyExists(key);
-            }
-            long revision = currentRevision() + 1;
-            return put(new StoredEntry(key, value, revision, revision));
-        });
+        return written(key, write(key, new WriteProcessor(name, WriteProcessor.CREATE, 0, value)), 0);
     }
 
     @Override
     public StoredEntry update(String key, byte[] value, long expectedModRevision) {
-        return locked(() -> {
-            StoredEntry current = current(key, expectedModRevision);
-            return put(new StoredEntry(key, value, current.createRevision(), currentRevision() + 1));
-        });
+        return written(key, write(key, new WriteProcessor(name, WriteProcessor.UPDATE, expectedModRevision, value)),
+                expectedModRevision);
     }
 
     @Override
     public StoredEntry delete(String key, long expectedModRevision) {
-        return locked(() -> {
-            StoredEntry current = current(key, expectedModRevision);
-            StoredEntry deleted = new StoredEntry(key, current.value(), current.createRevision(), currentRevision() + 1);
-            objects.delete(key);
-            append(StoreEvent.Type.DELETE, deleted);
-            return deleted;
-        });
+        return written(key, write(key, new WriteProcessor(name, WriteProcessor.DELETE, expectedModRevision, new byte[0])),
+                expectedModRevision);
     }
 
     @Override
     public StoreWatch watch(String prefix, long afterRevision, StoreWatchListener listener) {
-        return dispatcher.watch(prefix, afterRevision, listener);
-    }
-
-    private StoredEntry current(String key, long expectedModRevision) {
-        StoredEntry current = get(key).orElseThrow(() -> new StoreException.KeyNotFound(key));
-        if (expectedModRevision != 0 && current.modRevision() != expectedModRevision) {
-            throw new StoreException.Conflict(key, expectedModRevision, current.modRevision());
+        byte[] meta = hazelcastCall(() -> map.get(metaKey));
+        long compacted = Math.max(Records.metaCompacted(meta), fanOut.floor());
+        if (afterRevision < compacted) {
+            throw new StoreException.Compacted(afterRevision, compacted + 1);
         }
-        return current;
+        StoreWatcher watcher = new StoreWatcher(prefix, afterRevision, Records.metaRestoreEpoch(meta), listener,
+                watchQueue, delivery, fanOut::unregister);
+        fanOut.register(watcher);
+        return watcher;
     }
 
-    private StoredEntry put(StoredEntry entry) {
-        objects.set(entry.key(), Records.entry(entry.createRevision(), entry.modRevision(), entry.value()));
-        append(StoreEvent.Type.PUT, entry);
-        return entry;
+    @Override
+    public long compactedRevision() {
+        byte[] meta = hazelcastCall(() -> map.get(metaKey));
+        return Math.max(Records.metaCompacted(meta), fanOut.floor());
     }
 
-    private void append(StoreEvent.Type type, StoredEntry entry) {
-        long sequence = events.add(Records.event(type, entry));
-        if (sequence + 1 != entry.modRevision()) {
-            // Only the holder of the write lock appends, so this means the lock was lost.
-            throw new StoreException("revision " + entry.modRevision() + " was stored as " + (sequence + 1)
-                    + ": the cluster write lock was not held");
+    @Override
+    public void compact(long revision) {
+        byte[] meta = Outcome.record(call(metaKey, () -> new MetaProcessor(name, MetaProcessor.COMPACT, revision)));
+        long compacted = Records.metaCompacted(meta);
+        hazelcastCall(() -> map.executeOnEntries(new TombstoneSweep(name, compacted), wholeStore));
+    }
+
+    @Override
+    public StoredPage snapshot() {
+        return list("");
+    }
+
+    /**
+     * Replaces the content with a snapshot, keeping its revisions. Not atomic for concurrent
+     * readers: migration restores a backend before it takes traffic. First the metadata moves the
+     * clock to at least the snapshot's revision and compacts up to there, which ends every open
+     * watch; then the records are written as they were.
+     */
+    @Override
+    public void restore(StoredPage snapshot) {
+        call(metaKey, () -> new MetaProcessor(name, MetaProcessor.RESTORE, snapshot.revision()));
+        Set<String> kept = new HashSet<>();
+        Map<PartitionAwareKey<String, String>, byte[]> records = new HashMap<>();
+        UUID restored = new UUID(0, 0);
+        for (StoredEntry entry : snapshot.entries()) {
+            kept.add(entry.key());
+            records.put(key(entry.key()), Records.record(Records.LIVE, entry.createRevision(), entry.modRevision(),
+                    restored, entry.value()));
         }
+        Set<PartitionAwareKey<String, String>> present = hazelcastCall(() -> map.keySet(wholeStore));
+        for (PartitionAwareKey<String, String> key : present) {
+            if (!key.equals(metaKey) && !kept.contains(key.getKey())) {
+                hazelcastCall(() -> map.remove(key));
+            }
+        }
+        hazelcastCall(() -> {
+            map.putAll(records);
+            return null;
+        });
     }
 
-    private <T> T locked(Supplier<T> operation) {
-        locks.lock(WRITE_LOCK);
+    private byte[] write(String key, WriteProcessor processor) {
+        return call(key(key), () -> processor);
+    }
+
+    private static StoredEntry written(String key, byte[] outcome, long expectedModRevision) {
+        return switch (Outcome.status(outcome)) {
+            case Outcome.OK -> Records.entry(key, Outcome.record(outcome));
+            case Outcome.EXISTS -> throw new StoreException.KeyExists(key);
+            case Outcome.NOT_FOUND -> throw new StoreException.KeyNotFound(key);
+            case Outcome.CONFLICT -> throw new StoreException.Conflict(key, expectedModRevision, Outcome.revision(outcome));
+            default -> throw new StoreException("unexpected answer " + Outcome.status(outcome) + " from the store for " + key);
+        };
+    }
+
+    /** Runs a processor on one key of the store, rebuilding the primary's clock when it asks. */
+    private byte[] call(PartitionAwareKey<String, String> key, Supplier<StoreProcessor> processor) {
+        StoreProcessor instance = processor.get();
+        for (int attempt = 0; attempt < CLOCK_ATTEMPTS; attempt++) {
+            byte[] outcome = hazelcastCall(() -> map.executeOnKey(key, instance));
+            if (Outcome.status(outcome) != Outcome.CLOCK_UNTRUSTED) {
+                return outcome;
+            }
+            syncClock();
+        }
+        throw clockNotReady();
+    }
+
+    /** Rebuilds the primary's revision clock from every record (see {@link RevisionClock}). */
+    private void syncClock() {
+        Map<PartitionAwareKey<String, String>, byte[]> revisions =
+                hazelcastCall(() -> map.executeOnEntries(new ClockSync(name), wholeStore));
+        long highest = 0;
+        long epoch = -1;
+        for (Map.Entry<PartitionAwareKey<String, String>, byte[]> entry : revisions.entrySet()) {
+            ByteBuffer answer = ByteBuffer.wrap(entry.getValue());
+            highest = Math.max(highest, answer.getLong());
+            if (entry.getKey().equals(metaKey)) {
+                epoch = answer.getLong();
+            }
+        }
+        if (epoch < 0) {
+            ensureMeta();
+            return;
+        }
+        long found = highest;
+        long inEpoch = epoch;
+        hazelcastCall(() -> map.executeOnKey(metaKey, new ClockProbe(name, found, inEpoch)));
+    }
+
+    private StoreException clockNotReady() {
+        return new StoreException.Unavailable("the store's partition keeps changing owner; try again");
+    }
+
+    /** Turns Hazelcast's failures into the store's: a refusal is Unavailable, an unknown outcome is not. */
+    private <T> T hazelcastCall(Supplier<T> call) {
         try {
-            return operation.get();
-        } finally {
-            locks.unlock(WRITE_LOCK);
+            return call.get();
+        } catch (SplitBrainProtectionException e) {
+            throw new StoreException.Unavailable("this member is cut off from the majority of the cluster and "
+                    + "refuses writes: " + e.getMessage(), e);
+        } catch (HazelcastInstanceNotActiveException e) {
+            throw new StoreException.Unavailable("this member is leaving the cluster", e);
+        } catch (OperationTimeoutException e) {
+            throw new StoreException("the store did not answer in time; the change may or may not have been made", e);
         }
+    }
+
+    private PartitionAwareKey<String, String> key(String key) {
+        return new PartitionAwareKey<>(key, name);
     }
 
     @Override
     public String toString() {
-        return "hazelcast store on " + hazelcast.getName();
+        return "hazelcast store " + name + " on " + hazelcast.getName();
     }
 }

@@ -3,55 +3,97 @@ package io.gantry.store.hazelcast;
 import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoredEntry;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * The byte layouts kept in Hazelcast: plain bytes only, so that no class of any bundle is ever
- * serialised into the cluster and a bundle swap cannot strand stored data.
+ * stored in the cluster and a bundle swap cannot strand stored data.
  *
- * <p>An object entry is {@code createRevision, modRevision, value}; an event adds its type and
- * key in front: {@code type, keyLength, key, createRevision, modRevision, value}.
+ * <p>An object record is {@code kind, createRevision, modRevision, writeId, value}, where kind
+ * is {@link #LIVE} or {@link #TOMBSTONE} (a deleted key keeps its last value and the revision of
+ * the delete until compaction, so that the delete is a change like any other). The writeId lets a
+ * write that Hazelcast retries after a member loss find that it was already applied.
+ *
+ * <p>The store's one metadata record is {@code META, compactedRevision, restoreRevision,
+ * restoreEpoch}.
  */
 final class Records {
 
-    private static final byte PUT = 1;
-    private static final byte DELETE = 2;
+    static final byte LIVE = 1;
+    static final byte TOMBSTONE = 2;
+    static final byte META = 3;
+
+    private static final int HEADER = 1 + 8 + 8 + 16;
 
     private Records() {
     }
 
-    static byte[] entry(long createRevision, long modRevision, byte[] value) {
-        return ByteBuffer.allocate(16 + value.length).putLong(createRevision).putLong(modRevision).put(value).array();
+    static byte[] record(byte kind, long createRevision, long modRevision, UUID writeId, byte[] value) {
+        return ByteBuffer.allocate(HEADER + value.length).put(kind).putLong(createRevision).putLong(modRevision)
+                .putLong(writeId.getMostSignificantBits()).putLong(writeId.getLeastSignificantBits())
+                .put(value).array();
+    }
+
+    static byte kind(byte[] record) {
+        return record[0];
+    }
+
+    static boolean isLive(byte[] record) {
+        return record != null && record[0] == LIVE;
+    }
+
+    static long createRevision(byte[] record) {
+        return ByteBuffer.wrap(record).getLong(1);
+    }
+
+    static long modRevision(byte[] record) {
+        return ByteBuffer.wrap(record).getLong(9);
+    }
+
+    static UUID writeId(byte[] record) {
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        return new UUID(buffer.getLong(17), buffer.getLong(25));
+    }
+
+    static byte[] value(byte[] record) {
+        byte[] value = new byte[record.length - HEADER];
+        System.arraycopy(record, HEADER, value, 0, value.length);
+        return value;
     }
 
     static StoredEntry entry(String key, byte[] record) {
-        ByteBuffer buffer = ByteBuffer.wrap(record);
-        long createRevision = buffer.getLong();
-        long modRevision = buffer.getLong();
-        byte[] value = new byte[buffer.remaining()];
-        buffer.get(value);
-        return new StoredEntry(key, value, createRevision, modRevision);
+        return new StoredEntry(key, value(record), createRevision(record), modRevision(record));
     }
 
-    static byte[] event(StoreEvent.Type type, StoredEntry entry) {
-        byte[] key = entry.key().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 4 + key.length + 16 + entry.value().length)
-                .put(type == StoreEvent.Type.PUT ? PUT : DELETE)
-                .putInt(key.length).put(key)
-                .putLong(entry.createRevision()).putLong(entry.modRevision())
-                .put(entry.value())
-                .array();
+    /** The change a record stands for: a tombstone is the delete, a live record the put. */
+    static StoreEvent event(String key, byte[] record) {
+        return new StoreEvent(kind(record) == TOMBSTONE ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, entry(key, record));
     }
 
-    static StoreEvent event(byte[] record) {
-        ByteBuffer buffer = ByteBuffer.wrap(record);
-        StoreEvent.Type type = buffer.get() == PUT ? StoreEvent.Type.PUT : StoreEvent.Type.DELETE;
-        byte[] key = new byte[buffer.getInt()];
-        buffer.get(key);
-        long createRevision = buffer.getLong();
-        long modRevision = buffer.getLong();
-        byte[] value = new byte[buffer.remaining()];
-        buffer.get(value);
-        return new StoreEvent(type, new StoredEntry(new String(key, StandardCharsets.UTF_8), value, createRevision, modRevision));
+    static byte[] meta(long compactedRevision, long restoreRevision, long restoreEpoch) {
+        return ByteBuffer.allocate(25).put(META).putLong(compactedRevision).putLong(restoreRevision).putLong(restoreEpoch).array();
+    }
+
+    static long metaCompacted(byte[] meta) {
+        return meta == null ? 0 : ByteBuffer.wrap(meta).getLong(1);
+    }
+
+    static long metaRestoreRevision(byte[] meta) {
+        return meta == null ? 0 : ByteBuffer.wrap(meta).getLong(9);
+    }
+
+    static long metaRestoreEpoch(byte[] meta) {
+        return meta == null ? 0 : ByteBuffer.wrap(meta).getLong(17);
+    }
+
+    /** The highest revision a record mentions, for rebuilding the revision clock. */
+    static long highestRevision(byte[] record) {
+        if (record == null) {
+            return 0;
+        }
+        if (kind(record) == META) {
+            return Math.max(metaCompacted(record), metaRestoreRevision(record));
+        }
+        return Math.max(createRevision(record), modRevision(record));
     }
 }

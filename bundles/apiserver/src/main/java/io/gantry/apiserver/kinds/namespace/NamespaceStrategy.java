@@ -118,6 +118,17 @@ public final class NamespaceStrategy extends KindStrategy {
         }
     }
 
+    /** The namespaces kube-apiserver's NamespaceLifecycle admission keeps for ever. */
+    private static final java.util.List<String> IMMORTAL = java.util.List.of("default", "kube-system", "kube-public");
+
+    @Override
+    public void checkDeletion(ObjectNode namespace) {
+        String name = Trees.textOr(namespace, "", "metadata", "name");
+        if (IMMORTAL.contains(name)) {
+            throw io.gantry.api.client.ApiException.forbidden(kind(), name, "this namespace may not be deleted");
+        }
+    }
+
     @Override
     public void prepareForDeletion(ObjectNode namespace) {
         Trees.object(namespace, "status").put("phase", "Terminating");

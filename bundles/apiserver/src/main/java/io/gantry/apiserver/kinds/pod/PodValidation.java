@@ -330,7 +330,7 @@ public final class PodValidation {
                 && spec.path("terminationGracePeriodSeconds").asLong(0) == 1) {
             copyField(oldSpec, munged, "terminationGracePeriodSeconds");
         }
-        if (!munged.equals(oldSpec)) {
+        if (!Trees.same(munged, oldSpec)) {
             v.forbidden("spec", UPDATE_FORBIDDEN);
         }
     }
@@ -339,7 +339,7 @@ public final class PodValidation {
         for (JsonNode element : before) {
             boolean found = false;
             for (JsonNode candidate : now) {
-                found |= candidate.equals(element);
+                found |= Trees.same(candidate, element);
             }
             if (!found) {
                 return false;

@@ -1,0 +1,56 @@
+package io.gantry.api.client;
+
+import io.gantry.api.meta.v1.KubeObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shared informers of one JVM, as client-go's SharedInformerFactory: one {@link Informer} per
+ * kind, listing and watching once, whose cache, indexes and handlers every component uses.
+ * Components register handlers (and close their registrations when they stop); the owner of this
+ * factory closes it, and with it every informer.
+ */
+public final class Informers implements AutoCloseable {
+
+    private final ApiClient client;
+    private final Map<String, Informer<?>> informers = new HashMap<>();
+    private boolean closed;
+
+    public Informers(ApiClient client) {
+        this.client = client;
+    }
+
+    /** The shared informer of a kind, started the first time it is asked for. */
+    @SuppressWarnings("unchecked")
+    public synchronized <T extends KubeObject> Informer<T> informer(ResourceKind<T> kind) {
+        if (closed) {
+            throw new IllegalStateException("the informers are closed");
+        }
+        String id = kind.apiVersion() + "/" + kind.plural();
+        Informer<T> informer = (Informer<T>) informers.get(id);
+        if (informer == null) {
+            informer = new Informer<>(client, kind, null, ListOptions.ALL, null).share();
+            informers.put(id, informer);
+            informer.start();
+        }
+        return informer;
+    }
+
+    /** True once every informer asked for so far holds a full list. */
+    public synchronized boolean hasSynced() {
+        return informers.values().stream().allMatch(Informer::hasSynced);
+    }
+
+    @Override
+    public void close() {
+        List<Informer<?>> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(informers.values());
+            informers.clear();
+        }
+        all.forEach(Informer::shutdown);
+    }
+}

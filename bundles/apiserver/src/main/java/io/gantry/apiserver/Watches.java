@@ -1,0 +1,72 @@
+package io.gantry.apiserver;
+
+import io.gantry.api.client.ApiException;
+import io.gantry.api.store.StorageBackend;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.watch.CacheWatcher;
+import io.gantry.apiserver.watch.WatchCache;
+import io.gantry.apiserver.watch.WatchRequest;
+import io.gantry.apiserver.watch.WatchSink;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * API watches of any kind, through the shared {@link WatchCache}: from a resourceVersion (every
+ * later change, once, in order) or from now with the current objects first as ADDED, filtered
+ * by the watch's selectors with Kubernetes' rules (an object that starts matching is ADDED for
+ * that watcher, one that stops is DELETED).
+ */
+public class Watches implements AutoCloseable {
+
+    private final WatchCache cache;
+
+    public Watches(Supplier<StorageBackend> backend) {
+        this.cache = new WatchCache(backend, WatchCache.Options.DEFAULTS);
+    }
+
+    /** A watcher the caller pulls from (HTTP watches, on their request thread). */
+    public CacheWatcher open(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
+                             Duration bookmarks) {
+        return cache.watch(request(kind, namespace, selection, resourceVersion, bookmarks));
+    }
+
+    /** A watcher that pushes to a sink (in-process watches). */
+    public CacheWatcher push(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
+                             WatchSink sink) {
+        return cache.watch(request(kind, namespace, selection, resourceVersion, null), sink);
+    }
+
+    /** Ends every watch with 410 Expired, so that clients relist (the backend changed). */
+    public void reset() {
+        cache.reset();
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    private static WatchRequest request(KindStrategy kind, String namespace, Selection selection,
+                                        String resourceVersion, Duration bookmarks) {
+        long start = resourceVersion == null || resourceVersion.isEmpty() ? 0 : parseVersion(resourceVersion);
+        WatchRequest request = WatchRequest.of(ResourceStore.prefix(kind, null), kind.kind().kind(),
+                        kind.kind().apiVersion(), start)
+                .withKeyPrefix(ResourceStore.prefix(kind, namespace));
+        if (!selection.isEmpty()) {
+            request = request.withPredicate(selection);
+        }
+        return bookmarks == null ? request : request.withBookmarks(bookmarks);
+    }
+
+    static long parseVersion(String version) {
+        try {
+            long parsed = Long.parseLong(version);
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid resource version \"" + version + "\": must be a number");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.gantry.store.hazelcast;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.partition.PartitionAwareKey;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Reads the primary's current revision, on the metadata key; with a {@link ClockSync} result,
+ * first trusts the clock again (the second half of rebuilding it).
+ */
+final class ClockProbe extends StoreProcessor implements ReadOnly {
+
+    private static final long serialVersionUID = 1L;
+
+    private long highest = -1;
+    private long epoch;
+
+    ClockProbe() {
+    }
+
+    /** Reads the current revision. */
+    ClockProbe(String store) {
+        super(store);
+    }
+
+    /** Trusts the clock with what a {@link ClockSync} in {@code epoch} found, then reads it. */
+    ClockProbe(String store, long highest, long epoch) {
+        super(store);
+        this.highest = highest;
+        this.epoch = epoch;
+    }
+
+    @Override
+    public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
+        RevisionClock clock = clock();
+        clock.actAsPrimary();
+        if (highest >= 0) {
+            clock.trust(highest, epoch);
+        }
+        return clock.trusted() ? Outcome.revision(Outcome.OK, clock.current()) : Outcome.of(Outcome.CLOCK_UNTRUSTED);
+    }
+
+    @Override
+    public EntryProcessor<PartitionAwareKey<String, String>, byte[], byte[]> getBackupProcessor() {
+        return null;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreSerialization.CLOCK_PROBE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        super.writeData(out);
+        out.writeLong(highest);
+        out.writeLong(epoch);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        super.readData(in);
+        highest = in.readLong();
+        epoch = in.readLong();
+    }
+}
