@@ -1,7 +1,11 @@
 package io.gantry.apiserver.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.meta.v1.Times;
+import io.gantry.api.print.Printers;
 import io.gantry.apiserver.registry.Trees;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +67,24 @@ public final class Cells {
     /** An integer field, 0 when absent (as Go's zero value). */
     public static long number(JsonNode node, String... path) {
         return Trees.at(node, path).asLong(0);
+    }
+
+    /** A timestamp, or null when absent or not one (a tree may hold any string there). */
+    public static Instant instant(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty()) {
+            return null;
+        }
+        try {
+            return Times.parse(timestamp);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The time since a timestamp as kubectl prints ages, {@code <unknown>} without one. */
+    public static String since(String timestamp) {
+        Instant at = instant(timestamp);
+        return at == null ? "<unknown>" : Printers.humanDuration(Duration.between(at, Instant.now()));
     }
 
     /** A list of at most three items, then {@code + N more...}, as the printers' formatEndpoints. */

@@ -14,8 +14,6 @@ import java.util.TreeSet;
  */
 public final class LabelSelectors {
 
-    private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
-
     private LabelSelectors() {
     }
 
@@ -103,7 +101,7 @@ public final class LabelSelectors {
                 case "DoesNotExist" -> "!" + key;
                 default -> null;
             };
-            if (text != null && OPERATORS.contains(expression.path("operator").asText(""))) {
+            if (text != null) {
                 requirements.add(new Requirement(key, text));
             }
         }

@@ -32,8 +32,12 @@ class ConfigStrategiesTest {
                 createCauses(configMaps, "{metadata: {name: c}, data: {'..': x}}"));
         assertEquals(List.of("binaryData[k]|FieldValueInvalid|Invalid value: \"k\": duplicate of key present in data"),
                 createCauses(configMaps, "{metadata: {name: c}, data: {k: x}, binaryData: {k: eA==}}"));
+        ObjectNode big = created(configMaps, "{metadata: {name: c}, data: {k: x}}");
+        big.with("data").put("k", "x".repeat(1024 * 1024));
+        assertEquals(List.of(), KindTesting.causes(big, configMaps::validate), "1 MiB is allowed");
+        big.with("data").put("l", "y");
         assertEquals(List.of("|FieldValueTooLong|Too long: may not be more than 1048576 bytes"),
-                createCauses(configMaps, "{metadata: {name: c}, data: {k: " + "x".repeat(1024 * 1024) + "}}"));
+                KindTesting.causes(big, configMaps::validate));
     }
 
     @Test

@@ -33,6 +33,7 @@ class NamespaceStrategyTest {
         assertEquals("[\"example.com/x\",\"kubernetes\"]", created(namespaces,
                 "{metadata: {name: a}, spec: {finalizers: [example.com/x]}}").at("/spec/finalizers").toString());
         assertEquals(NameRule.DNS1123_LABEL, namespaces.nameRule());
+        assertEquals(false, namespaces.verbs().contains("deletecollection"));
     }
 
     @Test

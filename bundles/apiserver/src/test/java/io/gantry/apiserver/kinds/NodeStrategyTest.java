@@ -55,6 +55,11 @@ class NodeStrategyTest {
                         + "from \"\" to valid"),
                 updateCauses(nodes, NODE, NODE.replace("[127.1.0.0/16]", "[127.2.0.0/16]")));
         assertEquals(List.of(), updateCauses(nodes, "{metadata: {name: n}}", "{metadata: {name: n}, spec: {podCIDRs: [127.2.0.0/16]}}"));
+        assertEquals(List.of("spec.podCIDRs|FieldValueForbidden|Forbidden: node updates may not change podCIDR except "
+                        + "from \"\" to valid"),
+                updateCauses(nodes, NODE, NODE.replace("podCIDR: 127.1.0.0/16, podCIDRs: [127.1.0.0/16]", "podCIDR: 127.3.0.0/16")));
+        assertEquals("[\"127.4.0.0/16\"]", created(nodes, "{metadata: {name: n}, spec: {podCIDR: 127.4.0.0/16}}")
+                .at("/spec/podCIDRs").toString());
     }
 
     @Test

@@ -151,11 +151,9 @@ class PodStrategyTest {
                 Arguments.of("spec: {containers: [{name: a, image: x, ports: [{name: http, containerPort: 80}, "
                                 + "{name: http, containerPort: 81}]}]}",
                         "spec.containers[0].ports[1].name|FieldValueDuplicate|Duplicate value: \"http\""),
-                Arguments.of("spec: {containers: [{name: a, image: x, env: [{name: 1X, value: y}]}]}",
-                        "spec.containers[0].env[0].name|FieldValueInvalid|Invalid value: \"1X\": a valid environment "
-                                + "variable name must consist of alphabetic characters, digits, '_', '-', or '.', and "
-                                + "must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or "
-                                + "'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"),
+                Arguments.of("spec: {containers: [{name: a, image: x, env: [{name: \"A=B\", value: y}]}]}",
+                        "spec.containers[0].env[0].name|FieldValueInvalid|Invalid value: \"A=B\": a valid environment "
+                                + "variable name must consist only of printable ASCII characters other than '='"),
                 Arguments.of("spec: {containers: [{name: a, image: x, resources: {limits: {cpu: 1}, "
                                 + "requests: {cpu: 2}}}]}",
                         "spec.containers[0].resources.requests[cpu]|FieldValueInvalid|Invalid value: \"2\": must be "
@@ -168,6 +166,10 @@ class PodStrategyTest {
                         "spec.containers[0].volumeMounts[0].name|FieldValueNotFound|Not found: \"data\""),
                 Arguments.of("spec: {containers: [{name: a, image: x, livenessProbe: {periodSeconds: 5}}]}",
                         "spec.containers[0].livenessProbe|FieldValueRequired|Required value: must specify a handler type"),
+                Arguments.of("spec: {volumes: [{name: v, emptyDir: {}, hostPath: {path: /tmp}}], containers: [{name: a, image: x}]}",
+                        "spec.volumes[0].hostPath|FieldValueForbidden|Forbidden: may not specify more than 1 volume type"),
+                Arguments.of("spec: {volumes: [{name: v}, {name: v}], containers: [{name: a, image: x}]}",
+                        "spec.volumes[1].name|FieldValueDuplicate|Duplicate value: \"v\""),
                 Arguments.of("spec: {activeDeadlineSeconds: 0, containers: [{name: a, image: x}]}",
                         "spec.activeDeadlineSeconds|FieldValueInvalid|Invalid value: 0: must be between 1 and "
                                 + "2147483647, inclusive"),
@@ -225,6 +227,20 @@ class PodStrategyTest {
         pods.prepareForUpdate(updated, old);
         assertEquals("node-1", updated.at("/spec/nodeName").asText());
         assertEquals("Running", updated.at("/status/phase").asText());
+    }
+
+    @Test
+    void podIpAndPodIpsAreKeptInStep() {
+        ObjectNode old = created(pods, MINIMAL);
+        ObjectNode status = old.deepCopy();
+        status.with("status").put("podIP", "127.1.0.2").put("phase", "Running").remove("qosClass");
+        pods.prepareForStatusUpdate(status, old);
+        assertEquals("[{\"ip\":\"127.1.0.2\"}]", status.at("/status/podIPs").toString());
+        assertEquals("BestEffort", status.at("/status/qosClass").asText());
+        ObjectNode plural = old.deepCopy();
+        plural.with("status").putArray("podIPs").addObject().put("ip", "127.1.0.3");
+        pods.prepareForStatusUpdate(plural, old);
+        assertEquals("127.1.0.3", plural.at("/status/podIP").asText());
     }
 
     @Test

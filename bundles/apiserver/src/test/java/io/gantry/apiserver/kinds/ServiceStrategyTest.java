@@ -123,6 +123,26 @@ class ServiceStrategyTest {
     }
 
     @Test
+    void changingTheTypeDropsWhatTheNewTypeDoesNotUse() {
+        String nodePort = "{metadata: {name: s}, spec: {type: NodePort, clusterIP: 10.96.0.5, "
+                + "ports: [{name: http, port: 80, nodePort: 30080}]}}";
+        ObjectNode old = created(services, nodePort);
+        ObjectNode toClusterIp = (ObjectNode) old.deepCopy();
+        toClusterIp.with("spec").put("type", "ClusterIP");
+        services.applyDefaults(toClusterIp);
+        services.prepareForUpdate(toClusterIp, old);
+        assertEquals(false, toClusterIp.at("/spec/ports/0").has("nodePort"));
+        assertEquals(false, toClusterIp.at("/spec").has("externalTrafficPolicy"));
+        assertEquals(List.of(), KindTesting.causes(toClusterIp, (o, v) -> services.validateUpdate(o, old, v)));
+        ObjectNode toExternalName = (ObjectNode) old.deepCopy();
+        toExternalName.with("spec").put("type", "ExternalName").put("externalName", "db.example.com");
+        services.applyDefaults(toExternalName);
+        services.prepareForUpdate(toExternalName, old);
+        assertEquals(false, toExternalName.at("/spec").has("clusterIP"));
+        assertEquals(false, toExternalName.at("/spec").has("ipFamilies"));
+    }
+
+    @Test
     void columnsAreThoseOfKubectlGetServices() {
         ObjectNode service = created(services, """
                 metadata: {name: web}

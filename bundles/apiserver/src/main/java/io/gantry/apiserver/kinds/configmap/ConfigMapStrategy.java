@@ -30,7 +30,7 @@ public final class ConfigMapStrategy extends KindStrategy {
         var keys = data.fields();
         while (keys.hasNext()) {
             var entry = keys.next();
-            size += entry.getKey().length() + entry.getValue().asText("").length();
+            size += entry.getValue().asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
         var binaryKeys = binary.fields();
         while (binaryKeys.hasNext()) {
@@ -39,7 +39,7 @@ public final class ConfigMapStrategy extends KindStrategy {
                 v.invalid("binaryData[" + entry.getKey() + "]", entry.getKey(), "duplicate of key present in data");
             }
             // Stored base64; the limit counts the decoded bytes.
-            size += entry.getKey().length() + entry.getValue().asText("").length() * 3L / 4;
+            size += entry.getValue().asText("").length() * 3L / 4;
         }
         if (size > ConfigKeys.MAX_SIZE) {
             v.tooLong("", "", ConfigKeys.MAX_SIZE);

@@ -126,7 +126,7 @@ public final class DeploymentStrategy extends KindStrategy {
                 }
                 JsonNode max = rolling.get("maxUnavailable");
                 if (max != null && max.isTextual() && PERCENT.matcher(max.asText()).matches()
-                        && Long.parseLong(max.asText().replace("%", "")) > 100) {
+                        && percent(max.asText()) > 100) {
                     v.invalid(path + "maxUnavailable", shown(max), "must not be greater than 100%");
                 }
             }
@@ -150,7 +150,13 @@ public final class DeploymentStrategy extends KindStrategy {
                     + "'%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
             return -1;
         }
-        return Long.parseLong(text.substring(0, text.length() - 1));
+        return percent(text);
+    }
+
+    /** The number of a percentage such as {@code 25%}; very long ones count as more than 100. */
+    private static long percent(String text) {
+        String digits = text.substring(0, text.length() - 1).replaceFirst("^0+(?=.)", "");
+        return digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     /** An IntOrString as field.Invalid shows it. */

@@ -29,6 +29,12 @@ public final class NamespaceStrategy extends KindStrategy {
         super(ResourceKind.NAMESPACES);
     }
 
+    /** Namespaces are deleted one by one: kube-apiserver offers no deletecollection for them. */
+    @Override
+    public Set<String> verbs() {
+        return Set.of("create", "delete", "get", "list", "patch", "update", "watch");
+    }
+
     @Override
     public Set<String> subresources() {
         return Set.of("status", "finalize");

@@ -3,7 +3,10 @@ package io.gantry.apiserver.kinds.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.meta.v1.StatusCause;
 import io.gantry.apiserver.kinds.Cells;
+import io.gantry.apiserver.kinds.DualFields;
+import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -39,9 +42,12 @@ public final class NodeStrategy extends KindStrategy {
         return false;
     }
 
-    /** SetDefaults_NodeStatus: allocatable is the capacity unless told. */
+    /** podCIDR and podCIDRs in step (the v1 conversion); SetDefaults_NodeStatus: allocatable is the capacity unless told. */
     @Override
     public void applyDefaults(ObjectNode node) {
+        if (node.get("spec") instanceof ObjectNode spec) {
+            DualFields.sync(spec, "podCIDR", "podCIDRs", null, false);
+        }
         JsonNode status = node.get("status");
         if (status instanceof ObjectNode s && s.get("capacity") instanceof ObjectNode capacity
                 && (s.get("allocatable") == null || s.get("allocatable").isNull())) {
@@ -71,7 +77,7 @@ public final class NodeStrategy extends KindStrategy {
             if (effect.isEmpty()) {
                 v.required(at + ".effect");
             } else if (v.oneOf(at + ".effect", effect, TAINT_EFFECTS) && !seen.add(key + "\u0000" + effect)) {
-                v.causes().add(new io.gantry.api.meta.v1.StatusCause("FieldValueDuplicate", "Duplicate value: \""
+                v.causes().add(new StatusCause("FieldValueDuplicate", "Duplicate value: \""
                         + key + ":" + effect + "\": taints must be unique by key and effect pair", at));
             }
         }
@@ -108,18 +114,10 @@ public final class NodeStrategy extends KindStrategy {
 
     private static void cidr(String field, String cidr, Validator v) {
         int slash = cidr.indexOf('/');
-        boolean valid = slash > 0;
-        if (valid) {
-            try {
-                String address = cidr.substring(0, slash);
-                int bits = Integer.parseInt(cidr.substring(slash + 1));
-                boolean v6 = address.contains(":");
-                valid = (v6 || address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) && bits >= 0 && bits <= (v6 ? 128 : 32)
-                        && java.net.InetAddress.getByName(address) != null;
-            } catch (NumberFormatException | java.net.UnknownHostException e) {
-                valid = false;
-            }
-        }
+        String address = slash > 0 ? cidr.substring(0, slash) : "";
+        String bits = slash > 0 ? cidr.substring(slash + 1) : "";
+        int max = IpAddresses.isIPv4(address) ? 32 : IpAddresses.isIPv6(address) ? 128 : -1;
+        boolean valid = max > 0 && bits.matches("[0-9]{1,3}") && Integer.parseInt(bits) <= max;
         if (!valid) {
             v.invalid(field, cidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
         }

@@ -2,7 +2,6 @@ package io.gantry.apiserver.kinds.pod;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.api.meta.v1.Times;
 import io.gantry.api.print.Printers;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.registry.Column;
@@ -156,7 +155,7 @@ final class PodColumns {
     }
 
     private static Instant finishedAt(JsonNode containerStatus) {
-        return Times.parse(Trees.text(containerStatus, "lastState", "terminated", "finishedAt"));
+        return Cells.instant(Trees.text(containerStatus, "lastState", "terminated", "finishedAt"));
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -3,7 +3,7 @@ package io.gantry.apiserver.kinds.pod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.core.v1.Quantity;
+import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -48,6 +48,15 @@ public final class PodStrategy extends KindStrategy {
     @Override
     public void applyDefaults(ObjectNode pod) {
         PodDefaults.pod(pod);
+        syncStatusIPs(pod);
+    }
+
+    /** podIP and podIPs, hostIP and hostIPs, in step as the v1 conversion keeps them. */
+    private static void syncStatusIPs(ObjectNode pod) {
+        if (pod.get("status") instanceof ObjectNode status) {
+            DualFields.sync(status, "podIP", "podIPs", "ip", true);
+            DualFields.sync(status, "hostIP", "hostIPs", "ip", true);
+        }
     }
 
     @Override
@@ -64,6 +73,17 @@ public final class PodStrategy extends KindStrategy {
         String node = Trees.text(old, "spec", "nodeName");
         if (node != null && !node.isEmpty() && Trees.text(pod, "spec", "nodeName") == null) {
             Trees.object(pod, "spec").put("nodeName", node);
+        }
+    }
+
+    /** As kube-apiserver: the QoS class is set at creation; a status without it keeps the old one. */
+    @Override
+    public void prepareForStatusUpdate(ObjectNode pod, ObjectNode old) {
+        super.prepareForStatusUpdate(pod, old);
+        syncStatusIPs(pod);
+        String qos = Trees.text(old, "status", "qosClass");
+        if (qos != null && pod.get("status") instanceof ObjectNode status && Trees.textOr(status, "", "qosClass").isEmpty()) {
+            status.put("qosClass", qos);
         }
     }
 
@@ -155,10 +175,6 @@ public final class PodStrategy extends KindStrategy {
     }
 
     private static BigDecimal amount(JsonNode quantity) {
-        if (quantity == null || quantity.isNull()) {
-            return null;
-        }
-        String text = quantity.asText("");
-        return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        return PodValidation.parse(quantity);
     }
 }

@@ -6,10 +6,11 @@ import io.gantry.api.core.v1.Quantity;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a pod spec as Kubernetes' {@code ValidatePodSpec} does, for the fields Gantry acts on,
@@ -26,10 +27,9 @@ public final class PodValidation {
     private static final List<String> TOLERATION_OPERATORS = List.of("Equal", "Exists");
     private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final List<String> HANDLERS = List.of("exec", "httpGet", "tcpSocket", "grpc");
-    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-    private static final String ENV_NAME_MESSAGE = "a valid environment variable name must consist of alphabetic "
-            + "characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
-            + "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+    /** Kubernetes 1.32's relaxed rule (RelaxedEnvironmentVariableValidation, on by default). */
+    private static final String ENV_NAME_MESSAGE =
+            "a valid environment variable name must consist only of printable ASCII characters other than '='";
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than `spec.containers[*].image`,"
             + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
             + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
@@ -86,8 +86,33 @@ public final class PodValidation {
             } else if (v.dns1123Label(at + ".name", name) && !names.add(name)) {
                 v.duplicate(at + ".name", name);
             }
+            // Exactly one source (defaulting gives emptyDir to a volume without one).
+            List<String> sources = new ArrayList<>();
+            volume.fieldNames().forEachRemaining(field -> {
+                if (!field.equals("name") && !volume.get(field).isNull()) {
+                    sources.add(field);
+                }
+            });
+            sources.sort(Comparator.comparingInt(PodValidation::sourceOrder));
+            if (sources.isEmpty()) {
+                v.required(at, "must specify a volume type");
+            } else if (sources.size() > 1) {
+                v.forbidden(at + "." + sources.get(1), "may not specify more than 1 volume type");
+            }
         }
         return names;
+    }
+
+    /** The order in which validateVolumeSource meets the sources: the second one met is reported. */
+    private static final List<String> VOLUME_SOURCES = List.of("emptyDir", "hostPath", "gitRepo",
+            "awsElasticBlockStore", "gcePersistentDisk", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim",
+            "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap",
+            "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO",
+            "storageos", "csi", "ephemeral", "image");
+
+    private static int sourceOrder(String source) {
+        int index = VOLUME_SOURCES.indexOf(source);
+        return index < 0 ? VOLUME_SOURCES.size() : index;
     }
 
     private static void containers(JsonNode spec, String list, String path, Set<String> volumes, Set<String> names,
@@ -155,7 +180,7 @@ public final class PodValidation {
             String name = Trees.textOr(env, "", "name");
             if (name.isEmpty()) {
                 v.required(at + ".name");
-            } else if (!ENV_NAME.matcher(name).matches()) {
+            } else if (!name.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '=')) {
                 v.invalid(at + ".name", name, ENV_NAME_MESSAGE);
             }
             if (!Trees.textOr(env, "", "value").isEmpty() && env.has("valueFrom") && !env.get("valueFrom").isNull()) {
@@ -193,9 +218,17 @@ public final class PodValidation {
         });
     }
 
-    private static BigDecimal parse(JsonNode quantity) {
+    /** The value of a quantity, or null when it is none (or beyond what can be computed). */
+    static BigDecimal parse(JsonNode quantity) {
+        if (quantity == null || quantity.isNull()) {
+            return null;
+        }
         String text = quantity.asText("");
-        return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        try {
+            return Quantity.isValid(text) ? Quantity.parse(text) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static void mounts(JsonNode container, String path, Set<String> volumes, Validator v) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
+import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
@@ -13,6 +14,7 @@ import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,6 +58,12 @@ public final class ServiceStrategy extends KindStrategy {
         return NameRule.DNS1123_LABEL;
     }
 
+    /** As kube-apiserver, a PUT of a missing service creates it. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(ObjectNode service) {
         ServiceDefaults.apply(service);
@@ -70,6 +78,7 @@ public final class ServiceStrategy extends KindStrategy {
     public void prepareForUpdate(ObjectNode service, ObjectNode old) {
         super.prepareForUpdate(service, old);
         ServiceDefaults.keepAllocated(service, old);
+        ServiceDefaults.dropTypeDependentFields(service, old);
     }
 
     @Override
@@ -196,21 +205,16 @@ public final class ServiceStrategy extends KindStrategy {
                     port.set("targetPort", port.get("port"));
                 }
             }
-            boolean external = type.equals("LoadBalancer") || type.equals("NodePort")
-                    || (type.equals("ClusterIP") && !spec.path("externalIPs").isEmpty());
-            if (external && Trees.textOr(spec, "", "externalTrafficPolicy").isEmpty()) {
+            if (externallyAccessible(spec) && Trees.textOr(spec, "", "externalTrafficPolicy").isEmpty()) {
                 spec.put("externalTrafficPolicy", "Cluster");
             }
             if (!type.equals("ExternalName")) {
                 Trees.defaultText(spec, "internalTrafficPolicy", "Cluster");
                 Trees.defaultText(spec, "ipFamilyPolicy", "SingleStack");
+                DualFields.sync(spec, "clusterIP", "clusterIPs", null, true);
                 if (spec.path("ipFamilies").isEmpty()) {
                     String ip = Trees.textOr(spec, "", "clusterIP");
                     spec.putArray("ipFamilies").add(ip.contains(":") ? "IPv6" : "IPv4");
-                }
-                String clusterIP = Trees.textOr(spec, "", "clusterIP");
-                if (!clusterIP.isEmpty() && spec.path("clusterIPs").isEmpty()) {
-                    spec.putArray("clusterIPs").add(clusterIP);
                 }
             }
             if (type.equals("LoadBalancer")) {
@@ -237,7 +241,7 @@ public final class ServiceStrategy extends KindStrategy {
             }
             if (usesNodePorts(type) && usesNodePorts(oldType)) {
                 Map<String, Long> byName = new HashMap<>();
-                Set<Long> used = new java.util.HashSet<>();
+                Set<Long> used = new HashSet<>();
                 for (JsonNode port : oldSpec.path("ports")) {
                     byName.put(port.path("name").asText(""), port.path("nodePort").asLong(0));
                 }
@@ -251,6 +255,62 @@ public final class ServiceStrategy extends KindStrategy {
                     }
                 }
             }
+        }
+
+        /**
+         * As kube-apiserver's dropTypeDependentFields: a change of type wipes what the new type does
+         * not use (cluster IPs for ExternalName, node ports, the external traffic policy, the load
+         * balancer status), when the client left those values as they were.
+         */
+        static void dropTypeDependentFields(ObjectNode service, ObjectNode old) {
+            ObjectNode spec = Trees.object(service, "spec");
+            JsonNode oldSpec = old.path("spec");
+            String type = Trees.textOr(spec, "", "type");
+            String oldType = Trees.textOr(oldSpec, "", "type");
+            if (!oldType.equals("ExternalName") && type.equals("ExternalName")) {
+                if (same(spec, oldSpec, "clusterIP") && same(spec, oldSpec, "clusterIPs")) {
+                    spec.remove("clusterIP");
+                    spec.remove("clusterIPs");
+                }
+                if (same(spec, oldSpec, "ipFamilies")) {
+                    spec.remove("ipFamilies");
+                }
+                if (same(spec, oldSpec, "ipFamilyPolicy")) {
+                    spec.remove("ipFamilyPolicy");
+                }
+            }
+            if (usesNodePorts(oldType) && !usesNodePorts(type)) {
+                Set<Long> oldPorts = new HashSet<>();
+                oldSpec.path("ports").forEach(p -> oldPorts.add(p.path("nodePort").asLong(0)));
+                boolean unchanged = true;
+                for (JsonNode port : spec.path("ports")) {
+                    long nodePort = port.path("nodePort").asLong(0);
+                    unchanged &= nodePort == 0 || oldPorts.contains(nodePort);
+                }
+                if (unchanged) {
+                    Trees.objects(spec, "ports").forEach(port -> port.remove("nodePort"));
+                }
+            }
+            if (oldType.equals("LoadBalancer") && !type.equals("LoadBalancer")
+                    && same(spec, oldSpec, "allocateLoadBalancerNodePorts")) {
+                spec.remove("allocateLoadBalancerNodePorts");
+            }
+            if (externallyAccessible(oldSpec) && !externallyAccessible(spec) && same(spec, oldSpec, "externalTrafficPolicy")) {
+                spec.remove("externalTrafficPolicy");
+            }
+            if (!type.equals("LoadBalancer")) {
+                Trees.object(service, "status").putObject("loadBalancer");
+            }
+        }
+
+        static boolean externallyAccessible(JsonNode spec) {
+            String type = Trees.textOr(spec, "", "type");
+            return type.equals("LoadBalancer") || type.equals("NodePort")
+                    || (type.equals("ClusterIP") && !spec.path("externalIPs").isEmpty());
+        }
+
+        private static boolean same(JsonNode spec, JsonNode oldSpec, String field) {
+            return spec.path(field).equals(oldSpec.path(field));
         }
 
         private static boolean usesNodePorts(String type) {

@@ -1,8 +1,11 @@
 package io.gantry.apiserver.kinds.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.json.Json;
 import io.gantry.apiserver.kinds.GoValue;
+import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.HashSet;
@@ -20,7 +23,6 @@ final class ServiceValidation {
     private static final List<String> FAMILY_POLICIES = List.of("PreferDualStack", "RequireDualStack", "SingleStack");
     private static final List<String> FAMILIES = List.of("IPv4", "IPv6");
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     /** The node port range kube-apiserver's default {@code --service-node-port-range} gives. */
     static final int NODE_PORT_MIN = 30000;
     static final int NODE_PORT_MAX = 32767;
@@ -65,13 +67,12 @@ final class ServiceValidation {
             }
         }
         if (!clusterIP.isEmpty() && !headless && !isIp(clusterIP)) {
-            v.invalid("spec.clusterIPs[0]", clusterIP, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+            v.invalid("spec.clusterIPs[0]", clusterIP, IpAddresses.INVALID_IP);
         }
         int i = 0;
         for (JsonNode ip : spec.path("externalIPs")) {
             if (!isIp(ip.asText(""))) {
-                v.invalid("spec.externalIPs[" + i + "]", ip.asText(""), "must be a valid IP address, (e.g. 10.9.8.7 or "
-                        + "2001:db8::ffff)");
+                v.invalid("spec.externalIPs[" + i + "]", ip.asText(""), IpAddresses.INVALID_IP);
             }
             i++;
         }
@@ -159,7 +160,7 @@ final class ServiceValidation {
 
     /** The cluster IPs, the primary one read from {@code clusterIP} (which clients write). */
     private static JsonNode ips(JsonNode spec) {
-        var array = io.gantry.api.json.Json.mapper().createArrayNode();
+        ArrayNode array = Json.mapper().createArrayNode();
         String ip = Trees.textOr(spec, "", "clusterIP");
         JsonNode ips = spec.path("clusterIPs");
         if (!ip.isEmpty()) {
@@ -174,16 +175,6 @@ final class ServiceValidation {
     }
 
     static boolean isIp(String text) {
-        if (IPV4.matcher(text).matches()) {
-            return true;
-        }
-        if (!text.contains(":") || !text.matches("[0-9a-fA-F:.]+")) {
-            return false;
-        }
-        try {
-            return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address;
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return IpAddresses.isIp(text);
     }
 }

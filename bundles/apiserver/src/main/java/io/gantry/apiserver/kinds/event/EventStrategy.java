@@ -1,0 +1,105 @@
+package io.gantry.apiserver.kinds.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.meta.v1.KubeObject;
+import io.gantry.apiserver.registry.Column;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.registry.NameRule;
+import io.gantry.apiserver.registry.Trees;
+import io.gantry.apiserver.registry.Validator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * v1 Events, as {@code pkg/registry/core/event/strategy.go}: the legacy checks only (the
+ * involved object's namespace is the event's; events with an eventTime name their reporter),
+ * created on update, and the columns of {@code kubectl get events}.
+ */
+public final class EventStrategy extends KindStrategy {
+
+    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "events", "event", "Event", true,
+            KubeObject.class, List.of("ev"));
+
+    public EventStrategy() {
+        super(KIND);
+    }
+
+    /** v1 events skip ValidateObjectMeta's name check for compatibility; a path segment is all that is needed. */
+    @Override
+    public NameRule nameRule() {
+        return NameRule.PATH_SEGMENT;
+    }
+
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
+    @Override
+    public void validate(ObjectNode event, Validator v) {
+        EventValidation.legacy(CoreView.of(event), v);
+    }
+
+    @Override
+    public Map<String, Function<ObjectNode, String>> fieldSelectors() {
+        Map<String, Function<ObjectNode, String>> fields = new LinkedHashMap<>();
+        for (String field : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
+            fields.put("involvedObject." + field, e -> Trees.textOr(e, "", "involvedObject", field));
+        }
+        fields.put("reason", e -> Trees.textOr(e, "", "reason"));
+        fields.put("reportingComponent", e -> Trees.textOr(e, "", "reportingComponent"));
+        fields.put("source", e -> {
+            String component = Trees.textOr(e, "", "source", "component");
+            return component.isEmpty() ? Trees.textOr(e, "", "reportingComponent") : component;
+        });
+        fields.put("type", e -> Trees.textOr(e, "", "type"));
+        return fields;
+    }
+
+    @Override
+    public List<Column> columns() {
+        return EventColumns.of(CoreView::of);
+    }
+
+    /** A v1 Event's fields, under the names both event APIs share in kube-apiserver's internal type. */
+    record CoreView(JsonNode event) implements EventColumns.View {
+
+        static CoreView of(JsonNode event) {
+            return new CoreView(event);
+        }
+
+        @Override
+        public String namespace() {
+            return Trees.textOr(event, "", "metadata", "namespace");
+        }
+
+        @Override
+        public JsonNode involvedObject() {
+            return event.path("involvedObject");
+        }
+
+        @Override
+        public String text(String field) {
+            return switch (field) {
+                case "sourceComponent" -> Trees.textOr(event, "", "source", "component");
+                case "sourceHost" -> Trees.textOr(event, "", "source", "host");
+                case "reportingController" -> Trees.textOr(event, "", "reportingComponent");
+                default -> Trees.textOr(event, "", field);
+            };
+        }
+
+        @Override
+        public long count() {
+            return event.path("count").asLong(0);
+        }
+
+        @Override
+        public JsonNode series() {
+            return event.path("series");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.gantry.apiserver.kinds.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.meta.v1.KubeObject;
+import io.gantry.apiserver.registry.Column;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.registry.Trees;
+import io.gantry.apiserver.registry.Validator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * events.k8s.io/v1 Events: the strict checks of {@code ValidateEventCreate} (an event time, a
+ * Normal or Warning type, no deprecated fields) and, on update, every field but the series and
+ * metadata immutable. Field paths are those of kube-apiserver's internal Event, which both event
+ * APIs share ({@code message} for note, {@code involvedObject} for regarding).
+ */
+public final class EventsV1Strategy extends KindStrategy {
+
+    static final ResourceKind<KubeObject> KIND = ResourceKind.of("events.k8s.io", "v1", "events", "event", "Event", true,
+            KubeObject.class, List.of("ev"));
+    private static final List<String> IMMUTABLE = List.of("regarding", "reason", "note", "deprecatedSource",
+            "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount", "type", "eventTime", "action",
+            "related", "reportingController", "reportingInstance");
+    private static final Map<String, String> INTERNAL_NAMES = Map.of("regarding", "involvedObject", "note", "message",
+            "deprecatedSource", "source", "deprecatedFirstTimestamp", "firstTimestamp", "deprecatedLastTimestamp",
+            "lastTimestamp", "deprecatedCount", "count");
+
+    public EventsV1Strategy() {
+        super(KIND);
+    }
+
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
+    @Override
+    public void validate(ObjectNode event, Validator v) {
+        EventValidation.strict(V1View.of(event), v);
+    }
+
+    @Override
+    public void validateUpdate(ObjectNode event, ObjectNode old, Validator v) {
+        V1View view = V1View.of(event);
+        EventValidation.legacy(view, v);
+        if (!event.path("series").equals(old.path("series"))) {
+            EventValidation.series(view, v);
+        }
+        for (String field : IMMUTABLE) {
+            JsonNode now = event.path(field);
+            if (!now.equals(old.path(field))) {
+                v.immutable(INTERNAL_NAMES.getOrDefault(field, field), now.isMissingNode() ? "" : now);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Function<ObjectNode, String>> fieldSelectors() {
+        Map<String, Function<ObjectNode, String>> fields = new LinkedHashMap<>();
+        for (String field : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
+            fields.put("regarding." + field, e -> Trees.textOr(e, "", "regarding", field));
+        }
+        fields.put("reason", e -> Trees.textOr(e, "", "reason"));
+        fields.put("reportingController", e -> Trees.textOr(e, "", "reportingController"));
+        fields.put("source", e -> {
+            String component = Trees.textOr(e, "", "deprecatedSource", "component");
+            return component.isEmpty() ? Trees.textOr(e, "", "reportingController") : component;
+        });
+        fields.put("type", e -> Trees.textOr(e, "", "type"));
+        return fields;
+    }
+
+    @Override
+    public List<Column> columns() {
+        return EventColumns.of(V1View::of);
+    }
+
+    /** An events.k8s.io/v1 Event read under the internal names. */
+    record V1View(JsonNode event) implements EventColumns.View {
+
+        static V1View of(JsonNode event) {
+            return new V1View(event);
+        }
+
+        @Override
+        public String namespace() {
+            return Trees.textOr(event, "", "metadata", "namespace");
+        }
+
+        @Override
+        public JsonNode involvedObject() {
+            return event.path("regarding");
+        }
+
+        @Override
+        public String text(String field) {
+            return switch (field) {
+                case "message" -> Trees.textOr(event, "", "note");
+                case "firstTimestamp" -> Trees.textOr(event, "", "deprecatedFirstTimestamp");
+                case "lastTimestamp" -> Trees.textOr(event, "", "deprecatedLastTimestamp");
+                case "sourceComponent" -> Trees.textOr(event, "", "deprecatedSource", "component");
+                case "sourceHost" -> Trees.textOr(event, "", "deprecatedSource", "host");
+                default -> Trees.textOr(event, "", field);
+            };
+        }
+
+        @Override
+        public long count() {
+            return event.path("deprecatedCount").asLong(0);
+        }
+
+        @Override
+        public JsonNode series() {
+            return event.path("series");
+        }
+    }
+}
