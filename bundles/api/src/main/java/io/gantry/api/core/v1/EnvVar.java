@@ -5,6 +5,7 @@ public class EnvVar {
 
     public String name;
     public String value;
+    public EnvVarSource valueFrom;
 
     public EnvVar() {
     }

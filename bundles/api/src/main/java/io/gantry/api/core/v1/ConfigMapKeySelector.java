@@ -1,0 +1,17 @@
+package io.gantry.api.core.v1;
+
+/** Kubernetes {@code ConfigMapKeySelector}: one key of a config map. */
+public class ConfigMapKeySelector {
+
+    public String name;
+    public String key;
+    public Boolean optional;
+
+    public ConfigMapKeySelector() {
+    }
+
+    public ConfigMapKeySelector(String name, String key) {
+        this.name = name;
+        this.key = key;
+    }
+}

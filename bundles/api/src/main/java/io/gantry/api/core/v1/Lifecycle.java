@@ -1,0 +1,21 @@
+package io.gantry.api.core.v1;
+
+/** Kubernetes {@code Lifecycle}: hooks run after a container starts and before it is stopped. */
+public class Lifecycle {
+
+    public LifecycleHandler postStart;
+    public LifecycleHandler preStop;
+
+    /** Kubernetes {@code LifecycleHandler}: exactly one action. */
+    public static class LifecycleHandler {
+        public Probe.ExecAction exec;
+        public Probe.HTTPGetAction httpGet;
+        public Probe.TCPSocketAction tcpSocket;
+        public SleepAction sleep;
+    }
+
+    /** Kubernetes {@code SleepAction}. */
+    public static class SleepAction {
+        public Long seconds;
+    }
+}

@@ -1,0 +1,13 @@
+package io.gantry.api.core.v1;
+
+import java.util.List;
+
+/** Kubernetes {@code PodSecurityContext}: defaults for every container of the pod. */
+public class PodSecurityContext {
+
+    public Long runAsUser;
+    public Long runAsGroup;
+    public Boolean runAsNonRoot;
+    public Long fsGroup;
+    public List<Long> supplementalGroups;
+}
