@@ -67,11 +67,14 @@ class ModelJsonTest {
     }
 
     @Test
-    void lenientReadingDropsUnknownFieldsOfEveryType() {
+    void lenientReadingKeepsUnknownFieldsOfEveryType() {
         Pod pod = Json.read("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\",\"bogus\":1},"
                 + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"nope\":true}],\"alsoBogus\":{}}}", Pod.class);
         assertEquals("x", pod.metadata.name);
         assertEquals("i", pod.spec.containers.get(0).image);
+        assertEquals(1, pod.metadata.extra("bogus").asInt());
+        assertTrue(pod.spec.containers.get(0).extra("nope").asBoolean());
+        assertTrue(Json.tree(pod).at("/spec/alsoBogus").isObject());
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
@@ -14,11 +16,13 @@ import java.io.UncheckedIOException;
 
 /**
  * JSON and YAML mapping of the object model, configured once as Kubernetes writes objects:
- * empty fields left out, field order as declared, timestamps as strings.
+ * empty fields left out (as Go's {@code omitempty}), but every entry of a map kept, empty values
+ * included (a label {@code a: ""}, a config map key with an empty value, {@code emptyDir: {}});
+ * field order as declared, timestamps as strings.
  *
- * <p>Reading is strict or lenient about unknown fields, and the same for every type: strict
- * (for {@code fieldValidation=Strict}, the default of kubectl) rejects an unknown field naming its
- * path; lenient drops it, as the API server does for {@code Ignore} and {@code Warn}.
+ * <p>Reading is lenient or strict about unknown fields, and the same for every type: lenient
+ * keeps them in the object ({@link io.gantry.api.meta.v1.Extensible}) and writes them back;
+ * strict rejects an unknown field naming its path.
  */
 public final class Json {
 
@@ -27,33 +31,51 @@ public final class Json {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)));
+    // the same, except that a field a class does not declare is an error instead of an extra
+    private static final ObjectMapper STRICT_JSON = strict(JSON);
+    private static final ObjectMapper STRICT_YAML = strict(YAML);
 
     private Json() {
     }
 
     private static ObjectMapper configure(ObjectMapper mapper) {
         return mapper
-                .setDefaultPropertyInclusion(JsonInclude.Include.NON_EMPTY)
+                // NON_EMPTY for fields, ALWAYS for map entries: omitempty drops empty fields,
+                // never an entry of a map (nor a kept unknown field, written as a map)
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(
+                        JsonInclude.Include.NON_EMPTY, JsonInclude.Include.ALWAYS))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    /** The shared JSON mapper; lenient when reading. */
+    /** A copy of a mapper that sees no {@code @JsonAnySetter}, so unknown fields fail. */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        return mapper.copy()
+                .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
+                    @Override
+                    public Boolean hasAnySetter(Annotated annotated) {
+                        return Boolean.FALSE;
+                    }
+                })
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** The shared JSON mapper; lenient when reading (unknown fields are kept). */
     public static ObjectMapper mapper() {
         return JSON;
     }
 
-    /** The shared YAML mapper; lenient when reading. */
+    /** The shared YAML mapper; lenient when reading (unknown fields are kept). */
     public static ObjectMapper yamlMapper() {
         return YAML;
     }
 
     /** A reader that rejects unknown fields, for JSON or YAML ({@code yaml} true). */
     public static ObjectReader strictReader(Class<?> type, boolean yaml) {
-        return (yaml ? YAML : JSON).readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return (yaml ? STRICT_YAML : STRICT_JSON).readerFor(type);
     }
 
-    /** Reads JSON, dropping unknown fields. */
+    /** Reads JSON, keeping unknown fields. */
     public static <T> T read(byte[] json, Class<T> type) {
         try {
             return JSON.readValue(json, type);
@@ -62,7 +84,7 @@ public final class Json {
         }
     }
 
-    /** Reads JSON text, dropping unknown fields. */
+    /** Reads JSON text, keeping unknown fields. */
     public static <T> T read(String json, Class<T> type) {
         try {
             return JSON.readValue(json, type);
@@ -71,7 +93,7 @@ public final class Json {
         }
     }
 
-    /** Reads YAML text, dropping unknown fields. */
+    /** Reads YAML text, keeping unknown fields. */
     public static <T> T readYaml(String yaml, Class<T> type) {
         try {
             return YAML.readValue(yaml, type);
@@ -116,7 +138,10 @@ public final class Json {
         return JSON.valueToTree(value);
     }
 
-    /** A deep copy, through JSON, so that a cached object is never changed by its reader. */
+    /**
+     * A deep copy, through JSON, so that a cached object is never changed by its reader; unknown
+     * fields kept in the object are copied too.
+     */
     @SuppressWarnings("unchecked")
     public static <T> T copy(T value) {
         if (value == null) {

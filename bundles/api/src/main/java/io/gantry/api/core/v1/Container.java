@@ -1,9 +1,10 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import java.util.List;
 
 /** Kubernetes {@code Container}: one image to run in a pod. */
-public class Container {
+public class Container extends Extensible {
 
     public String name;
     public String image;

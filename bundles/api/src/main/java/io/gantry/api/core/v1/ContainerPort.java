@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code ContainerPort}: a port the container listens on, published on the pod IP. */
-public class ContainerPort {
+public class ContainerPort extends Extensible {
 
     public String name;
     public Integer hostPort;

@@ -1,25 +1,27 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code ContainerState}: exactly one of waiting, running or terminated is set. */
-public class ContainerState {
+public class ContainerState extends Extensible {
 
     public Waiting waiting;
     public Running running;
     public Terminated terminated;
 
     /** Not running yet: {@code ContainerCreating}, {@code ErrImagePull}, {@code CrashLoopBackOff}, ... */
-    public static class Waiting {
+    public static class Waiting extends Extensible {
         public String reason;
         public String message;
     }
 
     /** Running since {@code startedAt}. */
-    public static class Running {
+    public static class Running extends Extensible {
         public String startedAt;
     }
 
     /** Ended with an exit code. */
-    public static class Terminated {
+    public static class Terminated extends Extensible {
         public Integer exitCode;
         public Integer signal;
         public String reason;

@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code ContainerStatus}: the observed state of one container of a pod. */
-public class ContainerStatus {
+public class ContainerStatus extends Extensible {
 
     public String name;
     public ContainerState state;

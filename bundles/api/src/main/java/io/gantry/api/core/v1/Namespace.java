@@ -1,5 +1,6 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import io.gantry.api.meta.v1.KubeObject;
 import java.util.List;
 
@@ -19,12 +20,12 @@ public class Namespace extends KubeObject {
     }
 
     /** Kubernetes {@code NamespaceSpec}. */
-    public static class Spec {
+    public static class Spec extends Extensible {
         public List<String> finalizers;
     }
 
     /** Kubernetes {@code NamespaceStatus}: {@code Active} or {@code Terminating}. */
-    public static class Status {
+    public static class Status extends Extensible {
         public String phase;
 
         public Status() {

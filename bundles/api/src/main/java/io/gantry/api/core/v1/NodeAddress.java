@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code NodeAddress}: {@code InternalIP} or {@code Hostname}. */
-public class NodeAddress {
+public class NodeAddress extends Extensible {
 
     public String type;
     public String address;

@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code NodeCondition}: {@code Ready}, {@code MemoryPressure}, ... with heartbeat. */
-public class NodeCondition {
+public class NodeCondition extends Extensible {
 
     public String type;
     public String status;

@@ -1,10 +1,11 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import java.util.List;
 import java.util.Map;
 
 /** Kubernetes {@code NodeStatus}: capacity, conditions, addresses and versions of a node. */
-public class NodeStatus {
+public class NodeStatus extends Extensible {
 
     public Map<String, String> capacity;
     public Map<String, String> allocatable;

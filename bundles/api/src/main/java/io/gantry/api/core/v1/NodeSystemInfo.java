@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code NodeSystemInfo}: what the node runs on, as {@code kubectl get nodes -o wide} shows. */
-public class NodeSystemInfo {
+public class NodeSystemInfo extends Extensible {
 
     public String machineID;
     public String systemUUID;

@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code PodCondition}: {@code PodScheduled}, {@code Initialized}, {@code ContainersReady}, {@code Ready}. */
-public class PodCondition {
+public class PodCondition extends Extensible {
 
     public String type;
     /** {@code True}, {@code False} or {@code Unknown}. */

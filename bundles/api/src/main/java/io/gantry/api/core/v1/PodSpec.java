@@ -1,11 +1,12 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Kubernetes {@code PodSpec}: what to run, where it may run and how to restart it. */
-public class PodSpec {
+public class PodSpec extends Extensible {
 
     public List<Volume> volumes;
     /** Run one after another to completion, each successfully, before {@code containers} start. */

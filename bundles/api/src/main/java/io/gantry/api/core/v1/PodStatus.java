@@ -1,9 +1,10 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import java.util.List;
 
 /** Kubernetes {@code PodStatus}: phase, conditions, addresses and the state of each container. */
-public class PodStatus {
+public class PodStatus extends Extensible {
 
     /** {@code Pending}, {@code Running}, {@code Succeeded}, {@code Failed} or {@code Unknown}. */
     public String phase;
@@ -21,7 +22,7 @@ public class PodStatus {
     public String qosClass;
 
     /** Kubernetes {@code PodIP}: one address of a pod or its host. */
-    public static class PodIP {
+    public static class PodIP extends Extensible {
         public String ip;
 
         public PodIP() {

@@ -3,7 +3,7 @@ package io.gantry.api.meta.v1;
 import java.util.List;
 
 /** Kubernetes {@code DeleteOptions}: grace period, propagation and preconditions of a delete. */
-public class DeleteOptions {
+public class DeleteOptions extends Extensible {
 
     public String kind = "DeleteOptions";
     public String apiVersion = "v1";
@@ -13,7 +13,7 @@ public class DeleteOptions {
     public List<String> dryRun;
 
     /** Kubernetes {@code Preconditions}: a delete happens only if uid and version still match. */
-    public static class Preconditions {
+    public static class Preconditions extends Extensible {
         public String uid;
         public String resourceVersion;
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * A Kubernetes list ({@code PodList}, {@code NodeList}, ...): the items and the revision they
  * were read at. {@code items} is always written, empty or not, as clients expect.
  */
-public class KubeList<T> {
+public class KubeList<T> extends Extensible {
 
     public String apiVersion;
     public String kind;

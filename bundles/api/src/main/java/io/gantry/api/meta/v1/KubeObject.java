@@ -4,7 +4,7 @@ package io.gantry.api.meta.v1;
  * A top-level API object: {@code apiVersion}, {@code kind} and {@code metadata}, as every
  * Kubernetes object has. Subclasses set their own apiVersion and kind when constructed.
  */
-public abstract class KubeObject {
+public abstract class KubeObject extends Extensible {
 
     public String apiVersion;
     public String kind;

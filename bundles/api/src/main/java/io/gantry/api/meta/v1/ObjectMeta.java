@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Kubernetes {@code ObjectMeta}: identity, labels and bookkeeping of a stored object. */
-public class ObjectMeta {
+public class ObjectMeta extends Extensible {
 
     public String name;
     public String generateName;

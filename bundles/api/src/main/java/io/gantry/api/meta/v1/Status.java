@@ -5,7 +5,7 @@ package io.gantry.api.meta.v1;
  * {@code reason} is one of Kubernetes' StatusReasons (NotFound, AlreadyExists, Conflict,
  * Invalid, BadRequest, Expired, ...), {@code code} the HTTP status.
  */
-public class Status {
+public class Status extends Extensible {
 
     public String kind = "Status";
     public String apiVersion = "v1";

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Kubernetes {@code StatusDetails}: which object an error is about and, if invalid, which fields. */
-public class StatusDetails {
+public class StatusDetails extends Extensible {
 
     public String name;
     public String group;

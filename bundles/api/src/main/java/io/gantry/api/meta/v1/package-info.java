@@ -1,8 +1,9 @@
 /**
- * Kubernetes {@code meta/v1}: object metadata, lists, Status and delete options.
+ * Kubernetes {@code meta/v1}: object metadata, lists, Status and delete options, and the base
+ * class that keeps the fields a model class does not declare.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.gantry.api.meta.v1;
 
 import org.osgi.annotation.bundle.Export;
