@@ -1,9 +1,10 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
 import java.util.List;
 
 /** Kubernetes {@code PodSecurityContext}: defaults for every container of the pod. */
-public class PodSecurityContext {
+public class PodSecurityContext extends Extensible {
 
     public Long runAsUser;
     public Long runAsGroup;

@@ -1,10 +1,14 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.IntOrString;
+
+import io.gantry.api.meta.v1.Extensible;
+
 /**
  * Kubernetes {@code Probe}: how and when the kubelet checks a container. Unset timings take
  * Kubernetes' defaults (period 10 s, timeout 1 s, success 1, failure 3).
  */
-public class Probe {
+public class Probe extends Extensible {
 
     public ExecAction exec;
     public HTTPGetAction httpGet;
@@ -17,7 +21,7 @@ public class Probe {
     public Long terminationGracePeriodSeconds;
 
     /** Kubernetes {@code ExecAction}: a command run in the container; exit code 0 is success. */
-    public static class ExecAction {
+    public static class ExecAction extends Extensible {
         public java.util.List<String> command;
 
         public ExecAction() {
@@ -29,7 +33,7 @@ public class Probe {
     }
 
     /** Kubernetes {@code HTTPGetAction}: a GET to the pod; 200 to 399 is success. */
-    public static class HTTPGetAction {
+    public static class HTTPGetAction extends Extensible {
         public String path;
         public IntOrString port;
         public String host;
@@ -38,13 +42,13 @@ public class Probe {
     }
 
     /** Kubernetes {@code HTTPHeader}. */
-    public static class HTTPHeader {
+    public static class HTTPHeader extends Extensible {
         public String name;
         public String value;
     }
 
     /** Kubernetes {@code TCPSocketAction}: a TCP connection that opens is success. */
-    public static class TCPSocketAction {
+    public static class TCPSocketAction extends Extensible {
         public IntOrString port;
         public String host;
     }

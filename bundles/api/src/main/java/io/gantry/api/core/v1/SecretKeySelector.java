@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code SecretKeySelector}: one key of a secret. */
-public class SecretKeySelector {
+public class SecretKeySelector extends Extensible {
 
     public String name;
     public String key;

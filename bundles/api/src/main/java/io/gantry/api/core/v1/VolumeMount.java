@@ -1,7 +1,9 @@
 package io.gantry.api.core.v1;
 
+import io.gantry.api.meta.v1.Extensible;
+
 /** Kubernetes {@code VolumeMount}: where a pod volume appears in a container. */
-public class VolumeMount {
+public class VolumeMount extends Extensible {
 
     public String name;
     public String mountPath;
