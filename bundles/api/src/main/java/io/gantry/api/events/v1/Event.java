@@ -1,0 +1,34 @@
+package io.gantry.api.events.v1;
+
+import io.gantry.api.core.v1.EventSource;
+import io.gantry.api.core.v1.ObjectReference;
+import io.gantry.api.meta.v1.KubeObject;
+
+/**
+ * Kubernetes {@code events.k8s.io/v1 Event}: the newer shape of an event; the same stored
+ * object as a core v1 Event, with {@code regarding} for involvedObject, {@code note} for
+ * message, and the core fields as {@code deprecated*}. {@code eventTime} is a MicroTime and
+ * required.
+ */
+public class Event extends KubeObject {
+
+    public String eventTime;
+    public EventSeries series;
+    public String reportingController;
+    public String reportingInstance;
+    public String action;
+    public String reason;
+    public ObjectReference regarding;
+    public ObjectReference related;
+    public String note;
+    /** {@code Normal} or {@code Warning}. */
+    public String type;
+    public EventSource deprecatedSource;
+    public String deprecatedFirstTimestamp;
+    public String deprecatedLastTimestamp;
+    public Integer deprecatedCount;
+
+    public Event() {
+        super("events.k8s.io/v1", "Event");
+    }
+}
