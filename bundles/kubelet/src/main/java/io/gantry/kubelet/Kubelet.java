@@ -127,13 +127,22 @@ public class Kubelet {
     private final ScheduledExecutorService probeThreads;
     private final ExecutorService stoppers;
     private final Informer<Pod> pods;
+    private final ApiConfigSource ownConfigSource;
 
     @Activate
     public Kubelet(@Reference ApiClient api, Config config) {
-        this(api, config, new ApiConfigSource(api));
+        this(api, config, null);
     }
 
+    /** @param configSource secrets and config maps; null reads them from the API through informers */
     Kubelet(ApiClient api, Config config, ConfigSource configSource) {
+        if (configSource == null) {
+            ApiConfigSource informed = new ApiConfigSource(api, this::configChanged);
+            this.ownConfigSource = informed;
+            configSource = informed;
+        } else {
+            this.ownConfigSource = null;
+        }
         this.api = api;
         this.config = config;
         this.nodeName = config.nodeName().isBlank() ? hostname() : config.nodeName().trim();
@@ -196,6 +205,9 @@ public class Kubelet {
         timers.scheduleWithFixedDelay(this::refreshVolumes, config.volumeRefreshSeconds(),
                 Math.max(1, config.volumeRefreshSeconds()), TimeUnit.SECONDS);
         pods.start();
+        if (ownConfigSource != null) {
+            ownConfigSource.start();
+        }
         LOG.info("Kubelet of node {} started (pod range {}, default runtime {})", nodeName, addresses.cidr(),
                 config.defaultRuntime());
     }
@@ -203,6 +215,9 @@ public class Kubelet {
     @Deactivate
     void deactivate() {
         pods.close();
+        if (ownConfigSource != null) {
+            ownConfigSource.close();
+        }
         timers.shutdownNow();
         probeThreads.shutdownNow();
         subscriptions.values().forEach(Kubelet::close);
@@ -317,6 +332,18 @@ public class Kubelet {
         }
         for (Pod pod : pods.list()) {
             if (PodVolumes.hasGeneratedVolumes(pod) && pod.metadata.deletionTimestamp == null) {
+                workers.update(PodSync.key(pod));
+            }
+        }
+    }
+
+    /** A secret or config map changed: pods of its namespace with generated volumes rewrite their files. */
+    private void configChanged(String namespace, String name) {
+        if (pods == null || !pods.hasSynced()) {
+            return;
+        }
+        for (Pod pod : pods.list()) {
+            if (pod.metadata.namespace.equals(namespace) && PodVolumes.hasGeneratedVolumes(pod)) {
                 workers.update(PodSync.key(pod));
             }
         }

@@ -230,8 +230,9 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
             }
             Instant until = failure.at().plus(backOff.delay(failure.count(), null));
             if (now.isBefore(until)) {
-                waiting.put(container.name, new Waiting("ImagePullBackOff", "Back-off pulling image \""
-                        + container.image + "\""));
+                waiting.put(container.name, "ErrImageNeverPull".equals(failure.reason())
+                        ? new Waiting(failure.reason(), failure.message())
+                        : new Waiting("ImagePullBackOff", "Back-off pulling image \"" + container.image + "\""));
                 requeue(Duration.between(now, until));
                 return false;
             }
@@ -280,9 +281,14 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
                     requeueAfter, finished);
         }
 
+        /** As Go prints a duration, which is what Kubernetes shows: 10s, 1m20s, 5m0s (and 100ms for quick tests). */
         private static String seconds(Duration delay) {
             long millis = delay.toMillis();
-            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+            if (millis % 1000 != 0) {
+                return millis + "ms";
+            }
+            long seconds = millis / 1000;
+            return seconds < 60 ? seconds + "s" : seconds / 60 + "m" + seconds % 60 + "s";
         }
     }
 }

@@ -202,10 +202,11 @@ final class PodSync {
                     pulls.remove(container.name);
                 } catch (ImageUnavailableException e) {
                     boolean never = PullPolicy.of(container.imagePullPolicy, container.image) == PullPolicy.NEVER;
-                    waiting.put(container.name, new Waiting(never ? "ErrImageNeverPull" : "ErrImagePull", e.getMessage()));
+                    String reason = never ? "ErrImageNeverPull" : "ErrImagePull";
+                    waiting.put(container.name, new Waiting(reason, e.getMessage()));
                     PullFailure before = pulls.get(container.name);
                     pulls.put(container.name, new PullFailure(before == null ? 1 : before.count() + 1, clock.instant(),
-                            e.getMessage()));
+                            reason, e.getMessage()));
                     retry = true;
                     continue;
                 }

@@ -163,7 +163,7 @@ public class DockerRuntime implements ContainerRuntime {
                 .withHostName(sandbox.hostname())
                 .withLabels(labels)
                 .withExposedPorts(exposed)
-                .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings));
+                .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings).withIpcMode("shareable"));
         String id;
         try {
             id = create(name, command);

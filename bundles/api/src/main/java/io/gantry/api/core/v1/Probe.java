@@ -1,8 +1,7 @@
 package io.gantry.api.core.v1;
 
-import io.gantry.api.meta.v1.IntOrString;
-
 import io.gantry.api.meta.v1.Extensible;
+import io.gantry.api.meta.v1.IntOrString;
 
 /**
  * Kubernetes {@code Probe}: how and when the kubelet checks a container. Unset timings take
