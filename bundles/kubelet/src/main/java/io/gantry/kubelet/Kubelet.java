@@ -236,6 +236,9 @@ public class Kubelet {
             LOG.info("Container runtime '{}' available", name);
             reportNodeStatusSoon();
             relistSoon();
+            if (pods != null && pods.hasSynced()) {
+                pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
+            }
         }
     }
 
@@ -305,7 +308,9 @@ public class Kubelet {
         relistPending.set(false);
         try {
             subscribe();
-            relister.relist();
+            if (relister.relist() && pods.hasSynced()) {
+                pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
+            }
         } catch (RuntimeException e) {
             LOG.debug("Relist failed: {}", e.getMessage());
         }

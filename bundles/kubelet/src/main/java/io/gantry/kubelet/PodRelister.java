@@ -60,8 +60,13 @@ final class PodRelister {
         return !unreachable.contains(runtime);
     }
 
-    /** Lists every runtime and reports the pods that changed since the last relist. */
-    void relist() {
+    /**
+     * Lists every runtime and reports the pods that changed since the last relist.
+     *
+     * @return whether a runtime stopped or started answering (every pod may need a look)
+     */
+    boolean relist() {
+        boolean reachability;
         List<String> changedUids = new ArrayList<>();
         synchronized (this) {
             Map<String, ObservedPod> fresh = new HashMap<>();
@@ -74,7 +79,10 @@ final class PodRelister {
                     group(runtime.getKey(), sandboxes, containers, fresh);
                 } catch (RuntimeException e) {
                     failed.add(runtime.getKey());
-                    LOG.debug("Relist of runtime {} failed: {}", runtime.getKey(), e.getMessage());
+                    if (!unreachable.contains(runtime.getKey())) {
+                        LOG.warn("Container runtime {} does not answer; its pods are left as they are: {}",
+                                runtime.getKey(), e.toString());
+                    }
                 }
             }
             for (Map.Entry<String, ObservedPod> old : pods.entrySet()) {
@@ -92,9 +100,15 @@ final class PodRelister {
             }
             pods.keySet().retainAll(fresh.keySet());
             pods.putAll(fresh);
+            reachability = !failed.equals(unreachable);
+            if (reachability) {
+                unreachable.stream().filter(name -> !failed.contains(name))
+                        .forEach(name -> LOG.info("Container runtime {} answers again", name));
+            }
             unreachable = failed;
         }
         changedUids.forEach(changed);
+        return reachability;
     }
 
     private static void group(String runtime, List<SandboxStatus> sandboxes, List<ContainerStatus> containers,
@@ -114,8 +128,8 @@ final class PodRelister {
         Set<String> uids = new HashSet<>(sandboxesByPod.keySet());
         uids.addAll(containersByPod.keySet());
         for (String uid : uids) {
-            List<SandboxStatus> podSandboxes = sandboxesByPod.getOrDefault(uid, List.of());
-            List<ContainerStatus> podContainers = containersByPod.getOrDefault(uid, List.of());
+            List<SandboxStatus> podSandboxes = new ArrayList<>(sandboxesByPod.getOrDefault(uid, List.of()));
+            List<ContainerStatus> podContainers = new ArrayList<>(containersByPod.getOrDefault(uid, List.of()));
             podSandboxes.sort(java.util.Comparator.comparing(SandboxStatus::id));
             podContainers.sort(java.util.Comparator.comparing(ContainerStatus::id));
             // a sandbox records the handler that chose its runtime; it names the pod's runtime from now on

@@ -397,20 +397,89 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public AutoCloseable watch(String nodeName, Consumer<String> changedPodUid) {
-        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Event event) {
-                Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-                String uid = attributes == null ? null : attributes.get(POD_UID);
-                if (uid != null) {
-                    changedPodUid.accept(uid);
+        EventStream stream = new EventStream(nodeName, changedPodUid);
+        stream.open();
+        return stream;
+    }
+
+    /**
+     * The engine's container events for one node. The stream is opened again when it ends
+     * without being closed (an engine restart); events missed meanwhile are what the relist is for.
+     */
+    private final class EventStream implements AutoCloseable {
+        private final String nodeName;
+        private final Consumer<String> changedPodUid;
+        private volatile boolean closed;
+        private volatile ResultCallback.Adapter<Event> current;
+
+        EventStream(String nodeName, Consumer<String> changedPodUid) {
+            this.nodeName = nodeName;
+            this.changedPodUid = changedPodUid;
+        }
+
+        void open() {
+            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+                    String uid = attributes == null ? null : attributes.get(POD_UID);
+                    if (uid != null) {
+                        changedPodUid.accept(uid);
+                    }
                 }
+
+                @Override
+                public void onError(Throwable error) {
+                    ended(this, error);
+                }
+
+                @Override
+                public void onComplete() {
+                    ended(this, null);
+                }
+            };
+            current = callback;
+            call(() -> docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
+                    .withEventFilter("start", "die", "oom", "destroy")
+                    .withLabelFilter(Map.of(NODE, nodeName)).exec(callback));
+        }
+
+        private void ended(ResultCallback.Adapter<Event> callback, Throwable error) {
+            try {
+                callback.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the event stream: {}", e.getMessage());
             }
-        };
-        call(() -> docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("start", "die", "oom", "destroy")
-                .withLabelFilter(Map.of(NODE, nodeName)).exec(callback));
-        return callback;
+            if (closed || callback != current) {
+                return;
+            }
+            LOG.info("Docker event stream of node {} ended ({}); opening it again", nodeName,
+                    error == null ? "by the engine" : error.toString());
+            Thread reopen = new Thread(() -> {
+                while (!closed) {
+                    try {
+                        Thread.sleep(1000); // the engine may be restarting: try once a second
+                        open();
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        LOG.debug("Event stream not open yet: {}", e.getMessage());
+                    }
+                }
+            }, "gantry-docker-events-" + nodeName);
+            reopen.setDaemon(true);
+            reopen.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            ResultCallback.Adapter<Event> callback = current;
+            if (callback != null) {
+                callback.close();
+            }
+        }
     }
 
     private static ContainerStatus.State state(String listed) {
