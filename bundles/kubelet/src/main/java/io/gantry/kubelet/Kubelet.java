@@ -57,6 +57,8 @@ public class Kubelet {
     public static final String PID = "io.gantry.kubelet";
 
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+    /** When a pod's sync failed (the API or the engine did not answer), the next try. */
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     @ObjectClassDefinition(name = "Gantry kubelet")
     public @interface Config {
@@ -262,7 +264,15 @@ public class Kubelet {
 
     private void syncPod(String key) {
         int slash = key.indexOf('/');
-        pods.get(key.substring(0, slash), key.substring(slash + 1)).ifPresent(podSync::sync);
+        try {
+            pods.get(key.substring(0, slash), key.substring(slash + 1)).ifPresent(podSync::sync);
+        } catch (RuntimeException e) {
+            if (timers.isShutdown()) {
+                return; // stopping: a sync cut short is taken up by the next kubelet
+            }
+            LOG.warn("Sync of pod {} failed; trying again in {} s", key, RETRY.toSeconds(), e);
+            requeue(key, RETRY);
+        }
     }
 
     /** The relister saw a change of this pod (or a probe result changed). */

@@ -56,6 +56,9 @@ final class PodWorkers {
             try {
                 sync.accept(key);
             } catch (RuntimeException e) {
+                if (pool.isShutdown()) {
+                    return; // stopping: a sync cut short is taken up by the next kubelet
+                }
                 LOG.warn("Sync of pod {} failed", key, e);
             }
             synchronized (busy) {

@@ -38,7 +38,14 @@ final class Prober {
                 String host = probe.tcpSocket.host == null || probe.tcpSocket.host.isEmpty() ? podIp : probe.tcpSocket.host;
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress(host, port(probe.tcpSocket.port, container)), (int) timeout.toMillis());
-                    return true;
+                    // Docker's port proxy accepts for the pod even when nothing listens in it, and then
+                    // closes at once: a connection that ends before a short wait is no listener.
+                    socket.setSoTimeout((int) Math.min(200, timeout.toMillis()));
+                    try {
+                        return socket.getInputStream().read() >= 0;
+                    } catch (java.net.SocketTimeoutException quiet) {
+                        return true;
+                    }
                 }
             }
             return true;
