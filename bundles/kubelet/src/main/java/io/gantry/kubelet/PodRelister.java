@@ -50,6 +50,14 @@ final class PodRelister {
         return pods.get(podUid);
     }
 
+    /**
+     * Records what the kubelet itself just did to a pod (and read back), so that its status
+     * needs no relist; the next relist compares against it.
+     */
+    synchronized void update(String podUid, ObservedPod observed) {
+        pods.put(podUid, observed);
+    }
+
     /** The uids of every pod some runtime holds. */
     Set<String> podUids() {
         return new HashSet<>(pods.keySet());

@@ -130,10 +130,15 @@ final class PodSync {
             Map<String, Waiting> waiting = new LinkedHashMap<>(actions.waiting());
             Duration again = actions.requeueAfter();
             if (!actions.isEmpty()) {
-                if (run(pod, runtime, runtimeName, observed, actions, waiting, pulls)) {
+                Outcome outcome = run(pod, runtime, runtimeName, observed, actions, waiting, pulls);
+                if (outcome.retry()) {
                     again = min(again, backOff.base());
                 }
-                relister.relist();
+                if (outcome.observed() != null) {
+                    relister.update(uid, outcome.observed());
+                } else {
+                    relister.relist();
+                }
                 observed = Optional.ofNullable(relister.get(uid)).orElse(ObservedPod.none(runtimeName));
                 podIp = observed.latestSandbox().map(SandboxStatus::podIp).orElse(null);
                 probes.sync(pod, observed, podIp, runtime);
@@ -149,8 +154,17 @@ final class PodSync {
         }
     }
 
-    /** Runs the actions; returns true if a container could not be set up (try again later). */
-    private boolean run(Pod pod, ContainerRuntime runtime, String runtimeName, ObservedPod observed, PodActions actions,
+    /**
+     * What running the actions gave.
+     *
+     * @param retry    a container could not be set up: try again later
+     * @param observed the pod as it is now, read back container by container; null when a relist must tell
+     */
+    private record Outcome(boolean retry, ObservedPod observed) {
+    }
+
+    /** Runs the actions, in order: kill, remove, sandboxes, start. */
+    private Outcome run(Pod pod, ContainerRuntime runtime, String runtimeName, ObservedPod observed, PodActions actions,
                         Map<String, Waiting> waiting, Map<String, PullFailure> pulls) {
         Duration grace = Duration.ofSeconds(gracePeriod(pod, null));
         List<CompletableFuture<?>> kills = new ArrayList<>();
@@ -184,21 +198,33 @@ final class PodSync {
         } else {
             Optional<SandboxStatus> sandbox = observed.latestSandbox();
             if (sandbox.isEmpty()) {
-                return false;
+                return new Outcome(false, null);
             }
             sandboxId = sandbox.get().id();
             podIp = sandbox.get().podIp();
             attempt = sandbox.get().attempt();
         }
         boolean retry = false;
+        List<String> started = new ArrayList<>();
         SandboxConfig sandbox = sandboxConfig(pod, podIp, attempt, runtimeName);
         ContainerEnv env = new ContainerEnv(pod, config, podIp, hostIp, allocatable);
         for (PodActions.Start start : actions.start()) {
             Container container = start.container();
             try {
                 ContainerConfig containerConfig = containerConfig(pod, container, start.attempt(), env, podIp);
+                PullPolicy policy = PullPolicy.of(container.imagePullPolicy, container.image);
+                String id = null;
                 try {
-                    runtime.ensureImage(container.image, PullPolicy.of(container.imagePullPolicy, container.image));
+                    if (policy == PullPolicy.IF_NOT_PRESENT) {
+                        // the create itself finds out whether the image is there: one engine call less
+                        try {
+                            id = runtime.createContainer(sandboxId, containerConfig, sandbox);
+                        } catch (ImageUnavailableException absent) {
+                            runtime.ensureImage(container.image, policy);
+                        }
+                    } else {
+                        runtime.ensureImage(container.image, policy);
+                    }
                     pulls.remove(container.name);
                 } catch (ImageUnavailableException e) {
                     boolean never = PullPolicy.of(container.imagePullPolicy, container.image) == PullPolicy.NEVER;
@@ -210,8 +236,11 @@ final class PodSync {
                     retry = true;
                     continue;
                 }
-                String id = runtime.createContainer(sandboxId, containerConfig, sandbox);
+                if (id == null) {
+                    id = runtime.createContainer(sandboxId, containerConfig, sandbox);
+                }
                 runtime.startContainer(id);
+                started.add(id);
                 LOG.info("Started container {} of pod {}/{} (attempt {})", container.name, pod.metadata.namespace,
                         pod.metadata.name, start.attempt());
             } catch (PodSetupException e) {
@@ -226,7 +255,40 @@ final class PodSync {
                 retry = true;
             }
         }
-        return retry;
+        return new Outcome(retry, readBack(pod, runtime, runtimeName, observed, actions, sandboxId, podIp, attempt, started));
+    }
+
+    /**
+     * The pod after the actions, from what they did and an inspection of each container they
+     * touched; null (relist) when sandboxes were stopped or removed, which is rare.
+     */
+    private ObservedPod readBack(Pod pod, ContainerRuntime runtime, String runtimeName, ObservedPod before,
+                                 PodActions actions, String sandboxId, String podIp, int attempt, List<String> started) {
+        if (!actions.removeSandboxes().isEmpty() || actions.stopSandbox() != null) {
+            return null;
+        }
+        List<SandboxStatus> sandboxes = new ArrayList<>(before.sandboxes());
+        if (actions.createSandbox()) {
+            sandboxes.add(new SandboxStatus(sandboxId, pod.metadata.uid, pod.metadata.namespace, pod.metadata.name, attempt,
+                    runtimeName, true, podIp, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        }
+        Set<String> touched = new LinkedHashSet<>(started);
+        actions.kill().forEach(kill -> touched.add(kill.containerId()));
+        List<ContainerStatus> containers = new ArrayList<>();
+        for (ContainerStatus container : before.containers()) {
+            if (!actions.remove().contains(container.id()) && !touched.contains(container.id())) {
+                containers.add(container);
+            }
+        }
+        for (String id : touched) {
+            ContainerStatus status = runtime.containerStatus(id);
+            if (status != null && !actions.remove().contains(id)) {
+                containers.add(status);
+            }
+        }
+        containers.sort(java.util.Comparator.comparing(ContainerStatus::id));
+        sandboxes.sort(java.util.Comparator.comparing(SandboxStatus::id));
+        return new ObservedPod(runtimeName, List.copyOf(sandboxes), List.copyOf(containers));
     }
 
     /**

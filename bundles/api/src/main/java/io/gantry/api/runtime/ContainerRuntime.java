@@ -26,7 +26,11 @@ public interface ContainerRuntime {
      */
     String version();
 
-    /** Creates and starts a pod's sandbox; returns its id. */
+    /**
+     * Creates and starts a pod's sandbox; returns its id. The start may go on after the return
+     * (containers can be created meanwhile); {@link #startContainer} of a container in it waits
+     * for it, and reports its failure.
+     */
     String runPodSandbox(SandboxConfig config);
 
     /** Stops a sandbox. Stopping a stopped or absent sandbox is no error. */
@@ -48,7 +52,12 @@ public interface ContainerRuntime {
      */
     void ensureImage(String image, PullPolicy policy);
 
-    /** Creates a container in a sandbox, not started; returns its id. */
+    /**
+     * Creates a container in a sandbox, not started; returns its id. The sandbox may still be
+     * starting: {@link #startContainer} waits for it.
+     *
+     * @throws ImageUnavailableException if the image is not on the node (nothing is pulled here)
+     */
     String createContainer(String sandboxId, ContainerConfig config, SandboxConfig sandbox);
 
     void startContainer(String containerId);
@@ -67,6 +76,12 @@ public interface ContainerRuntime {
      * second: an implementation reads details only of containers that changed since its last list.
      */
     List<ContainerStatus> listContainers(String nodeName);
+
+    /**
+     * One container, as {@link #listContainers} would report it, or null if it does not exist:
+     * what the kubelet reads right after starting a container instead of listing them all.
+     */
+    ContainerStatus containerStatus(String containerId);
 
     /**
      * Runs a command in a running container (exec probes, preStop hooks) and waits for it, at

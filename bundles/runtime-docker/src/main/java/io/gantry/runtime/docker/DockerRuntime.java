@@ -42,7 +42,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -110,6 +114,14 @@ public class DockerRuntime implements ContainerRuntime {
     private final AtomicLong calls = new AtomicLong();
     /** The last inspect of each container, with the list state it was taken at: re-read only on change. */
     private final Map<String, ContainerStatus> inspected = new ConcurrentHashMap<>();
+    /** Sandboxes being started, and the sandbox of each container created but not started yet. */
+    private final Map<String, CompletableFuture<Void>> sandboxStarts = new ConcurrentHashMap<>();
+    private final Map<String, String> containerSandboxes = new ConcurrentHashMap<>();
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "gantry-docker-sandbox-start");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Activate
     public DockerRuntime(Config config) {
@@ -128,6 +140,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Deactivate
     void deactivate() throws IOException {
+        starter.shutdown();
         docker.close();
     }
 
@@ -173,12 +186,17 @@ public class DockerRuntime implements ContainerRuntime {
             id = create(name, command);
         }
         String created = id;
-        call(() -> docker.startContainerCmd(created).exec());
+        // the sandbox starts (network, port proxies) while the kubelet creates the pod's containers
+        sandboxStarts.put(id, CompletableFuture.runAsync(() -> call(() -> docker.startContainerCmd(created).exec()), starter));
         return id;
     }
 
     @Override
     public void stopPodSandbox(String sandboxId) {
+        CompletableFuture<Void> starting = sandboxStarts.remove(sandboxId);
+        if (starting != null) {
+            starting.exceptionally(failed -> null).join(); // stop what has started, not what is starting
+        }
         stopContainer(sandboxId, Duration.ZERO);
     }
 
@@ -268,7 +286,9 @@ public class DockerRuntime implements ContainerRuntime {
                 + shortUid(sandbox.podUid()) + "_" + container.attempt();
         String user = container.runAsUser() == null ? null
                 : container.runAsUser() + (container.runAsGroup() == null ? "" : ":" + container.runAsGroup());
-        return create(name, () -> {
+        String id;
+        try {
+            id = create(name, () -> {
             CreateContainerCmd command = docker.createContainerCmd(container.image())
                     .withName(name)
                     .withLabels(labels)
@@ -287,7 +307,15 @@ public class DockerRuntime implements ContainerRuntime {
                 command.withUser(user);
             }
             return command;
-        });
+            });
+        } catch (NotFoundException missing) {
+            if (String.valueOf(missing.getMessage()).contains("No such image")) {
+                throw new ImageUnavailableException("image " + container.image() + " is not present on the node", missing);
+            }
+            throw missing;
+        }
+        containerSandboxes.put(id, sandboxId);
+        return id;
     }
 
     /** A memory volume is a Docker volume on tmpfs, one per sandbox and name, so the pod's containers share it. */
@@ -306,7 +334,29 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void startContainer(String containerId) {
+        String sandboxId = containerSandboxes.remove(containerId);
+        CompletableFuture<Void> sandboxStart = sandboxId == null ? null : sandboxStarts.get(sandboxId);
+        if (sandboxStart != null) {
+            try {
+                sandboxStart.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            } finally {
+                sandboxStarts.remove(sandboxId, sandboxStart);
+            }
+        }
         call(() -> docker.startContainerCmd(containerId).exec());
+    }
+
+    @Override
+    public ContainerStatus containerStatus(String containerId) {
+        try {
+            ContainerStatus status = status(call(() -> docker.inspectContainerCmd(containerId).exec()));
+            inspected.put(status.id(), status);
+            return status;
+        } catch (NotFoundException gone) {
+            return null;
+        }
     }
 
     @Override

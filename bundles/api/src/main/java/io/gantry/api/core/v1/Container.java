@@ -25,7 +25,4 @@ public class Container extends Extensible {
     /** {@code Always}, {@code IfNotPresent} or {@code Never}; defaulted from the image tag. */
     public String imagePullPolicy;
     public SecurityContext securityContext;
-    public Boolean stdin;
-    public Boolean stdinOnce;
-    public Boolean tty;
 }
