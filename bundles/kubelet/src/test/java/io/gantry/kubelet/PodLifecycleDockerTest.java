@@ -216,6 +216,25 @@ class PodLifecycleDockerTest {
         assertEquals("Running", after.status.phase);
     }
 
+    @Test
+    void aPodWhoseSandboxDiedStartsOverInANewOneAndTheOldIsRemoved() throws Exception {
+        Pod phoenix = pod("phoenix", container("app", "sleep 300"));
+        phoenix.spec.terminationGracePeriodSeconds = 1L; // sleep as PID 1 ignores SIGTERM: it is killed after 1 s
+        Pod pod = node.create(phoenix);
+        Pod running = node.await(pod, Duration.ofSeconds(30), p -> "Running".equals(p.status.phase));
+        var first = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, first.size());
+
+        docker("kill", first.get(0).id());
+        Pod again = node.await(pod, Duration.ofSeconds(30), p -> p.status.containerStatuses.get(0).restartCount == 1
+                && p.status.containerStatuses.get(0).state.running != null);
+        var sandboxes = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, sandboxes.size(), "the dead sandbox is removed");
+        assertNotEquals(first.get(0).id(), sandboxes.get(0).id());
+        assertEquals(1, sandboxes.get(0).attempt());
+        assertEquals(running.status.podIP, again.status.podIP, "the pod keeps its IP");
+    }
+
     static String waitingReason(Pod pod, int container) {
         var state = pod.status.containerStatuses.get(container).state;
         return state.waiting == null ? "" : String.valueOf(state.waiting.reason);

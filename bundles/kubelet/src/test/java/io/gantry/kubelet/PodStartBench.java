@@ -63,6 +63,9 @@ public final class PodStartBench {
             System.out.printf("create -> Running (watch), %d pods one at a time: median %.0f ms; raw docker run -d: median %.0f ms; ratio %.2f%n",
                     rounds, median(gantry) / 1e6, median(raw) / 1e6, median(gantry) / median(raw));
 
+            if (idle == 0) {
+                return;
+            }
             for (int i = 0; i < idle; i++) {
                 node.create(DockerNode.pod("idle-" + i, DockerNode.container("sleeper", "trap 'exit 0' TERM; sleep 3600 & wait")));
             }
