@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -117,6 +118,8 @@ public class Kubelet {
     /** Pod keys by uid, for what the relister reports by uid. */
     private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
     private final AtomicBoolean relistPending = new AtomicBoolean();
+    /** Pods whose leftovers are being removed. */
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
     private final ApiClient api;
     private final Config config;
     private final String nodeName;
@@ -197,7 +200,7 @@ public class Kubelet {
                     @Override
                     public void onDelete(Pod pod) {
                         keysByUid.remove(pod.metadata.uid);
-                        relistSoon();
+                        podChanged(pod.metadata.uid); // removed without a graceful stop: its containers go now
                     }
                 });
         timers.execute(this::reportNodeStatus);
@@ -280,19 +283,26 @@ public class Kubelet {
         String key = keysByUid.get(uid);
         if (key != null) {
             workers.update(key);
-        } else if (pods.hasSynced() && relister.get(uid) != null) {
+        } else if (pods.hasSynced() && relister.get(uid) != null && !owned(uid) && removing.add(uid)) {
             // nothing in the API owns it any more
             stoppers.execute(() -> {
                 try {
-                    if (!keysByUid.containsKey(uid)) {
+                    if (!owned(uid)) {
                         podSync.removeOrphan(uid);
                         relistSoon();
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("Cannot remove the containers of pod {}: {}", uid, e.getMessage());
+                } finally {
+                    removing.remove(uid);
                 }
             });
         }
+    }
+
+    /** Whether a pod with this uid is bound to this node in the API (as the informer has it). */
+    private boolean owned(String uid) {
+        return keysByUid.containsKey(uid) || pods.list().stream().anyMatch(pod -> uid.equals(pod.metadata.uid));
     }
 
     private void requeue(String key, Duration after) {
@@ -320,6 +330,10 @@ public class Kubelet {
             subscribe();
             if (relister.relist() && pods.hasSynced()) {
                 pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
+            }
+            if (pods.hasSynced()) {
+                // what runs for pods the API no longer has (deleted while this kubelet was away)
+                relister.podUids().stream().filter(uid -> !keysByUid.containsKey(uid)).forEach(this::podChanged);
             }
         } catch (RuntimeException e) {
             LOG.debug("Relist failed: {}", e.getMessage());

@@ -78,6 +78,24 @@ class GracefulDeletionDockerTest {
     }
 
     @Test
+    void whatRunsForAPodTheApiNoLongerHasIsRemovedAlsoAfterAKubeletRestart() {
+        Pod forced = node.await(node.create(pod("forced", container("app", "sleep 300"))), Duration.ofSeconds(30),
+                p -> "Running".equals(p.status.phase));
+        Pod away = node.await(node.create(pod("away", container("app", "sleep 300"))), Duration.ofSeconds(30),
+                p -> "Running".equals(p.status.phase));
+        node.api.delete(ResourceKind.PODS, "default", "forced", DeleteOptions.immediately());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.runtime.listPodSandboxes(node.name).stream()
+                .noneMatch(s -> s.podUid().equals(forced.metadata.uid)));
+
+        node.stopKubelet();
+        node.api.delete(ResourceKind.PODS, "default", "away", DeleteOptions.immediately());
+        node.start();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.runtime.listContainers(node.name).isEmpty()
+                && node.runtime.listPodSandboxes(node.name).isEmpty());
+        assertTrue(node.api.absent(ResourceKind.PODS, "default", away.metadata.name));
+    }
+
+    @Test
     void aPodDeletedWithoutGraceGoesAtOnce() {
         Pod running = node.await(node.create(pod("quick", container("app", "sleep 300"))), Duration.ofSeconds(30),
                 p -> "Running".equals(p.status.phase));
