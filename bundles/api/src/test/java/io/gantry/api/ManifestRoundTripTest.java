@@ -39,7 +39,11 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every kind reads from the manifests kubectl sends and the API server returns (JSON from
@@ -556,6 +560,8 @@ class ManifestRoundTripTest {
         assertTrue(slice.endpoints.get(1).conditions.terminating);
         assertEquals("zone-a", slice.endpoints.get(0).hints.forZones.get(0).name);
         assertEquals(8080, slice.ports.get(0).port);
+        slice.endpoints = new java.util.ArrayList<>();
+        assertTrue(Json.tree(slice).get("endpoints").isArray(), "an empty slice still says it has no endpoints");
     }
 
     @Test
@@ -614,6 +620,11 @@ class ManifestRoundTripTest {
         assertEquals(3, lease.spec.leaseTransitions);
         assertTrue(lease.spec.isHeldAt(Instant.parse("2026-11-23T10:00:27Z")));
         assertFalse(lease.spec.isHeldAt(Instant.parse("2026-11-23T10:00:28Z")), "15 s after the renewal it has lapsed");
+        // a renewal is written as Kubernetes writes a MicroTime: six digits, always
+        lease.spec.renewTime = io.gantry.api.meta.v1.Times.formatMicro(Instant.parse("2026-11-23T10:00:30.123456789Z"));
+        assertEquals("2026-11-23T10:00:30.123456Z", Json.tree(lease).at("/spec/renewTime").asText());
+        assertEquals("2026-11-23T10:00:30.000000Z",
+                io.gantry.api.meta.v1.Times.formatMicro(Instant.parse("2026-11-23T10:00:30Z")));
     }
 
     @Test
@@ -669,10 +680,68 @@ class ManifestRoundTripTest {
             }
         }
         assertEquals(15, resources.size());
+        Map<ResourceKind<?>, java.util.List<String>> shortNames = Map.ofEntries(
+                Map.entry(ResourceKind.PODS, java.util.List.of("po")), Map.entry(ResourceKind.SERVICES, java.util.List.of("svc")),
+                Map.entry(ResourceKind.ENDPOINTS, java.util.List.of("ep")), Map.entry(ResourceKind.NODES, java.util.List.of("no")),
+                Map.entry(ResourceKind.NAMESPACES, java.util.List.of("ns")),
+                Map.entry(ResourceKind.CONFIG_MAPS, java.util.List.of("cm")),
+                Map.entry(ResourceKind.SERVICE_ACCOUNTS, java.util.List.of("sa")),
+                Map.entry(ResourceKind.REPLICATION_CONTROLLERS, java.util.List.of("rc")),
+                Map.entry(ResourceKind.EVENTS, java.util.List.of("ev")),
+                Map.entry(ResourceKind.EVENTS_EVENTS_K8S_IO, java.util.List.of("ev")),
+                Map.entry(ResourceKind.DEPLOYMENTS, java.util.List.of("deploy")),
+                Map.entry(ResourceKind.REPLICA_SETS, java.util.List.of("rs")));
+        // as kubectl api-resources lists them for Kubernetes 1.32
+        shortNames.forEach((kind, names) -> assertEquals(names, kind.shortNames(), kind.toString()));
+        assertTrue(ResourceKind.SECRETS.shortNames().isEmpty() && ResourceKind.LEASES.shortNames().isEmpty());
+        assertEquals("endpoints", ResourceKind.ENDPOINTS.singular());
         assertTrue(resources.containsAll(Set.of("pods", "services", "endpoints", "nodes", "namespaces", "secrets",
                 "configmaps", "serviceaccounts", "replicationcontrollers", "events", "deployments.apps",
                 "replicasets.apps", "events.events.k8s.io", "leases.coordination.k8s.io",
                 "endpointslices.discovery.k8s.io")), resources.toString());
+    }
+
+    /** Every manifest above with the model class that reads it. */
+    static Stream<Arguments> manifests() {
+        return Stream.of(
+                Arguments.of(KUBECTL_DEPLOYMENT, Deployment.class), Arguments.of(STORED_DEPLOYMENT, Deployment.class),
+                Arguments.of(REPLICA_SET, ReplicaSet.class), Arguments.of(REPLICATION_CONTROLLER, ReplicationController.class),
+                Arguments.of(KUBECTL_SERVICE, Service.class), Arguments.of(STORED_SERVICE, Service.class),
+                Arguments.of(ENDPOINTS, Endpoints.class), Arguments.of(ENDPOINT_SLICE, EndpointSlice.class),
+                Arguments.of(KUBECTL_SECRET, Secret.class), Arguments.of(SECRET, Secret.class),
+                Arguments.of(KUBECTL_CONFIG_MAP, ConfigMap.class), Arguments.of(CONFIG_MAP, ConfigMap.class),
+                Arguments.of(SERVICE_ACCOUNT, ServiceAccount.class), Arguments.of(CORE_EVENT, Event.class),
+                Arguments.of(CORE_EVENT_SERIES, Event.class),
+                Arguments.of(EVENTS_K8S_IO_EVENT, io.gantry.api.events.v1.Event.class), Arguments.of(LEASE, Lease.class),
+                Arguments.of(SCALE, Scale.class), Arguments.of(EVICTION, Eviction.class), Arguments.of(NODE, Node.class),
+                Arguments.of(POD, Pod.class), Arguments.of(NAMESPACE, Namespace.class));
+    }
+
+    /**
+     * A field from a newer Kubernetes, added to every object of every manifest (to maps too,
+     * where it is one more entry), is written back where it was.
+     */
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void unknownFieldsAreKeptAtEveryLevel(String manifest, Class<?> type) throws IOException {
+        boolean json = manifest.strip().startsWith("{");
+        JsonNode tree = (json ? Json.mapper() : Json.yamlMapper()).readTree(manifest);
+        int added = addEverywhere(tree);
+        assertTrue(added >= 2, "fields added: " + added);
+        roundTrip(Json.write(tree), type);
+        roundTrip(Json.writeYaml(tree), type);
+    }
+
+    private static int addEverywhere(JsonNode node) {
+        int added = 0;
+        for (JsonNode child : node) {
+            added += addEverywhere(child);
+        }
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            object.put("fromANewerKubernetes", "kept");
+            added++;
+        }
+        return added;
     }
 
     /**

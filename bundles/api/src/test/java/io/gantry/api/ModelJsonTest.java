@@ -125,6 +125,19 @@ class ModelJsonTest {
     }
 
     @Test
+    void yamlQuotesStringsThatLookLikeNumbers() {
+        io.gantry.api.core.v1.ConfigMap config = new io.gantry.api.core.v1.ConfigMap();
+        config.metadata.resourceVersion = "77";
+        config.data = new java.util.LinkedHashMap<>(java.util.Map.of("port", "8080"));
+        config.extra("future", Json.mapper().getNodeFactory().textNode("2"));
+        String yaml = Json.writeYaml(config);
+        assertTrue(yaml.contains("resourceVersion: \"77\""), yaml);
+        assertTrue(yaml.contains("port: \"8080\""), yaml);
+        assertTrue(Json.readYaml(yaml, io.gantry.api.core.v1.ConfigMap.class).extra("future").isTextual(),
+                "an unknown string field stays a string through YAML");
+    }
+
+    @Test
     void copiesAreDeep() {
         Pod pod = new Pod();
         pod.meta().labels().put("a", "1");

@@ -1,20 +1,14 @@
 package io.gantry.apiserver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
-import io.gantry.api.client.ListOptions;
-import io.gantry.api.client.ResourceKind;
-import io.gantry.api.client.Watch;
-import io.gantry.api.client.WatchEvent;
-import io.gantry.api.client.WatchListener;
-import io.gantry.api.core.v1.Binding;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
-import io.gantry.api.meta.v1.KubeList;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.meta.v1.Status;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.registry.Kinds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes REST API over HTTP, on the OSGi HTTP whiteboard: discovery, get, list, watch,
- * create, update, patch and delete of the kinds in {@link ResourceKind}, their {@code status}
- * subresources and pod binding, in the JSON shapes and with the errors real kubectl and
- * client libraries expect. The semantics live in the {@link ApiClient} it serves.
+ * The Kubernetes REST API over HTTP, on the OSGi HTTP whiteboard: discovery, and for every kind
+ * the registry serves get, list, watch, create, update, patch, delete and deletecollection, with
+ * their subresources, in the shapes and with the errors real kubectl and client libraries
+ * expect. Routing is generic: kinds are found through their strategies.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/*",
@@ -53,15 +47,21 @@ public class ApiServlet extends HttpServlet {
     private static final long HEARTBEAT_SECONDS = 2;
     private static final Object END = new Object();
 
-    private final transient ApiClient api;
+    private final transient Registry registry;
+    private final transient Kinds kinds;
+    private final transient ResourceStore store;
+    private final transient Discovery discovery;
 
     @Activate
-    public ApiServlet(@Reference ApiClient api) {
-        this.api = api;
+    public ApiServlet(@Reference Registry registry) {
+        this.registry = registry;
+        this.kinds = registry.kinds();
+        this.store = registry.store();
+        this.discovery = new Discovery(kinds);
     }
 
-    /** A parsed resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]}. */
-    private record Target(ResourceKind<KubeObject> kind, String namespace, String name, String subresource) {
+    /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
+    private record Target(KindStrategy kind, String namespace, String name, String subresource) {
     }
 
     @Override
@@ -82,109 +82,161 @@ public class ApiServlet extends HttpServlet {
     private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = path(request);
         String method = request.getMethod();
-        if (method.equals("GET")) {
-            switch (path) {
-                case "/version", "/version/" -> {
-                    write(response, 200, Discovery.version());
-                    return;
-                }
-                case "/api" -> {
-                    write(response, 200, Discovery.apiVersions(request.getServerName() + ":" + request.getServerPort()));
-                    return;
-                }
-                case "/apis" -> {
-                    write(response, 200, Discovery.apiGroups());
-                    return;
-                }
-                case "/api/v1" -> {
-                    write(response, 200, Discovery.coreResources());
-                    return;
-                }
-                case "/openapi/v3" -> {
-                    write(response, 200, Discovery.openApiIndex());
-                    return;
-                }
-                case "/openapi/v3/api/v1" -> {
-                    write(response, 200, Discovery.openApiCoreV1());
-                    return;
-                }
-                case "/healthz", "/readyz", "/livez" -> {
-                    text(response, 200, "ok");
-                    return;
-                }
-                default -> {
-                }
-            }
+        if (method.equals("GET") && serveDocument(request, response, path)) {
+            return;
         }
-        if (!path.startsWith("/api/v1/")) {
+        Target target = target(path);
+        if (target == null) {
             throw notFound();
         }
-        Target target = target(path.substring("/api/v1/".length()));
+        Query query = new Query(request);
         switch (method) {
-            case "GET" -> get(request, response, target);
-            case "POST" -> post(request, response, target);
-            case "PUT" -> put(request, response, target);
-            case "PATCH" -> patch(request, response, target);
-            case "DELETE" -> delete(request, response, target);
-            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            case "GET" -> get(request, response, target, query);
+            case "POST" -> post(request, response, target, query);
+            case "PUT" -> put(request, response, target, query);
+            case "PATCH" -> patch(request, response, target, query);
+            case "DELETE" -> delete(request, response, target, query);
+            default -> throw methodNotAllowed();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Target target(String rest) {
-        String[] parts = rest.split("/");
+    /** Discovery, version, health: true when the path was one of them. */
+    private boolean serveDocument(HttpServletRequest request, HttpServletResponse response, String path)
+            throws IOException {
+        String accept = request.getHeader("Accept");
+        switch (path) {
+            case "/version" -> write(response, 200, Discovery.version());
+            case "/healthz", "/readyz", "/livez" -> text(response, 200, "ok");
+            case "/api" -> {
+                String aggregated = Discovery.aggregatedType(accept);
+                if (aggregated != null) {
+                    write(response, 200, discovery.aggregated(true, aggregated), aggregated);
+                } else {
+                    write(response, 200, discovery.apiVersions(request.getServerName() + ":" + request.getServerPort()));
+                }
+            }
+            case "/apis" -> {
+                String aggregated = Discovery.aggregatedType(accept);
+                if (aggregated != null) {
+                    write(response, 200, discovery.aggregated(false, aggregated), aggregated);
+                } else {
+                    write(response, 200, discovery.apiGroups());
+                }
+            }
+            case "/api/v1" -> write(response, 200, discovery.resources("", "v1"));
+            case "/openapi/v3" -> write(response, 200, OpenApiDocuments.index(kinds));
+            case "/openapi/v2" -> write(response, 200, OpenApiDocuments.v2(kinds));
+            default -> {
+                if (path.startsWith("/openapi/v3/")) {
+                    JsonNode document = OpenApiDocuments.v3(kinds, path.substring("/openapi/v3/".length()));
+                    if (document == null) {
+                        throw notFound();
+                    }
+                    write(response, 200, document);
+                    return true;
+                }
+                String[] parts = path.split("/");
+                if (parts.length == 3 && parts[1].equals("apis")) {
+                    ObjectNode group = discovery.apiGroup(parts[2]);
+                    if (group == null) {
+                        throw notFound();
+                    }
+                    write(response, 200, group);
+                    return true;
+                }
+                if (parts.length == 4 && parts[1].equals("apis")) {
+                    ObjectNode resources = discovery.resources(parts[2], parts[3]);
+                    if (resources == null) {
+                        throw notFound();
+                    }
+                    write(response, 200, resources);
+                    return true;
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The kind, namespace, name and subresource a path addresses, or null. */
+    private Target target(String path) {
+        String[] all = path.split("/");
+        String group;
+        String version;
+        int start;
+        if (all.length >= 4 && all[1].equals("api") && all[2].equals("v1")) {
+            group = "";
+            version = "v1";
+            start = 3;
+        } else if (all.length >= 5 && all[1].equals("apis")) {
+            group = all[2];
+            version = all[3];
+            start = 4;
+        } else {
+            return null;
+        }
+        String[] parts = java.util.Arrays.copyOfRange(all, start, all.length);
         String namespace = null;
         int i = 0;
-        if (parts.length >= 3 && parts[0].equals("namespaces")
-                && ResourceKind.byResource("", "v1", parts[2]).filter(ResourceKind::namespaced).isPresent()) {
-            namespace = parts[1];
-            i = 2;
+        if (parts.length >= 3 && parts[0].equals("namespaces")) {
+            var namespaced = kinds.byResource(group, version, parts[2]).filter(k -> k.kind().namespaced());
+            if (namespaced.isPresent()) {
+                namespace = parts[1];
+                i = 2;
+            }
         }
-        if (parts.length - i > 3 || parts[i].isEmpty()) {
-            throw notFound();
+        if (parts.length - i > 3 || parts.length - i < 1 || parts[i].isEmpty()) {
+            return null;
         }
-        ResourceKind<?> kind = ResourceKind.byResource("", "v1", parts[i]).orElseThrow(ApiServlet::notFound);
+        KindStrategy kind = kinds.byResource(group, version, parts[i]).orElse(null);
+        if (kind == null) {
+            return null;
+        }
         String name = parts.length > i + 1 ? parts[i + 1] : null;
         String subresource = parts.length > i + 2 ? parts[i + 2] : null;
-        if (kind.namespaced() && namespace == null && name != null) {
-            throw notFound();
+        if (subresource != null && !kind.subresources().contains(subresource)) {
+            return null;
         }
-        if (subresource != null && !subresource.equals("status")
-                && !(subresource.equals("binding") && kind == ResourceKind.PODS)) {
-            throw notFound();
+        if (kind.kind().namespaced() && namespace == null && name != null) {
+            return null;
         }
-        return new Target((ResourceKind<KubeObject>) kind, namespace, name, subresource);
+        return new Target(kind, namespace, name, subresource);
     }
 
-    private void get(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
-        if (target.name != null) {
-            KubeObject object = api.get(target.kind, target.namespace, target.name);
-            if (Tables.wanted(request.getHeader("Accept"))) {
-                write(response, 200, Tables.table(target.kind, List.of(object), object.metadata.resourceVersion,
-                        Tables.IncludeObject.of(request.getParameter("includeObject"))));
-            } else {
-                write(response, 200, object);
-            }
-            return;
-        }
-        ListOptions options = new ListOptions(request.getParameter("labelSelector"), request.getParameter("fieldSelector"),
-                request.getParameter("resourceVersion"));
-        if ("true".equals(request.getParameter("watch")) || "1".equals(request.getParameter("watch"))) {
-            watch(request, response, target, options);
-            return;
-        }
-        KubeList<KubeObject> list = api.list(target.kind, target.namespace, new ListOptions(options.labelSelector(),
-                options.fieldSelector(), null));
-        if (Tables.wanted(request.getHeader("Accept"))) {
-            write(response, 200, Tables.table(target.kind, list.items, list.metadata.resourceVersion,
-                    Tables.IncludeObject.of(request.getParameter("includeObject"))));
-        } else {
-            write(response, 200, list);
-        }
-    }
+    // --- verbs ---
 
-    private void watch(HttpServletRequest request, HttpServletResponse response, Target target, ListOptions options)
+    private void get(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
             throws IOException {
+        boolean table = Tables.wanted(request.getHeader("Accept"));
+        Tables.IncludeObject include = Tables.IncludeObject.of(query.text("includeObject"));
+        if (target.name != null) {
+            ObjectNode object;
+            if (target.subresource == null || target.subresource.equals("status")) {
+                object = store.get(target.kind, target.namespace, target.name);
+            } else if (target.subresource.equals("scale")) {
+                object = store.getScale(target.kind, target.namespace, target.name);
+            } else {
+                throw notServedYet(target);
+            }
+            write(response, 200, table && target.subresource == null ? Tables.table(target.kind, object, include) : object);
+            return;
+        }
+        if (target.subresource != null) {
+            throw notFound();
+        }
+        Selection selection = Selection.of(target.kind, query.text("labelSelector"), query.text("fieldSelector"));
+        if (query.bool("watch")) {
+            watch(request, response, target, query, selection, table, include);
+            return;
+        }
+        Long limit = query.number("limit");
+        ObjectNode list = store.list(target.kind, target.namespace, selection, limit == null ? 0 : limit,
+                query.text("continue"));
+        write(response, 200, table ? Tables.table(target.kind, list, include) : list);
+    }
+
+    private void watch(HttpServletRequest request, HttpServletResponse response, Target target, Query query,
+                       Selection selection, boolean table, Tables.IncludeObject include) throws IOException {
         if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             // Clients that try a WebSocket first (fabric8) fall back to HTTP streaming when the
             // handshake gets a complete 200 answer, at once; a 503 would make them retry with
@@ -193,23 +245,23 @@ public class ApiServlet extends HttpServlet {
                     "watch over WebSocket is not served: watch with HTTP streaming"));
             return;
         }
-        boolean table = Tables.wanted(request.getHeader("Accept"));
-        Tables.IncludeObject include = Tables.IncludeObject.of(request.getParameter("includeObject"));
-        boolean bookmarks = "true".equals(request.getParameter("allowWatchBookmarks"));
-        long timeout = Math.min(MAX_WATCH_SECONDS, parseLong(request.getParameter("timeoutSeconds"), MAX_WATCH_SECONDS));
+        boolean bookmarks = query.bool("allowWatchBookmarks");
+        Long requested = query.number("timeoutSeconds");
+        long timeout = requested == null || requested <= 0 ? MAX_WATCH_SECONDS : Math.min(MAX_WATCH_SECONDS, requested);
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        String[] lastVersion = {options.resourceVersion()};
-        try (Watch watch = api.watch(target.kind, target.namespace, options, new WatchListener<>() {
-            @Override
-            public void onEvent(WatchEvent<KubeObject> event) {
-                queue.add(event);
-            }
+        String[] lastVersion = {query.text("resourceVersion")};
+        try (AutoCloseable watch = registry.watches().watch(target.kind, target.namespace, selection,
+                query.text("resourceVersion"), new WatchSink() {
+                    @Override
+                    public void onEvent(String type, ObjectNode object) {
+                        queue.add(new Object[] {type, object});
+                    }
 
-            @Override
-            public void onClose(ApiException cause) {
-                queue.add(cause == null ? END : cause);
-            }
-        })) {
+                    @Override
+                    public void onClose(ApiException cause) {
+                        queue.add(cause == null ? END : cause);
+                    }
+                })) {
             response.setStatus(200);
             response.setContentType(JSON);
             response.setHeader("Cache-Control", "no-cache, private");
@@ -240,26 +292,32 @@ public class ApiServlet extends HttpServlet {
                     writeEvent(out, "ERROR", Json.tree(error.status()));
                     return;
                 }
-                @SuppressWarnings("unchecked")
-                WatchEvent<KubeObject> event = (WatchEvent<KubeObject>) item;
-                KubeObject object = event.object();
-                lastVersion[0] = object.metadata.resourceVersion;
-                JsonNode shown = table ? Tables.table(target.kind, List.of(object), object.metadata.resourceVersion, include)
-                        : Json.tree(object);
-                writeEvent(out, event.type().name(), shown);
+                Object[] event = (Object[]) item;
+                String type = (String) event[0];
+                ObjectNode object = (ObjectNode) event[1];
+                lastVersion[0] = object.path("metadata").path("resourceVersion").asText(lastVersion[0]);
+                if (type.equals("BOOKMARK") && !bookmarks) {
+                    continue;
+                }
+                writeEvent(out, type, table && !type.equals("BOOKMARK")
+                        ? Tables.table(target.kind, object, include) : object);
                 lastWrite = System.nanoTime();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("Watch client went away: {}", e.getMessage());
+        } catch (ApiException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.debug("Closing a watch failed: {}", e.getMessage());
         }
     }
 
-    private static JsonNode bookmark(ResourceKind<?> kind, String resourceVersion) {
+    private static JsonNode bookmark(KindStrategy kind, String resourceVersion) {
         ObjectNode object = Json.mapper().createObjectNode();
-        object.put("kind", kind.kind());
-        object.put("apiVersion", kind.apiVersion());
+        object.put("kind", kind.kind().kind());
+        object.put("apiVersion", kind.kind().apiVersion());
         object.putObject("metadata").put("resourceVersion", resourceVersion == null ? "0" : resourceVersion);
         return object;
     }
@@ -273,132 +331,151 @@ public class ApiServlet extends HttpServlet {
         out.flush();
     }
 
-    private void post(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
-        if ("binding".equals(target.subresource)) {
-            Binding binding = decode(request, response, ResourceKind.PODS, Binding.class);
-            binding.metadata.namespace = target.namespace;
-            binding.metadata.name = target.name;
-            api.bind(binding);
-            write(response, 201, Status.success());
-            return;
-        }
-        if (target.name != null) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
-        }
-        KubeObject object = decode(request, response, target.kind, target.kind.type());
-        checkNamespace(target, object);
-        if (isDryRun(request)) {
-            write(response, 201, object);
-            return;
-        }
-        write(response, 201, api.create(target.kind, object));
-    }
-
-    private void put(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
-        if (target.name == null) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
-        }
-        KubeObject object = decode(request, response, target.kind, target.kind.type());
-        checkNamespace(target, object);
-        if (!target.name.equals(object.metadata.name)) {
-            throw ApiException.badRequest("the name of the object (" + object.metadata.name
-                    + ") does not match the name on the URL (" + target.name + ")");
-        }
-        write(response, 200, "status".equals(target.subresource) ? api.updateStatus(target.kind, object)
-                : api.update(target.kind, object));
-    }
-
-    private void patch(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
-        if (target.name == null) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
-        }
-        String type = mediaType(request.getContentType());
-        if (type.equals("application/apply-patch+yaml")) {
-            throw ApiException.unsupportedMediaType("server-side apply is not supported yet: use kubectl apply "
-                    + "without --server-side, or kubectl patch");
-        }
-        JsonNode patch = Decoding.tree(request.getInputStream().readAllBytes(), false);
-        Decoding.FieldValidation validation = Decoding.FieldValidation.of(request.getParameter("fieldValidation"));
-        for (int attempt = 0; ; attempt++) {
-            KubeObject current = api.get(target.kind, target.namespace, target.name);
-            JsonNode patched = Patches.apply(type, Json.tree(current), patch);
-            Decoding.Decoded<KubeObject> decoded = Decoding.decode(Json.bytes(patched), target.kind, target.kind.type(),
-                    false, validation);
-            warn(response, decoded.unknownFields());
-            KubeObject object = decoded.object();
-            if (object.metadata.resourceVersion == null) {
-                object.metadata.resourceVersion = current.metadata.resourceVersion;
-            }
-            try {
-                write(response, 200, "status".equals(target.subresource) ? api.updateStatus(target.kind, object)
-                        : api.update(target.kind, object));
-                return;
-            } catch (ApiException e) {
-                // Someone wrote in between: patch the newer object, unless the patch itself named a version.
-                boolean patchNamedVersion = patch.path("metadata").has("resourceVersion");
-                if (!e.isConflict() || patchNamedVersion || attempt >= 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private void delete(HttpServletRequest request, HttpServletResponse response, Target target) throws IOException {
-        if (target.name == null) {
-            throw ApiException.methodNotAllowed("deleting a collection is not supported yet: delete objects by name");
-        }
-        byte[] body = request.getInputStream().readAllBytes();
-        DeleteOptions options = body.length == 0 ? new DeleteOptions()
-                : Decoding.decode(body, target.kind, DeleteOptions.class, false, Decoding.FieldValidation.IGNORE).object();
-        String grace = request.getParameter("gracePeriodSeconds");
-        if (grace != null) {
-            options.gracePeriodSeconds = parseLong(grace, 30);
-        }
-        if (request.getParameter("propagationPolicy") != null) {
-            options.propagationPolicy = request.getParameter("propagationPolicy");
-        }
-        write(response, 200, api.delete(target.kind, target.namespace, target.name, options));
-    }
-
-    private <T> T decode(HttpServletRequest request, HttpServletResponse response, ResourceKind<?> kind, Class<T> type)
+    private void post(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
             throws IOException {
-        String media = mediaType(request.getContentType());
-        if (media.contains("protobuf")) {
-            throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media "
-                    + "types include: application/json, application/yaml");
+        WriteOptions options = query.writeOptions();
+        if (target.name != null) {
+            if ("binding".equals(target.subresource)) {
+                ObjectNode binding = body(request, options, "Binding");
+                store.bind(target.kind, target.namespace, target.name, binding, options);
+                write(response, 201, Status.success());
+                return;
+            }
+            if ("eviction".equals(target.subresource)) {
+                ObjectNode eviction = body(request, options, "Eviction");
+                store.delete(target.kind, target.namespace, target.name,
+                        deleteOptions(eviction.path("deleteOptions"), query), options);
+                Status success = Status.success();
+                success.code = 201;
+                write(response, 201, success);
+                return;
+            }
+            if (target.subresource != null) {
+                throw notServedYet(target);
+            }
+            throw methodNotAllowed();
         }
-        Decoding.Decoded<T> decoded = Decoding.decode(request.getInputStream().readAllBytes(), kind, type,
-                media.contains("yaml"), Decoding.FieldValidation.of(request.getParameter("fieldValidation")));
-        warn(response, decoded.unknownFields());
-        return decoded.object();
+        ObjectNode object = body(request, options, target.kind.kind().kind());
+        ObjectNode created = store.create(target.kind, target.namespace, object, options);
+        warn(response, options);
+        write(response, 201, created);
     }
 
-    private static void warn(HttpServletResponse response, List<String> unknownFields) {
-        for (String field : unknownFields) {
-            response.addHeader("Warning", "299 - \"unknown field \\\"" + field + "\\\"\"");
+    private void put(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
+            throws IOException {
+        if (target.name == null) {
+            throw methodNotAllowed();
         }
-    }
-
-    private static void checkNamespace(Target target, KubeObject object) {
-        if (!target.kind.namespaced()) {
+        WriteOptions options = query.writeOptions();
+        String sub = target.subresource;
+        ObjectNode object = body(request, options, "scale".equals(sub) ? "Scale" : target.kind.kind().kind());
+        ObjectNode result;
+        if (sub == null) {
+            boolean existed = store.find(target.kind, target.namespace, target.name).isPresent();
+            result = store.update(target.kind, target.namespace, target.name, object, options);
+            warn(response, options);
+            write(response, existed ? 200 : 201, result);
             return;
         }
-        String namespace = object.meta().namespace;
-        if (namespace == null || namespace.isEmpty()) {
-            object.metadata.namespace = target.namespace;
-        } else if (target.namespace != null && !namespace.equals(target.namespace)) {
-            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
-                    + "the request");
-        }
-        if (object.metadata.namespace == null) {
-            throw ApiException.badRequest("the namespace of the object is not set: post to /api/v1/namespaces/NAMESPACE/"
-                    + target.kind.plural());
-        }
+        result = switch (sub) {
+            case "status" -> store.updateStatus(target.kind, target.namespace, target.name, object, options);
+            case "scale" -> store.updateScale(target.kind, target.namespace, target.name, object, options);
+            case "finalize" -> store.finalizeNamespace(target.kind, target.name, object, options);
+            default -> throw methodNotAllowed();
+        };
+        warn(response, options);
+        write(response, 200, result);
     }
 
-    private static boolean isDryRun(HttpServletRequest request) {
-        String dryRun = request.getParameter("dryRun");
-        return dryRun != null && !dryRun.isEmpty();
+    private void patch(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
+            throws IOException {
+        if (target.name == null) {
+            throw methodNotAllowed();
+        }
+        WriteOptions options = query.writeOptions();
+        String type = Bodies.mediaType(request.getContentType());
+        if (!List.of(Patcher.MERGE, Patcher.STRATEGIC, Patcher.JSON_PATCH, Patcher.APPLY).contains(type)) {
+            throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media "
+                    + "types include: application/json-patch+json, application/merge-patch+json, "
+                    + "application/apply-patch+yaml, application/strategic-merge-patch+json");
+        }
+        byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
+        String sub = target.subresource;
+        ObjectNode result;
+        if ("scale".equals(sub)) {
+            result = store.patchScale(target.kind, target.namespace, target.name, type, body, options);
+        } else if (sub == null || sub.equals("status")) {
+            boolean existed = !type.equals(Patcher.APPLY)
+                    || store.find(target.kind, target.namespace, target.name).isPresent();
+            result = store.patch(target.kind, target.namespace, target.name, type, body, options, query.bool("force"),
+                    "status".equals(sub));
+            warn(response, options);
+            write(response, existed ? 200 : 201, result);
+            return;
+        } else {
+            throw methodNotAllowed();
+        }
+        write(response, 200, result);
+    }
+
+    private void delete(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
+            throws IOException {
+        if (target.subresource != null) {
+            throw methodNotAllowed();
+        }
+        WriteOptions options = query.writeOptions();
+        byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
+        JsonNode tree = body.length == 0 ? Json.mapper().createObjectNode()
+                : Bodies.object(body, Bodies.mediaType(request.getContentType()), FieldValidation.IGNORE,
+                options.warnings(), "DeleteOptions");
+        DeleteOptions deleteOptions = deleteOptions(tree, query);
+        if (deleteOptions.dryRun != null && deleteOptions.dryRun.contains("All")) {
+            options = new WriteOptions(true, options.fieldManager(), options.validation(), options.warnings());
+        }
+        if (target.name == null) {
+            Selection selection = Selection.of(target.kind, query.text("labelSelector"), query.text("fieldSelector"));
+            write(response, 200, store.deleteCollection(target.kind, target.namespace, selection, deleteOptions,
+                    options));
+            return;
+        }
+        ObjectNode result = store.delete(target.kind, target.namespace, target.name, deleteOptions, options);
+        write(response, ResourceStore.isMarked(result) && !options.dryRun() ? 202 : 200, result);
+    }
+
+    private static DeleteOptions deleteOptions(JsonNode tree, Query query) {
+        DeleteOptions options;
+        try {
+            options = tree == null || tree.isMissingNode() || tree.isNull() ? new DeleteOptions()
+                    : Json.mapper().treeToValue(tree, DeleteOptions.class);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("DeleteOptions cannot be handled: " + e.getOriginalMessage());
+        }
+        Long grace = query.number("gracePeriodSeconds");
+        if (grace != null) {
+            options.gracePeriodSeconds = grace;
+        }
+        if (options.gracePeriodSeconds != null && options.gracePeriodSeconds < 0) {
+            options.gracePeriodSeconds = 0L;
+        }
+        String policy = query.text("propagationPolicy");
+        if (policy != null) {
+            options.propagationPolicy = policy;
+        }
+        return options;
+    }
+
+    // --- bodies and responses ---
+
+    private ObjectNode body(HttpServletRequest request, WriteOptions options, String what) throws IOException {
+        byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
+        return Bodies.object(body, Bodies.mediaType(request.getContentType()), options.validation(), options.warnings(),
+                what);
+    }
+
+    private static void warn(HttpServletResponse response, WriteOptions options) {
+        for (String warning : options.warnings()) {
+            response.addHeader("Warning", "299 - \"" + warning.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        }
     }
 
     private static String path(HttpServletRequest request) {
@@ -413,24 +490,17 @@ public class ApiServlet extends HttpServlet {
         return path;
     }
 
-    private static String mediaType(String contentType) {
-        if (contentType == null) {
-            return JSON;
-        }
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase();
-    }
-
-    private static long parseLong(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("not a number: \"" + value + "\"");
-        }
-    }
-
     private static ApiException notFound() {
         return new ApiException(Status.failure(404, "NotFound", "the server could not find the requested resource"));
+    }
+
+    private static ApiException methodNotAllowed() {
+        return ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
+    private static ApiException notServedYet(Target target) {
+        return new ApiException(Status.failure(501, "NotImplemented", target.kind.kind().plural() + "/"
+                + target.subresource + " is not served by this build yet"));
     }
 
     private static void status(HttpServletResponse response, Status status) throws IOException {
@@ -441,9 +511,14 @@ public class ApiServlet extends HttpServlet {
     }
 
     private static void write(HttpServletResponse response, int code, Object body) throws IOException {
+        write(response, code, body, JSON);
+    }
+
+    private static void write(HttpServletResponse response, int code, Object body, String contentType)
+            throws IOException {
         byte[] bytes = Json.bytes(body);
         response.setStatus(code);
-        response.setContentType(JSON);
+        response.setContentType(contentType);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

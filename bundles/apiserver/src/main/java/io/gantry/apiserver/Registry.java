@@ -1,43 +1,33 @@
 package io.gantry.apiserver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
-import io.gantry.api.client.FieldSelector;
-import io.gantry.api.client.LabelSelector;
+import io.gantry.api.client.ApiResource;
+import io.gantry.api.client.DynamicClient;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.Watch;
 import io.gantry.api.client.WatchEvent;
 import io.gantry.api.client.WatchListener;
 import io.gantry.api.core.v1.Binding;
-import io.gantry.api.core.v1.Namespace;
-import io.gantry.api.core.v1.Pod;
-import io.gantry.api.core.v1.PodCondition;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.KubeList;
 import io.gantry.api.meta.v1.KubeObject;
-import io.gantry.api.meta.v1.StatusCause;
-import io.gantry.api.meta.v1.Times;
 import io.gantry.api.store.StorageBackend;
-import io.gantry.api.store.StoreEvent;
-import io.gantry.api.store.StoreException;
-import io.gantry.api.store.StoreWatch;
-import io.gantry.api.store.StoreWatchListener;
-import io.gantry.api.store.StoredEntry;
-import io.gantry.api.store.StoredPage;
-import java.security.SecureRandom;
-import java.time.Instant;
+import io.gantry.apiserver.registry.BuiltInKinds;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.registry.Kinds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -53,17 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API's semantics over a {@link StorageBackend}: names, uids, defaults, validation,
- * resource versions (an entry's modRevision), compare-and-set writes, graceful pod deletion,
- * namespace lifecycle, selectors and watch. Both the REST API and in-process components go
- * through it, so every write in the cluster gets the same checks.
- *
- * <p>Objects are stored as JSON without {@code metadata.resourceVersion}; reads set it from the
- * entry, as Kubernetes' etcd storage does.
+ * The API server's registry: the kinds it serves, the storage backend in use, and the
+ * Kubernetes semantics over them ({@link ResourceStore}, {@link Watches}). The REST API and
+ * in-process components both go through it, so every write in the cluster gets the same
+ * checks; for components it is the {@link ApiClient} service, converting their typed objects
+ * to and from the trees it stores.
  */
-@Component(service = ApiClient.class, configurationPid = Registry.PID)
+@Component(service = {ApiClient.class, DynamicClient.class, Registry.class}, configurationPid = Registry.PID)
 @Designate(ocd = Registry.Config.class)
-public class Registry implements ApiClient {
+public class Registry implements ApiClient, DynamicClient {
 
     public static final String PID = "io.gantry.apiserver";
 
@@ -76,15 +64,12 @@ public class Registry implements ApiClient {
         String storage() default "hazelcast";
     }
 
-    /** Namespaces every cluster has, which may not be deleted. */
-    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
-    private static final int WRITE_ATTEMPTS = 5;
-    private static final char[] NAME_SUFFIX = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
-
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
+    private final Kinds kinds;
+    private final ResourceStore store;
+    private final Watches watches;
     private volatile String storageName;
-    private NamespaceFinalizer finalizer;
+    private NamespaceLifecycle namespaces;
 
     /** For DS; the configuration comes with {@link #activate}. */
     public Registry() {
@@ -94,23 +79,26 @@ public class Registry implements ApiClient {
     /** A registry on the named backend, to be given with {@link #addBackend}. */
     public Registry(String storageName) {
         this.storageName = storageName;
+        this.kinds = BuiltInKinds.create();
+        this.store = new ResourceStore(kinds, this::backend);
+        this.watches = new Watches(this::backend);
     }
 
     @Activate
     @Modified
     void activate(Config config) {
         storageName = config.storage();
-        if (finalizer == null) {
-            finalizer = new NamespaceFinalizer(this);
+        if (namespaces == null) {
+            namespaces = new NamespaceLifecycle(this);
         }
-        finalizer.kick();
+        namespaces.kick();
     }
 
     @Deactivate
     void deactivate() {
-        if (finalizer != null) {
-            finalizer.close();
-            finalizer = null;
+        if (namespaces != null) {
+            namespaces.close();
+            namespaces = null;
         }
     }
 
@@ -136,7 +124,7 @@ public class Registry implements ApiClient {
     public void addBackend(String name, StorageBackend backend) {
         backends.put(name, backend);
         LOG.info("Storage backend '{}' available{}", name, name.equals(storageName) ? " and in use" : "");
-        NamespaceFinalizer current = finalizer;
+        NamespaceLifecycle current = namespaces;
         if (current != null && name.equals(storageName)) {
             current.kick();
         }
@@ -149,7 +137,7 @@ public class Registry implements ApiClient {
     }
 
     /** The configured backend, looked up at each use so that a swap takes effect at once. */
-    StorageBackend store() {
+    StorageBackend backend() {
         StorageBackend backend = backends.get(storageName);
         if (backend == null) {
             throw ApiException.unavailable("the storage backend '" + storageName + "' is not installed (installed: "
@@ -159,454 +147,179 @@ public class Registry implements ApiClient {
         return backend;
     }
 
-    boolean hasStore() {
+    boolean hasBackend() {
         return backends.containsKey(storageName);
     }
 
-    /** Creates the namespaces every cluster has, if missing. */
-    void ensureSystemNamespaces() {
-        for (String name : SYSTEM_NAMESPACES) {
-            if (store().get(key(ResourceKind.NAMESPACES, null, name)).isEmpty()) {
-                try {
-                    create(ResourceKind.NAMESPACES, new Namespace(name));
-                    LOG.info("Created namespace {}", name);
-                } catch (ApiException e) {
-                    if (e.code() != 409) {
-                        throw e;
-                    }
-                }
-            }
-        }
+    /** The kinds served. */
+    public Kinds kinds() {
+        return kinds;
     }
 
-    // --- ApiClient ---
+    /** Kubernetes' semantics on trees, for the REST API. */
+    public ResourceStore store() {
+        return store;
+    }
+
+    public Watches watches() {
+        return watches;
+    }
+
+    /** Creates the namespaces every cluster has, and their default service accounts, if missing. */
+    public void ensureSystemNamespaces() {
+        new NamespaceLifecycle(this).ensureSystemNamespaces();
+    }
+
+    // --- ApiClient: typed objects in, typed objects out ---
 
     @Override
     public <T extends KubeObject> T create(ResourceKind<T> kind, T object) {
-        T created = Json.copy(object);
-        var meta = created.meta();
-        created.apiVersion = kind.apiVersion();
-        created.kind = kind.kind();
-        if (kind.namespaced()) {
-            meta.namespace = meta.namespace == null || meta.namespace.isEmpty() ? "default" : meta.namespace;
-        } else {
-            meta.namespace = null;
-        }
-        if ((meta.name == null || meta.name.isEmpty()) && meta.generateName != null && !meta.generateName.isEmpty()) {
-            meta.name = meta.generateName + suffix();
-        }
-        List<StatusCause> causes = Validation.validate(kind, created);
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(kind, meta.name, causes);
-        }
-        if (kind.namespaced()) {
-            Namespace namespace = find(ResourceKind.NAMESPACES, null, meta.namespace)
-                    .orElseThrow(() -> ApiException.notFound(ResourceKind.NAMESPACES, meta.namespace));
-            if (namespace.metadata.deletionTimestamp != null) {
-                throw ApiException.forbidden(kind, meta.name, "unable to create new content in namespace "
-                        + meta.namespace + " because it is being terminated");
-            }
-        }
-        meta.uid = UUID.randomUUID().toString();
-        meta.creationTimestamp = Times.now();
-        meta.resourceVersion = null;
-        meta.deletionTimestamp = null;
-        meta.deletionGracePeriodSeconds = null;
-        Defaults.apply(created);
-        try {
-            return decode(kind, store().create(key(kind, meta.namespace, meta.name), encode(created)));
-        } catch (StoreException.KeyExists e) {
-            throw ApiException.alreadyExists(kind, meta.name);
-        }
+        return typed(kind, store.create(kinds.of(kind), null, tree(object), WriteOptions.internal()));
     }
 
     @Override
     public <T extends KubeObject> T get(ResourceKind<T> kind, String namespace, String name) {
-        return decode(kind, entry(kind, namespace, name));
+        return typed(kind, store.get(kinds.of(kind), namespace, name));
     }
 
     @Override
     public <T extends KubeObject> KubeList<T> list(ResourceKind<T> kind, String namespace, ListOptions options) {
-        Selection selection = Selection.of(options);
-        StoredPage page = store().list(prefix(kind, namespace));
+        ListOptions opts = options == null ? ListOptions.ALL : options;
+        KindStrategy strategy = kinds.of(kind);
+        ObjectNode list = store.list(strategy, namespace,
+                Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()), 0, null);
         List<T> items = new ArrayList<>();
-        for (StoredEntry entry : page.entries()) {
-            T object = decode(kind, entry);
-            if (selection.test(object)) {
-                items.add(object);
-            }
+        for (JsonNode item : list.path("items")) {
+            items.add(typed(kind, (ObjectNode) item));
         }
-        return new KubeList<>(kind.apiVersion(), kind.listKind(), String.valueOf(page.revision()), items);
+        return new KubeList<>(kind.apiVersion(), kind.listKind(), list.path("metadata").path("resourceVersion").asText(),
+                items);
     }
 
     @Override
     public <T extends KubeObject> T update(ResourceKind<T> kind, T object) {
-        return write(kind, object, (old, requested) -> {
-            T updated = Json.copy(requested);
-            updated.apiVersion = kind.apiVersion();
-            updated.kind = kind.kind();
-            keepSystemFields(old, updated);
-            setStatus(updated, statusOf(old));
-            List<StatusCause> causes = Validation.validate(kind, updated);
-            if (causes.isEmpty() && old instanceof Pod oldPod) {
-                causes = Validation.validatePodUpdate(oldPod, (Pod) updated);
-            }
-            if (!causes.isEmpty()) {
-                throw ApiException.invalid(kind, updated.metadata.name, causes);
-            }
-            return updated;
-        });
+        ObjectNode tree = tree(object);
+        return typed(kind, store.update(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree,
+                WriteOptions.internal()));
     }
 
     @Override
     public <T extends KubeObject> T updateStatus(ResourceKind<T> kind, T object) {
-        return write(kind, object, (old, requested) -> {
-            T updated = Json.copy(old);
-            setStatus(updated, statusOf(requested));
-            return updated;
-        });
-    }
-
-    @Override
-    public void bind(Binding binding) {
-        String namespace = binding.metadata.namespace == null ? "default" : binding.metadata.namespace;
-        String name = binding.metadata.name;
-        String node = binding.target == null ? null : binding.target.name;
-        if (node == null || node.isEmpty()) {
-            throw ApiException.invalid(ResourceKind.PODS, name,
-                    List.of(new StatusCause("FieldValueRequired", "Required value", "target.name")));
-        }
-        for (int attempt = 0; ; attempt++) {
-            StoredEntry entry = entry(ResourceKind.PODS, namespace, name);
-            Pod pod = decode(ResourceKind.PODS, entry);
-            if (binding.metadata.uid != null && !binding.metadata.uid.equals(pod.metadata.uid)) {
-                throw ApiException.conflict(ResourceKind.PODS, name, "Precondition failed: UID in precondition: "
-                        + binding.metadata.uid + ", UID in object meta: " + pod.metadata.uid);
-            }
-            if (pod.metadata.deletionTimestamp != null) {
-                throw ApiException.conflict(ResourceKind.PODS, name, "pod " + name + " is being deleted, cannot be assigned to a host");
-            }
-            if (pod.spec.nodeName != null && !pod.spec.nodeName.isEmpty()) {
-                throw ApiException.conflict(ResourceKind.PODS, name, "pod " + name + " is already assigned to node \""
-                        + pod.spec.nodeName + "\"");
-            }
-            pod.spec.nodeName = node;
-            List<PodCondition> conditions = pod.status().conditions == null ? new ArrayList<>() : pod.status.conditions;
-            conditions.removeIf(c -> "PodScheduled".equals(c.type));
-            conditions.add(new PodCondition("PodScheduled", "True", Times.now()));
-            pod.status.conditions = conditions;
-            try {
-                store().update(entry.key(), encode(pod), entry.modRevision());
-                return;
-            } catch (StoreException.Conflict e) {
-                if (attempt >= WRITE_ATTEMPTS) {
-                    throw ApiException.modified(ResourceKind.PODS, name);
-                }
-            }
-        }
+        ObjectNode tree = tree(object);
+        return typed(kind, store.updateStatus(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree,
+                WriteOptions.internal()));
     }
 
     @Override
     public <T extends KubeObject> T delete(ResourceKind<T> kind, String namespace, String name, DeleteOptions options) {
-        DeleteOptions opts = options == null ? new DeleteOptions() : options;
-        for (int attempt = 0; ; attempt++) {
-            StoredEntry entry = entry(kind, namespace, name);
-            T old = decode(kind, entry);
-            checkPreconditions(kind, old, opts);
-            T marked = markForDeletion(kind, old, opts);
-            try {
-                if (marked == null) {
-                    return decode(kind, store().delete(entry.key(), entry.modRevision()));
-                }
-                if (Objects.equals(Json.tree(marked), Json.tree(old))) {
-                    return old;
-                }
-                return decode(kind, store().update(entry.key(), encode(marked), entry.modRevision()));
-            } catch (StoreException.Conflict e) {
-                if (attempt >= WRITE_ATTEMPTS) {
-                    throw ApiException.modified(kind, name);
-                }
-            } catch (StoreException.KeyNotFound e) {
-                throw ApiException.notFound(kind, name);
-            }
-        }
+        return typed(kind, store.delete(kinds.of(kind), namespace, name, options, WriteOptions.internal()));
+    }
+
+    @Override
+    public void bind(Binding binding) {
+        ObjectNode tree = tree(binding);
+        String namespace = binding.metadata.namespace == null ? "default" : binding.metadata.namespace;
+        store.bind(kinds.of(ResourceKind.PODS), namespace, binding.metadata.name, tree, WriteOptions.internal());
     }
 
     @Override
     public <T extends KubeObject> Watch watch(ResourceKind<T> kind, String namespace, ListOptions options,
                                               WatchListener<T> listener) {
         ListOptions opts = options == null ? ListOptions.ALL : options;
-        Selection selection = Selection.of(opts);
-        String prefix = prefix(kind, namespace);
-        StorageBackend store = store();
-        long from;
-        Set<String> matching = ConcurrentHashMap.newKeySet();
-        String version = opts.resourceVersion();
-        if (version == null || version.isEmpty() || version.equals("0")) {
-            // Kubernetes starts such a watch with the current state, as synthetic ADDED events.
-            StoredPage page = store.list(prefix);
-            for (StoredEntry entry : page.entries()) {
-                T object = decode(kind, entry);
-                if (selection.test(object)) {
-                    matching.add(entry.key());
-                    listener.onEvent(new WatchEvent<>(WatchEvent.Type.ADDED, object));
-                }
-            }
-            from = page.revision();
-        } else {
-            from = parseVersion(version);
-            if (!selection.isEmpty()) {
-                for (StoredEntry entry : store.list(prefix).entries()) {
-                    if (selection.test(decode(kind, entry))) {
-                        matching.add(entry.key());
+        KindStrategy strategy = kinds.of(kind);
+        AutoCloseable handle = watches.watch(strategy, namespace,
+                Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()), opts.resourceVersion(),
+                new WatchSink() {
+                    @Override
+                    public void onEvent(String type, ObjectNode object) {
+                        if (!type.equals("BOOKMARK")) {
+                            listener.onEvent(new WatchEvent<>(WatchEvent.Type.valueOf(type), typed(kind, object)));
+                        }
                     }
-                }
-            }
-        }
-        try {
-            StoreWatch watch = store.watch(prefix, from, new StoreWatchListener() {
-                @Override
-                public void onEvent(StoreEvent event) {
-                    deliver(kind, selection, matching, event, listener);
-                }
 
-                @Override
-                public void onClose(StoreException cause) {
-                    listener.onClose(cause == null ? null : translate(cause));
-                }
-            });
-            return watch::close;
-        } catch (StoreException e) {
-            throw translate(e);
-        }
-    }
-
-    // --- helpers ---
-
-    /** Turns one store change into the watch event this watcher should see, if any. */
-    private static <T extends KubeObject> void deliver(ResourceKind<T> kind, Selection selection, Set<String> matching,
-                                                       StoreEvent event, WatchListener<T> listener) {
-        T object = decode(kind, event.entry());
-        String key = event.entry().key();
-        boolean matches = selection.test(object);
-        WatchEvent.Type type;
-        if (selection.isEmpty()) {
-            type = event.type() == StoreEvent.Type.DELETE ? WatchEvent.Type.DELETED
-                    : event.isCreate() ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
-        } else if (event.type() == StoreEvent.Type.DELETE) {
-            if (!matching.remove(key) && !matches) {
-                return;
-            }
-            type = WatchEvent.Type.DELETED;
-        } else if (matches) {
-            // An object that starts matching the selector is new to this watcher.
-            type = matching.add(key) ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
-        } else if (matching.remove(key)) {
-            // It stopped matching the selector: for this watcher it is gone.
-            type = WatchEvent.Type.DELETED;
-        } else {
-            return;
-        }
-        listener.onEvent(new WatchEvent<>(type, object));
-    }
-
-    /** Applies a change to the stored object, compare-and-set, retrying when someone else wrote first. */
-    private <T extends KubeObject> T write(ResourceKind<T> kind, T requested, Change<T> change) {
-        String namespace = kind.namespaced() ? requested.metadata.namespace : null;
-        String name = requested.metadata.name;
-        String expected = requested.metadata.resourceVersion;
-        for (int attempt = 0; ; attempt++) {
-            StoredEntry entry = entry(kind, namespace, name);
-            if (expected != null && !expected.isEmpty() && !expected.equals(String.valueOf(entry.modRevision()))) {
-                throw ApiException.modified(kind, name);
-            }
-            T old = decode(kind, entry);
-            if (requested.metadata.uid != null && !requested.metadata.uid.isEmpty()
-                    && !requested.metadata.uid.equals(old.metadata.uid)) {
-                throw ApiException.conflict(kind, name, "Precondition failed: UID in precondition: "
-                        + requested.metadata.uid + ", UID in object meta: " + old.metadata.uid);
-            }
-            T updated = change.apply(old, requested);
-            updated.metadata.resourceVersion = old.metadata.resourceVersion;
-            if (Objects.equals(Json.tree(updated), Json.tree(old))) {
-                return old; // nothing changed: no new revision, as Kubernetes does
-            }
+                    @Override
+                    public void onClose(ApiException cause) {
+                        listener.onClose(cause);
+                    }
+                });
+        return () -> {
             try {
-                return decode(kind, store().update(entry.key(), encode(updated), entry.modRevision()));
-            } catch (StoreException.Conflict e) {
-                if (expected != null && !expected.isEmpty() || attempt >= WRITE_ATTEMPTS) {
-                    throw ApiException.modified(kind, name);
-                }
-            } catch (StoreException.KeyNotFound e) {
-                throw ApiException.notFound(kind, name);
+                handle.close();
+            } catch (Exception e) {
+                LOG.debug("Closing a watch of {} failed", kind, e);
             }
-        }
+        };
     }
 
-    /** A change computed from the stored object and the one the caller sent. */
-    private interface Change<T> {
-        T apply(T stored, T requested);
+    // --- DynamicClient: any kind, as trees ---
+
+    @Override
+    public List<ApiResource> resources() {
+        return kinds.all().stream().map(Registry::describe).toList();
     }
 
-    private <T extends KubeObject> void checkPreconditions(ResourceKind<T> kind, T old, DeleteOptions options) {
-        if (options.preconditions == null) {
-            return;
-        }
-        if (options.preconditions.uid != null && !options.preconditions.uid.equals(old.metadata.uid)) {
-            throw ApiException.conflict(kind, old.metadata.name, "Precondition failed: UID in precondition: "
-                    + options.preconditions.uid + ", UID in object meta: " + old.metadata.uid);
-        }
-        if (options.preconditions.resourceVersion != null
-                && !options.preconditions.resourceVersion.equals(old.metadata.resourceVersion)) {
-            throw ApiException.conflict(kind, old.metadata.name, "Precondition failed: ResourceVersion in precondition: "
-                    + options.preconditions.resourceVersion + ", ResourceVersion in meta: " + old.metadata.resourceVersion);
-        }
+    @Override
+    public Optional<ApiResource> resolve(String name) {
+        return kinds.resolve(name).map(Registry::describe);
     }
 
-    /**
-     * The object marked for a graceful deletion, or null to delete it now. Pods bound to a node
-     * wait for their kubelet; namespaces wait until their content is gone.
-     */
-    private <T extends KubeObject> T markForDeletion(ResourceKind<T> kind, T old, DeleteOptions options) {
-        if (old instanceof Namespace namespace) {
-            if (SYSTEM_NAMESPACES.contains(namespace.metadata.name)) {
-                throw ApiException.forbidden(kind, namespace.metadata.name, "this namespace may not be deleted");
-            }
-            T marked = Json.copy(old);
-            Namespace terminating = (Namespace) marked;
-            if (terminating.metadata.deletionTimestamp == null) {
-                terminating.metadata.deletionTimestamp = Times.now();
-                terminating.metadata.deletionGracePeriodSeconds = 0L;
-            }
-            terminating.status = new Namespace.Status("Terminating");
-            return marked;
-        }
-        if (old instanceof Pod pod) {
-            boolean bound = pod.spec.nodeName != null && !pod.spec.nodeName.isEmpty();
-            long grace = options.gracePeriodSeconds != null ? options.gracePeriodSeconds
-                    : pod.spec.terminationGracePeriodSeconds != null ? pod.spec.terminationGracePeriodSeconds : 30;
-            if (!bound || grace == 0 || isFinished(pod)) {
-                return null;
-            }
-            T marked = Json.copy(old);
-            Pod terminating = (Pod) marked;
-            Long current = pod.metadata.deletionGracePeriodSeconds;
-            if (current == null || grace < current) {
-                terminating.metadata.deletionGracePeriodSeconds = grace;
-                terminating.metadata.deletionTimestamp = Times.format(Instant.now().plusSeconds(grace));
-            }
-            return marked;
-        }
-        return null;
+    @Override
+    public ObjectNode get(ApiResource resource, String namespace, String name) {
+        return store.get(strategy(resource), namespace, name);
     }
 
-    private static boolean isFinished(Pod pod) {
-        String phase = pod.status == null ? null : pod.status.phase;
-        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    @Override
+    public ObjectNode list(ApiResource resource, String namespace, ListOptions options) {
+        ListOptions opts = options == null ? ListOptions.ALL : options;
+        KindStrategy strategy = strategy(resource);
+        return store.list(strategy, namespace, Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()), 0,
+                null);
     }
 
-    private static void keepSystemFields(KubeObject old, KubeObject updated) {
-        updated.metadata.uid = old.metadata.uid;
-        updated.metadata.creationTimestamp = old.metadata.creationTimestamp;
-        updated.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
-        updated.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-        updated.metadata.namespace = old.metadata.namespace;
-        updated.metadata.generateName = old.metadata.generateName;
-        if (old instanceof Pod oldPod && updated instanceof Pod pod) {
-            // Binding assigns the node; an update cannot.
-            pod.spec.nodeName = oldPod.spec.nodeName;
-        }
+    @Override
+    public ObjectNode table(ApiResource resource, String namespace, String name, ListOptions options) {
+        KindStrategy strategy = strategy(resource);
+        ObjectNode source = name != null ? store.get(strategy, namespace, name) : list(resource, namespace, options);
+        return Tables.table(strategy, source, Tables.IncludeObject.METADATA);
     }
 
-    private static Object statusOf(KubeObject object) {
-        if (object instanceof Pod pod) {
-            return pod.status;
-        }
-        if (object instanceof io.gantry.api.core.v1.Node node) {
-            return node.status;
-        }
-        if (object instanceof Namespace namespace) {
-            return namespace.status;
-        }
-        return null;
+    private KindStrategy strategy(ApiResource resource) {
+        return kinds.byResource(resource.group(), resource.version(), resource.plural()).orElseThrow(
+                () -> ApiException.notFound(ResourceKind.of(resource.group(), resource.version(), resource.plural(),
+                        resource.singular(), resource.kind(), resource.namespaced(), KubeObject.class,
+                        resource.shortNames()), resource.plural()));
     }
 
-    private static void setStatus(KubeObject object, Object status) {
-        if (object instanceof Pod pod) {
-            pod.status = (io.gantry.api.core.v1.PodStatus) Json.copy(status);
-        } else if (object instanceof io.gantry.api.core.v1.Node node) {
-            node.status = (io.gantry.api.core.v1.NodeStatus) Json.copy(status);
-        } else if (object instanceof Namespace namespace) {
-            namespace.status = (Namespace.Status) Json.copy(status);
-        }
+    private static ApiResource describe(KindStrategy strategy) {
+        ResourceKind<?> kind = strategy.kind();
+        return new ApiResource(kind.group(), kind.version(), kind.plural(), kind.singular(), kind.kind(),
+                kind.namespaced(), kind.shortNames(), strategy.categories());
     }
 
-    private <T extends KubeObject> StoredEntry entry(ResourceKind<T> kind, String namespace, String name) {
-        return store().get(key(kind, namespace, name)).orElseThrow(() -> ApiException.notFound(kind, name));
+    // --- conversions ---
+
+    private static ObjectNode tree(Object object) {
+        return Json.mapper().valueToTree(object);
     }
 
-    static String key(ResourceKind<?> kind, String namespace, String name) {
-        return kind.namespaced() ? "/registry/" + kind.plural() + "/" + namespace + "/" + name
-                : "/registry/" + kind.plural() + "/" + name;
-    }
-
-    static String prefix(ResourceKind<?> kind, String namespace) {
-        return kind.namespaced() && namespace != null && !namespace.isEmpty()
-                ? "/registry/" + kind.plural() + "/" + namespace + "/"
-                : "/registry/" + kind.plural() + "/";
-    }
-
-    private static byte[] encode(KubeObject object) {
-        String version = object.metadata.resourceVersion;
-        object.metadata.resourceVersion = null;
+    private static <T extends KubeObject> T typed(ResourceKind<T> kind, ObjectNode tree) {
         try {
-            return Json.bytes(object);
-        } finally {
-            object.metadata.resourceVersion = version;
+            return Json.mapper().treeToValue(tree, kind.type());
+        } catch (JsonProcessingException e) {
+            throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
+                    + e.getOriginalMessage());
         }
     }
 
-    private static <T extends KubeObject> T decode(ResourceKind<T> kind, StoredEntry entry) {
-        T object = Json.read(entry.value(), kind.type());
-        object.meta().resourceVersion = String.valueOf(entry.modRevision());
-        return object;
+    private static String nameOf(ObjectNode tree) {
+        return tree.path("metadata").path("name").asText();
     }
 
-    private static long parseVersion(String version) {
-        try {
-            return Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid resource version \"" + version + "\": must be a number");
+    private static String namespaceOf(ResourceKind<?> kind, ObjectNode tree) {
+        if (!kind.namespaced()) {
+            return null;
         }
-    }
-
-    static ApiException translate(StoreException e) {
-        if (e instanceof StoreException.Compacted) {
-            return ApiException.expired(e.getMessage());
-        }
-        return ApiException.internal(e.getMessage());
-    }
-
-    private String suffix() {
-        char[] chars = new char[5];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = NAME_SUFFIX[random.nextInt(NAME_SUFFIX.length)];
-        }
-        return new String(chars);
-    }
-
-    /** Label and field selectors of a list or watch. */
-    private record Selection(LabelSelector labels, FieldSelector fields) {
-        static Selection of(ListOptions options) {
-            return new Selection(LabelSelector.parse(options.labelSelector()), FieldSelector.parse(options.fieldSelector()));
-        }
-
-        boolean isEmpty() {
-            return labels.isEmpty() && fields.isEmpty();
-        }
-
-        boolean test(KubeObject object) {
-            return labels.test(object.metadata.labels) && fields.test(object);
-        }
+        String namespace = tree.path("metadata").path("namespace").asText("");
+        return namespace.isEmpty() ? "default" : namespace;
     }
 }

@@ -1,20 +1,17 @@
 package io.gantry.shell;
 
-import io.gantry.api.client.ApiClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.ApiResource;
+import io.gantry.api.client.DynamicClient;
 import io.gantry.api.client.ListOptions;
-import io.gantry.api.client.ResourceKind;
-import io.gantry.api.core.v1.Namespace;
-import io.gantry.api.core.v1.Node;
-import io.gantry.api.core.v1.Pod;
 import io.gantry.api.json.Json;
-import io.gantry.api.meta.v1.KubeList;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.print.Printers;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -22,19 +19,21 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-/** {@code gantry:get pods|nodes|namespaces [NAME]}: what {@code kubectl get} shows, in the Karaf shell. */
+/**
+ * {@code gantry:get RESOURCE [NAME]}: what {@code kubectl get} shows, in the Karaf shell, for
+ * every kind the API serves: the columns come from the server's table, as kubectl gets them.
+ */
 @Service
-@Command(scope = "gantry", name = "get", description = "Lists pods, nodes or namespaces, as kubectl get does")
+@Command(scope = "gantry", name = "get", description = "Lists objects of any kind, as kubectl get does")
 public class GetCommand implements Action {
 
     @Reference
-    ApiClient api;
+    DynamicClient api;
 
     @Argument(index = 0, name = "resource", required = true,
-            description = "pods (po), nodes (no) or namespaces (ns)")
-    @Completion(value = StringsCompleter.class, values = {"pods", "nodes", "namespaces"})
+            description = "A kind by any name: pods (po), deployments.apps (deploy), services (svc), ...")
+    @Completion(ResourceCompleter.class)
     String resource;
 
     @Argument(index = 1, name = "name", required = false, multiValued = true,
@@ -60,25 +59,56 @@ public class GetCommand implements Action {
         PrintStream out = System.out;
         try {
             takeTrailingOptions();
-            ResourceKind<?> kind = kind(resource);
-            List<? extends KubeObject> items = read(kind);
+            ApiResource kind = api.resolve(resource).orElseThrow(() -> new IllegalArgumentException(
+                    "the server doesn't have a resource type \"" + resource + "\""));
+            String scope = kind.namespaced() && !allNamespaces ? namespace : null;
+            ListOptions options = ListOptions.labels(selector);
             if ("json".equals(output) || "yaml".equals(output)) {
-                Object shown = name != null && items.size() == 1 ? items.get(0)
-                        : new KubeList<>("v1", "List", null, new ArrayList<Object>(items));
+                ObjectNode shown = name != null ? api.get(kind, scope, name) : api.list(kind, scope, options);
                 out.println("json".equals(output) ? Json.writePretty(shown) : Json.writeYaml(shown));
                 return null;
             }
-            if (items.isEmpty()) {
+            ObjectNode table = api.table(kind, scope, name, options);
+            if (table.path("rows").isEmpty()) {
                 out.println(kind.namespaced() && !allNamespaces
                         ? "No resources found in " + namespace + " namespace." : "No resources found");
                 return null;
             }
-            out.print(Printers.columns(table(kind, items)));
+            out.print(Printers.columns(rows(table, kind.namespaced() && allNamespaces, "wide".equals(output))));
         } catch (ApiException e) {
             // Thrown on, the shell prints the message and the command fails, as kubectl's would.
             throw new IllegalStateException("Error from server (" + e.reason() + "): " + e.getMessage(), e);
         }
         return null;
+    }
+
+    /** The header and rows kubectl prints from a server table: upper-case names, wide columns on request. */
+    static List<List<String>> rows(ObjectNode table, boolean showNamespace, boolean wide) {
+        List<Integer> shown = new ArrayList<>();
+        List<String> header = new ArrayList<>();
+        if (showNamespace) {
+            header.add("NAMESPACE");
+        }
+        JsonNode definitions = table.path("columnDefinitions");
+        for (int i = 0; i < definitions.size(); i++) {
+            if (wide || definitions.get(i).path("priority").asInt(0) == 0) {
+                shown.add(i);
+                header.add(definitions.get(i).path("name").asText().toUpperCase(Locale.ROOT));
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        for (JsonNode row : table.path("rows")) {
+            List<String> cells = new ArrayList<>();
+            if (showNamespace) {
+                cells.add(row.path("object").path("metadata").path("namespace").asText());
+            }
+            for (int i : shown) {
+                cells.add(row.path("cells").path(i).asText());
+            }
+            rows.add(cells);
+        }
+        return rows;
     }
 
     /**
@@ -124,80 +154,5 @@ public class GetCommand implements Action {
             throw new IllegalArgumentException("unable to match a printer suitable for the output format \""
                     + output + "\", allowed formats are: json,wide,yaml");
         }
-    }
-
-    private List<? extends KubeObject> read(ResourceKind<?> kind) {
-        String scope = kind.namespaced() && !allNamespaces ? namespace : null;
-        if (name != null) {
-            return List.of(api.get(kind, scope, name));
-        }
-        List<? extends KubeObject> items = new ArrayList<>(api.list(kind, scope, ListOptions.labels(selector)).items);
-        items.sort(Comparator.comparing((KubeObject o) -> String.valueOf(o.metadata.namespace))
-                .thenComparing(o -> o.metadata.name));
-        return items;
-    }
-
-    private List<List<String>> table(ResourceKind<?> kind, List<? extends KubeObject> items) {
-        boolean wide = "wide".equals(output);
-        boolean showNamespace = kind.namespaced() && allNamespaces;
-        List<List<String>> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>();
-        if (showNamespace) {
-            header.add("NAMESPACE");
-        }
-        if (kind == ResourceKind.PODS) {
-            header.addAll(List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE"));
-            if (wide) {
-                header.addAll(List.of("IP", "NODE"));
-            }
-        } else if (kind == ResourceKind.NODES) {
-            header.addAll(List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"));
-            if (wide) {
-                header.addAll(List.of("INTERNAL-IP", "CONTAINER-RUNTIME"));
-            }
-        } else {
-            header.addAll(List.of("NAME", "STATUS", "AGE"));
-        }
-        rows.add(header);
-        for (KubeObject item : items) {
-            List<String> row = new ArrayList<>();
-            if (showNamespace) {
-                row.add(item.metadata.namespace);
-            }
-            row.add(item.metadata.name);
-            if (item instanceof Pod pod) {
-                row.add(Printers.podReady(pod));
-                row.add(Printers.podStatus(pod));
-                row.add(String.valueOf(Printers.podRestarts(pod)));
-                row.add(Printers.age(pod.metadata.creationTimestamp));
-                if (wide) {
-                    row.add(pod.status == null || pod.status.podIP == null ? "<none>" : pod.status.podIP);
-                    row.add(pod.spec.nodeName == null ? "<none>" : pod.spec.nodeName);
-                }
-            } else if (item instanceof Node node) {
-                row.add(Printers.nodeStatus(node));
-                row.add(Printers.nodeRoles(node));
-                row.add(Printers.age(node.metadata.creationTimestamp));
-                row.add(node.status == null || node.status.nodeInfo == null ? "" : node.status.nodeInfo.kubeletVersion);
-                if (wide) {
-                    row.add(Printers.nodeAddress(node, "InternalIP"));
-                    row.add(node.status == null || node.status.nodeInfo == null ? "" : node.status.nodeInfo.containerRuntimeVersion);
-                }
-            } else if (item instanceof Namespace ns) {
-                row.add(Printers.namespaceStatus(ns));
-                row.add(Printers.age(ns.metadata.creationTimestamp));
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static ResourceKind<?> kind(String resource) {
-        for (ResourceKind<?> kind : ResourceKind.all()) {
-            if (kind.plural().equals(resource) || kind.singular().equals(resource) || kind.shortNames().contains(resource)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("the server doesn't have a resource type \"" + resource + "\"");
     }
 }

@@ -86,6 +86,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(Status.failure(400, "BadRequest", message));
     }
 
+    /** A query parameter with a value the server does not take (400, as kube-apiserver words it). */
+    public static ApiException invalidParameter(String parameter, String value, String detail) {
+        return badRequest(parameter + ": Unsupported value: \"" + value + "\": " + detail);
+    }
+
     public static ApiException forbidden(ResourceKind<?> kind, String name, String why) {
         return withDetails(403, "Forbidden", kind.qualifiedName() + " \"" + name + "\" is forbidden: " + why, kind, name);
     }

@@ -45,7 +45,7 @@ public final class ResourceKind<T extends KubeObject> {
     public static final ResourceKind<ReplicationController> REPLICATION_CONTROLLERS =
             new ResourceKind<>("", "v1", "replicationcontrollers", "replicationcontroller", "ReplicationController", true,
                     ReplicationController.class, List.of("rc"));
-    /** Core v1 events; the same stored objects as {@link #EVENTS_EVENTS_K8S_IO} in another shape. */
+    /** Core v1 events; Kubernetes serves the same stored events as {@link #EVENTS_EVENTS_K8S_IO} too. */
     public static final ResourceKind<Event> EVENTS =
             new ResourceKind<>("", "v1", "events", "event", "Event", true, Event.class, List.of("ev"));
     public static final ResourceKind<Deployment> DEPLOYMENTS =
@@ -87,6 +87,16 @@ public final class ResourceKind<T extends KubeObject> {
         this.namespaced = namespaced;
         this.type = type;
         this.shortNames = shortNames;
+    }
+
+    /**
+     * A kind's identity for one not declared here, such as a kind the API server serves without a
+     * typed model ({@code type} is then {@link KubeObject}).
+     */
+    public static <T extends KubeObject> ResourceKind<T> of(String group, String version, String plural, String singular,
+                                                          String kind, boolean namespaced, Class<T> type,
+                                                          List<String> shortNames) {
+        return new ResourceKind<>(group, version, plural, singular, kind, namespaced, type, List.copyOf(shortNames));
     }
 
     /** Every kind Gantry serves. */
@@ -148,6 +158,18 @@ public final class ResourceKind<T extends KubeObject> {
     /** The resource as Kubernetes names it in messages: {@code pods}, {@code deployments.apps}. */
     public String qualifiedName() {
         return group.isEmpty() ? plural : plural + "." + group;
+    }
+
+    /** Kinds are equal when they name the same resource of the same group and version. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ResourceKind<?> that && group.equals(that.group) && version.equals(that.version)
+                && plural.equals(that.plural);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(group, version, plural);
     }
 
     @Override

@@ -30,10 +30,12 @@ public final class Json {
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)));
-    // the same, except that a field a class does not declare is an error instead of an extra
-    private static final ObjectMapper STRICT_JSON = strict(JSON);
-    private static final ObjectMapper STRICT_YAML = strict(YAML);
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            // "2" stays a string when read again (an annotation, a resourceVersion), as kubectl writes it
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)));
+    // the same, except that they see only declared fields: an unknown one is not kept as an extra
+    private static final ObjectMapper DECLARED_JSON = declaredOnly(JSON);
+    private static final ObjectMapper DECLARED_YAML = declaredOnly(YAML);
 
     private Json() {
     }
@@ -48,16 +50,15 @@ public final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    /** A copy of a mapper that sees no {@code @JsonAnySetter}, so unknown fields fail. */
-    private static ObjectMapper strict(ObjectMapper mapper) {
+    /** A copy of a mapper that sees no {@code @JsonAnySetter}. */
+    private static ObjectMapper declaredOnly(ObjectMapper mapper) {
         return mapper.copy()
                 .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
                     @Override
                     public Boolean hasAnySetter(Annotated annotated) {
                         return Boolean.FALSE;
                     }
-                })
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                });
     }
 
     /** The shared JSON mapper; lenient when reading (unknown fields are kept). */
@@ -72,7 +73,16 @@ public final class Json {
 
     /** A reader that rejects unknown fields, for JSON or YAML ({@code yaml} true). */
     public static ObjectReader strictReader(Class<?> type, boolean yaml) {
-        return (yaml ? STRICT_YAML : STRICT_JSON).readerFor(type);
+        return declaredFieldsReader(type, yaml).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
+     * A reader that sees only the fields the model declares, for JSON or YAML: an unknown field
+     * is dropped, or handed to a {@code DeserializationProblemHandler} added to the reader, not
+     * kept in the object.
+     */
+    public static ObjectReader declaredFieldsReader(Class<?> type, boolean yaml) {
+        return (yaml ? DECLARED_YAML : DECLARED_JSON).readerFor(type);
     }
 
     /** Reads JSON, keeping unknown fields. */

@@ -1,26 +1,46 @@
 package io.gantry.api.print;
 
+import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.ContainerStatus;
+import io.gantry.api.core.v1.EndpointAddress;
+import io.gantry.api.core.v1.EndpointPort;
+import io.gantry.api.core.v1.EndpointSubset;
+import io.gantry.api.core.v1.Endpoints;
+import io.gantry.api.core.v1.Event;
 import io.gantry.api.core.v1.Namespace;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.NodeAddress;
 import io.gantry.api.core.v1.NodeCondition;
 import io.gantry.api.core.v1.Pod;
+import io.gantry.api.core.v1.PodSpec;
+import io.gantry.api.core.v1.Service;
+import io.gantry.api.core.v1.ServicePort;
+import io.gantry.api.core.v1.ServiceSpec;
+import io.gantry.api.core.v1.ServiceStatus;
+import io.gantry.api.meta.v1.LabelSelector;
 import io.gantry.api.meta.v1.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Column values as kubectl shows them: a pod's READY, STATUS and RESTARTS, a node's STATUS and
- * ROLES, and AGE (after {@code pkg/printers/internalversion/printers.go} in Kubernetes).
+ * ROLES, a service's addresses and ports, an endpoints' addresses, an event's times and object,
+ * selectors, and AGE (after {@code pkg/printers/internalversion/printers.go} in Kubernetes).
  */
 public final class Printers {
 
     private static final String ROLE_LABEL = "node-role.kubernetes.io/";
+    /** Load balancer addresses longer than this are cut short unless wide. */
+    private static final int LOAD_BALANCER_WIDTH = 16;
+    /** Endpoints beyond this many are counted, not listed. */
+    private static final int MAX_ENDPOINTS = 3;
 
     private Printers() {
     }
@@ -132,6 +152,197 @@ public final class Printers {
     /** STATUS of a namespace: its phase. */
     public static String namespaceStatus(Namespace namespace) {
         return namespace.status == null || namespace.status.phase == null ? "Active" : namespace.status.phase;
+    }
+
+    /**
+     * CLUSTER-IP of a service: its first cluster IP, or {@code <none>} (clusterIP stands in for
+     * an object stored without clusterIPs).
+     */
+    public static String serviceClusterIP(Service service) {
+        ServiceSpec spec = service.spec;
+        if (spec != null && spec.clusterIPs != null && !spec.clusterIPs.isEmpty()) {
+            return spec.clusterIPs.get(0);
+        }
+        return spec == null || spec.clusterIP == null || spec.clusterIP.isEmpty() ? "<none>" : spec.clusterIP;
+    }
+
+    /**
+     * EXTERNAL-IP of a service: its external IPs; for a LoadBalancer the load balancer's
+     * addresses too (sorted, cut to 16 characters unless wide), {@code <pending>} while it has
+     * none; the external name of an ExternalName service.
+     */
+    public static String serviceExternalIP(Service service, boolean wide) {
+        ServiceSpec spec = service.spec == null ? new ServiceSpec() : service.spec;
+        List<String> externalIPs = spec.externalIPs == null ? List.of() : spec.externalIPs;
+        String type = spec.type == null ? "" : spec.type;
+        switch (type) {
+            case ServiceSpec.CLUSTER_IP, ServiceSpec.NODE_PORT:
+                return externalIPs.isEmpty() ? "<none>" : String.join(",", externalIPs);
+            case ServiceSpec.LOAD_BALANCER:
+                String balancer = loadBalancerAddresses(service.status, wide);
+                if (!externalIPs.isEmpty()) {
+                    List<String> all = new ArrayList<>();
+                    if (!balancer.isEmpty()) {
+                        all.addAll(List.of(balancer.split(",")));
+                    }
+                    all.addAll(externalIPs);
+                    return String.join(",", all);
+                }
+                return balancer.isEmpty() ? "<pending>" : balancer;
+            case ServiceSpec.EXTERNAL_NAME:
+                return spec.externalName == null ? "" : spec.externalName;
+            default:
+                return "<unknown>";
+        }
+    }
+
+    private static String loadBalancerAddresses(ServiceStatus status, boolean wide) {
+        TreeSet<String> addresses = new TreeSet<>();
+        if (status != null && status.loadBalancer != null && status.loadBalancer.ingress != null) {
+            for (ServiceStatus.LoadBalancerIngress ingress : status.loadBalancer.ingress) {
+                if (ingress.ip != null && !ingress.ip.isEmpty()) {
+                    addresses.add(ingress.ip);
+                } else if (ingress.hostname != null && !ingress.hostname.isEmpty()) {
+                    addresses.add(ingress.hostname);
+                }
+            }
+        }
+        String joined = String.join(",", addresses);
+        return !wide && joined.length() > LOAD_BALANCER_WIDTH ? joined.substring(0, LOAD_BALANCER_WIDTH - 3) + "..." : joined;
+    }
+
+    /** PORT(S) of a service: {@code 80/TCP}, {@code 80:30080/TCP} with a node port; {@code <none>}. */
+    public static String servicePorts(Service service) {
+        if (service.spec == null || service.spec.ports == null || service.spec.ports.isEmpty()) {
+            return "<none>";
+        }
+        List<String> pieces = new ArrayList<>();
+        for (ServicePort port : service.spec.ports) {
+            String protocol = port.protocol == null ? "TCP" : port.protocol;
+            boolean nodePort = port.nodePort != null && port.nodePort > 0;
+            pieces.add(port.port + (nodePort ? ":" + port.nodePort : "") + "/" + protocol);
+        }
+        return String.join(",", pieces);
+    }
+
+    /**
+     * ENDPOINTS of an Endpoints object: the first three ready {@code ip:port} (just ip for a
+     * subset without ports), then {@code + N more...}; {@code <none>} without subsets.
+     */
+    public static String endpoints(Endpoints endpoints) {
+        if (endpoints.subsets == null || endpoints.subsets.isEmpty()) {
+            return "<none>";
+        }
+        List<String> listed = new ArrayList<>();
+        int count = 0;
+        for (EndpointSubset subset : endpoints.subsets) {
+            List<EndpointAddress> addresses = subset.addresses == null ? List.of() : subset.addresses;
+            if (subset.ports == null || subset.ports.isEmpty()) {
+                // a headless service may have no ports
+                count += addresses.size();
+                for (EndpointAddress address : addresses) {
+                    if (listed.size() < MAX_ENDPOINTS) {
+                        listed.add(address.ip);
+                    }
+                }
+                continue;
+            }
+            for (EndpointPort port : subset.ports) {
+                count += addresses.size();
+                for (EndpointAddress address : addresses) {
+                    if (listed.size() < MAX_ENDPOINTS) {
+                        String host = address.ip != null && address.ip.contains(":") ? "[" + address.ip + "]" : address.ip;
+                        listed.add(host + ":" + port.port);
+                    }
+                }
+            }
+        }
+        String joined = String.join(",", listed);
+        return count > MAX_ENDPOINTS ? joined + " + " + (count - MAX_ENDPOINTS) + " more..." : joined;
+    }
+
+    /** Labels as kubectl prints them ({@code a=1,b=2}, sorted by key), {@code <none>} without. */
+    public static String labels(Map<String, String> labels) {
+        if (labels == null || labels.isEmpty()) {
+            return "<none>";
+        }
+        return new TreeMap<>(labels).entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue())
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * A label selector as kubectl describes it: its string form, {@code <none>} if it selects
+     * everything or is absent, {@code <error>} if Kubernetes could not convert it.
+     */
+    public static String labelSelector(LabelSelector selector) {
+        if (selector == null) {
+            return "<none>";
+        }
+        if (!selector.isValid()) {
+            return "<error>";
+        }
+        String text = selector.asString();
+        return text.isEmpty() ? "<none>" : text;
+    }
+
+    /** CONTAINERS of a template (wide): the container names, comma separated. */
+    public static String containerNames(PodSpec spec) {
+        return spec == null || spec.containers == null ? ""
+                : spec.containers.stream().map(c -> c.name).collect(Collectors.joining(","));
+    }
+
+    /** IMAGES of a template (wide): the container images, comma separated. */
+    public static String containerImages(PodSpec spec) {
+        return spec == null || spec.containers == null ? ""
+                : spec.containers.stream().map((Container c) -> c.image).collect(Collectors.joining(","));
+    }
+
+    /** FIRST SEEN of an event: since firstTimestamp, or since eventTime for events without one. */
+    public static String eventFirstSeen(Event event) {
+        return age(isSet(event.firstTimestamp) ? event.firstTimestamp : event.eventTime);
+    }
+
+    /**
+     * LAST SEEN of an event: since the series was last observed, or lastTimestamp, or else as
+     * FIRST SEEN.
+     */
+    public static String eventLastSeen(Event event) {
+        if (event.series != null) {
+            return age(event.series.lastObservedTime);
+        }
+        return isSet(event.lastTimestamp) ? age(event.lastTimestamp) : eventFirstSeen(event);
+    }
+
+    /** COUNT of an event: the series' count, or count; 1 for a singleton without one. */
+    public static int eventCount(Event event) {
+        if (event.series != null) {
+            return event.series.count == null ? 0 : event.series.count;
+        }
+        return event.count == null || event.count == 0 ? 1 : event.count;
+    }
+
+    /** OBJECT of an event: {@code pod/web}, the kind in lower case. */
+    public static String eventObject(Event event) {
+        String kind = event.involvedObject == null || event.involvedObject.kind == null ? ""
+                : event.involvedObject.kind.toLowerCase(Locale.ROOT);
+        String name = event.involvedObject == null ? null : event.involvedObject.name;
+        return isSet(name) ? kind + "/" + name : kind;
+    }
+
+    /** SOURCE of an event (wide): component (or reporting component), then host (or instance). */
+    public static String eventSource(Event event) {
+        String component = firstSet(event.source == null ? null : event.source.component, event.reportingComponent);
+        String instance = firstSet(event.source == null ? null : event.source.host, event.reportingInstance);
+        return instance.isEmpty() ? component : component + ", " + instance;
+    }
+
+    private static boolean isSet(String text) {
+        return text != null && !text.isEmpty();
+    }
+
+    private static String firstSet(String first, String second) {
+        return isSet(first) ? first : isSet(second) ? second : "";
     }
 
     /** AGE of an object created at this timestamp, now. */

@@ -3,7 +3,7 @@
  * server's Table answers and the {@code gantry:get} shell command.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.gantry.api.print;
 
 import org.osgi.annotation.bundle.Export;

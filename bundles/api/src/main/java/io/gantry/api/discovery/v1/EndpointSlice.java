@@ -1,5 +1,6 @@
 package io.gantry.api.discovery.v1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gantry.api.meta.v1.KubeObject;
 import java.util.List;
 
@@ -14,6 +15,8 @@ public class EndpointSlice extends KubeObject {
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
     public String addressType;
+    /** Required, not omitempty: a slice of a service without ready pods writes {@code []}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public List<Endpoint> endpoints;
     public List<EndpointPort> ports;
 

@@ -5,10 +5,10 @@ import io.gantry.api.core.v1.ObjectReference;
 import io.gantry.api.meta.v1.KubeObject;
 
 /**
- * Kubernetes {@code events.k8s.io/v1 Event}: the newer shape of an event; the same stored
- * object as a core v1 Event, with {@code regarding} for involvedObject, {@code note} for
- * message, and the core fields as {@code deprecated*}. {@code eventTime} is a MicroTime and
- * required.
+ * Kubernetes {@code events.k8s.io/v1 Event}: the newer shape of an event (Kubernetes stores one
+ * event and serves it in both shapes): {@code regarding} for the core involvedObject,
+ * {@code note} for message, {@code reportingController} for reportingComponent, and the older
+ * fields as {@code deprecated*}. {@code eventTime} is a MicroTime and required.
  */
 public class Event extends KubeObject {
 

@@ -3,6 +3,7 @@ package io.gantry.api.meta.v1;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,10 +19,10 @@ public abstract class Extensible {
 
     private Map<String, JsonNode> extras;
 
-    /** The fields read that the class does not declare, by JSON name; empty if none. */
+    /** The fields read that the class does not declare, by JSON name, read-only; empty if none. */
     @JsonAnyGetter
     public Map<String, JsonNode> extras() {
-        return extras == null ? Map.of() : extras;
+        return extras == null ? Map.of() : Collections.unmodifiableMap(extras);
     }
 
     /** A field the class does not declare, or null. */

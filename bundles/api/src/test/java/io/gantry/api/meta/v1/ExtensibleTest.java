@@ -81,6 +81,28 @@ class ExtensibleTest {
         assertTrue(e.getPathReference().contains("containers"), e.getPathReference());
     }
 
+    @Test
+    void theDeclaredFieldsReaderDropsWhatTheModelDoesNotDeclare() throws Exception {
+        java.util.List<String> unknown = new java.util.ArrayList<>();
+        Pod pod = Json.declaredFieldsReader(Pod.class, false)
+                .withHandler(new com.fasterxml.jackson.databind.deser.DeserializationProblemHandler() {
+                    @Override
+                    public boolean handleUnknownProperty(com.fasterxml.jackson.databind.DeserializationContext context,
+                            com.fasterxml.jackson.core.JsonParser parser,
+                            com.fasterxml.jackson.databind.JsonDeserializer<?> deserializer, Object bean, String property)
+                            throws java.io.IOException {
+                        unknown.add(property);
+                        parser.skipChildren();
+                        return true;
+                    }
+                })
+                .readValue(POD);
+        assertEquals(java.util.List.of("fromTheFuture", "managedFields", "volumes", "tolerations", "securityContext",
+                "volumeMounts", "livenessProbe", "stdin", "tty", "unknownPortField", "future", "volumeMounts"), unknown);
+        assertEquals(0, pod.spec.extras().size());
+        assertEquals("web", pod.metadata.name);
+    }
+
     /** What the model's writer leaves out by design: a declared field that is empty (omitempty). */
     private static JsonNode withoutEmptyDeclaredFields(JsonNode sent) {
         JsonNode expected = sent.deepCopy();

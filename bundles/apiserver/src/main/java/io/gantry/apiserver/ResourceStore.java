@@ -1,0 +1,766 @@
+package io.gantry.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.client.ApiException;
+import io.gantry.api.json.Json;
+import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.meta.v1.StatusCause;
+import io.gantry.api.meta.v1.Times;
+import io.gantry.api.store.StorageBackend;
+import io.gantry.api.store.StoreException;
+import io.gantry.api.store.StoredEntry;
+import io.gantry.api.store.StoredPage;
+import io.gantry.apiserver.registry.KindStrategy;
+import io.gantry.apiserver.registry.Kinds;
+import io.gantry.apiserver.registry.ScaleRule;
+import io.gantry.apiserver.registry.Trees;
+import io.gantry.apiserver.registry.Validator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Kubernetes' generic registry semantics for every kind, on JSON trees over the storage backend
+ * in use, as kube-apiserver's {@code genericregistry.Store} gives them: names and uids,
+ * generation, defaults and validation through the kind's strategy, compare-and-set writes on
+ * {@code metadata.resourceVersion} (an entry's modRevision), status and scale subresources,
+ * graceful deletion and finalizers, dry runs, selectors and paged lists.
+ *
+ * <p>Stored values are the object's JSON without {@code metadata.resourceVersion}; reads set it
+ * from the entry, as Kubernetes' etcd storage does. Nothing is written unless it passed the
+ * schema check, the strategy's defaults and validation: bad input never reaches the store.
+ */
+public final class ResourceStore {
+
+    private static final int WRITE_ATTEMPTS = 8;
+    private static final char[] NAME_SUFFIX = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
+
+    private final Kinds kinds;
+    private final Supplier<StorageBackend> backend;
+    private final SecureRandom random = new SecureRandom();
+    private final Pages pages = new Pages();
+    private volatile SchemaChecker schema = SchemaChecker.NONE;
+    private volatile Patcher patcher = new BasicPatcher();
+
+    public ResourceStore(Kinds kinds, Supplier<StorageBackend> backend) {
+        this.kinds = kinds;
+        this.backend = backend;
+    }
+
+    public Kinds kinds() {
+        return kinds;
+    }
+
+    public void setSchema(SchemaChecker schema) {
+        this.schema = schema;
+    }
+
+    public void setPatcher(Patcher patcher) {
+        this.patcher = patcher;
+    }
+
+    StorageBackend store() {
+        return backend.get();
+    }
+
+    // --- keys and stored form ---
+
+    /** The key of one object: {@code /registry/pods/default/web}, {@code /registry/deployments.apps/ns/x}. */
+    public static String key(KindStrategy kind, String namespace, String name) {
+        return kind.kind().namespaced() ? prefix(kind, null) + namespace + "/" + name : prefix(kind, null) + name;
+    }
+
+    /** The prefix of a kind's keys, in one namespace or (null) in all. */
+    public static String prefix(KindStrategy kind, String namespace) {
+        String base = "/registry/" + kind.kind().qualifiedName() + "/";
+        return kind.kind().namespaced() && namespace != null && !namespace.isEmpty() ? base + namespace + "/" : base;
+    }
+
+    /** The object of a stored entry, with its resourceVersion. */
+    public static ObjectNode decode(StoredEntry entry) {
+        try {
+            ObjectNode object = (ObjectNode) Json.mapper().readTree(entry.value());
+            Trees.object(object, "metadata").put("resourceVersion", String.valueOf(entry.modRevision()));
+            return object;
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored value of " + entry.key() + " is not JSON", e);
+        }
+    }
+
+    static byte[] encode(ObjectNode object) {
+        ObjectNode metadata = Trees.object(object, "metadata");
+        JsonNode version = metadata.remove("resourceVersion");
+        try {
+            return Json.bytes(object);
+        } finally {
+            if (version != null) {
+                metadata.set("resourceVersion", version);
+            }
+        }
+    }
+
+    // --- reads ---
+
+    public ObjectNode get(KindStrategy kind, String namespace, String name) {
+        return decode(entry(kind, namespace, name));
+    }
+
+    public Optional<ObjectNode> find(KindStrategy kind, String namespace, String name) {
+        return store().get(key(kind, namespace, name)).map(ResourceStore::decode);
+    }
+
+    /**
+     * A {@code <Kind>List} of the objects the selection picks, one namespace or all; with a limit,
+     * one page of a snapshot and a {@code continue} token for the next.
+     */
+    public ObjectNode list(KindStrategy kind, String namespace, Selection selection, long limit, String continueToken) {
+        Pages.Page page;
+        if (continueToken != null && !continueToken.isEmpty()) {
+            page = pages.next(continueToken, limit);
+        } else {
+            StoredPage stored = store().list(prefix(kind, namespace));
+            List<ObjectNode> items = new ArrayList<>();
+            for (StoredEntry entry : stored.entries()) {
+                ObjectNode object = decode(entry);
+                if (selection.test(object)) {
+                    items.add(object);
+                }
+            }
+            page = pages.first(items, stored.revision(), limit);
+        }
+        ObjectNode list = Json.mapper().createObjectNode();
+        list.put("apiVersion", kind.kind().apiVersion());
+        list.put("kind", kind.kind().listKind());
+        ObjectNode metadata = list.putObject("metadata");
+        metadata.put("resourceVersion", String.valueOf(page.revision()));
+        if (page.continueToken() != null) {
+            metadata.put("continue", page.continueToken());
+            metadata.put("remainingItemCount", page.remaining());
+        }
+        ArrayNode items = list.putArray("items");
+        page.items().forEach(items::add);
+        return list;
+    }
+
+    // --- create ---
+
+    /**
+     * Creates an object.
+     *
+     * @param namespace the namespace of the URL, or null to take the object's (or "default")
+     */
+    public ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options) {
+        ObjectNode object = body.deepCopy();
+        checkTypeMeta(kind, object);
+        schema.check(kind, object, options);
+        ObjectNode metadata = Trees.object(object, "metadata");
+        placeInNamespace(kind, namespace, metadata);
+        String name = Trees.text(metadata, "name");
+        String generateName = Trees.text(metadata, "generateName");
+        if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+            name = generateName + suffix();
+            metadata.put("name", name);
+        }
+        kind.prepareForCreate(object);
+        kind.applyDefaults(object);
+        Validator v = new Validator();
+        validateMetadata(kind, object, v);
+        kind.validate(object, v);
+        if (!v.isEmpty()) {
+            throw invalid(kind, object, v.causes());
+        }
+        checkNamespaceAcceptsContent(kind, metadata);
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("creationTimestamp", Times.now());
+        metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+        if (kind.tracksGeneration()) {
+            metadata.put("generation", 1);
+        } else {
+            metadata.remove("generation");
+        }
+        if (options.dryRun()) {
+            if (store().get(key(kind, metadata.path("namespace").asText(null), name)).isPresent()) {
+                throw ApiException.alreadyExists(kind.kind(), name);
+            }
+            return object;
+        }
+        try {
+            return decode(store().create(key(kind, metadata.path("namespace").asText(null), name), encode(object)));
+        } catch (StoreException.KeyExists e) {
+            throw ApiException.alreadyExists(kind.kind(), name);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    private void placeInNamespace(KindStrategy kind, String urlNamespace, ObjectNode metadata) {
+        String own = Trees.text(metadata, "namespace");
+        if (!kind.kind().namespaced()) {
+            metadata.remove("namespace");
+            return;
+        }
+        if (urlNamespace != null && own != null && !own.isEmpty() && !own.equals(urlNamespace)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+        String namespace = urlNamespace != null ? urlNamespace : own == null || own.isEmpty() ? "default" : own;
+        metadata.put("namespace", namespace);
+    }
+
+    private void checkNamespaceAcceptsContent(KindStrategy kind, ObjectNode metadata) {
+        if (!kind.kind().namespaced()) {
+            return;
+        }
+        String namespace = metadata.path("namespace").asText();
+        KindStrategy namespaces = kinds.byResource("", "v1", "namespaces").orElseThrow();
+        ObjectNode found = find(namespaces, null, namespace)
+                .orElseThrow(() -> ApiException.notFound(namespaces.kind(), namespace));
+        if (found.path("metadata").hasNonNull("deletionTimestamp")) {
+            throw ApiException.forbidden(kind.kind(), metadata.path("name").asText(), "unable to create new content in "
+                    + "namespace " + namespace + " because it is being terminated");
+        }
+    }
+
+    // --- update, status, patch ---
+
+    /** Replaces an object (PUT); creates it when the kind allows create-on-update. */
+    public ObjectNode update(KindStrategy kind, String namespace, String name, ObjectNode body, WriteOptions options) {
+        ObjectNode requested = body.deepCopy();
+        checkTypeMeta(kind, requested);
+        checkName(name, requested);
+        schema.check(kind, requested, options);
+        return write(kind, namespace, name, requested, options, false, false);
+    }
+
+    /** Replaces an object's status (PUT {@code /status}). */
+    public ObjectNode updateStatus(KindStrategy kind, String namespace, String name, ObjectNode body,
+                                   WriteOptions options) {
+        ObjectNode requested = body.deepCopy();
+        checkTypeMeta(kind, requested);
+        checkName(name, requested);
+        schema.check(kind, requested, options);
+        return write(kind, namespace, name, requested, options, true, false);
+    }
+
+    /**
+     * Patches an object (or its status) with one of the four patch types; server-side apply
+     * creates a missing object. A patch that names no resourceVersion is applied to the latest
+     * object again when someone else wrote first.
+     */
+    public ObjectNode patch(KindStrategy kind, String namespace, String name, String mediaType, byte[] body,
+                            WriteOptions options, boolean force, boolean status) {
+        boolean apply = Patcher.APPLY.equals(mediaType);
+        if (apply && (options.fieldManager() == null || options.fieldManager().isEmpty())) {
+            throw ApiException.badRequest("PATCH, application/apply-patch+yaml: fieldManager is required for apply "
+                    + "requests");
+        }
+        for (int attempt = 0; ; attempt++) {
+            Optional<ObjectNode> current = find(kind, namespace, name);
+            if (current.isEmpty() && !apply) {
+                throw ApiException.notFound(kind.kind(), name);
+            }
+            ObjectNode patched = patcher.apply(kind, mediaType, current.orElse(null), body, options, force);
+            checkTypeMeta(kind, patched);
+            checkName(name, patched);
+            schema.check(kind, patched, options);
+            if (current.isEmpty()) {
+                return create(kind, namespace, patched, options);
+            }
+            String patchedVersion = Trees.text(patched, "metadata", "resourceVersion");
+            boolean pinned = patchedVersion != null
+                    && !patchedVersion.equals(Trees.text(current.get(), "metadata", "resourceVersion"));
+            if (patchedVersion == null) {
+                Trees.object(patched, "metadata").put("resourceVersion",
+                        Trees.text(current.get(), "metadata", "resourceVersion"));
+            }
+            try {
+                return write(kind, namespace, name, patched, options, status, true);
+            } catch (ApiException e) {
+                if (!e.isConflict() || pinned || attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The common path of PUT, PUT status and PATCH: compare-and-set against the stored object,
+     * keeping what clients may not change, moving the generation when the desired state changed,
+     * and removing an object whose deletion waited only for what this write cleared.
+     */
+    private ObjectNode write(KindStrategy kind, String namespace, String name, ObjectNode requested,
+                             WriteOptions options, boolean status, boolean fromPatch) {
+        String ns = kind.kind().namespaced() ? namespaceOf(namespace, requested) : null;
+        String expected = Trees.text(requested, "metadata", "resourceVersion");
+        boolean conditional = expected != null && !expected.isEmpty();
+        for (int attempt = 0; ; attempt++) {
+            Optional<StoredEntry> entry = store().get(key(kind, ns, name));
+            if (entry.isEmpty()) {
+                if (kind.allowCreateOnUpdate() && !status && !fromPatch) {
+                    Trees.object(requested, "metadata").remove("resourceVersion");
+                    return create(kind, ns, requested, options);
+                }
+                throw ApiException.notFound(kind.kind(), name);
+            }
+            ObjectNode old = decode(entry.get());
+            String stored = String.valueOf(entry.get().modRevision());
+            if (conditional && !expected.equals(stored)) {
+                throw ApiException.modified(kind.kind(), name);
+            }
+            String uid = Trees.text(requested, "metadata", "uid");
+            String oldUid = Trees.text(old, "metadata", "uid");
+            if (uid != null && !uid.isEmpty() && !uid.equals(oldUid)) {
+                throw ApiException.conflict(kind.kind(), name, "Precondition failed: UID in precondition: " + uid
+                        + ", UID in object meta: " + oldUid);
+            }
+            ObjectNode updated = requested.deepCopy();
+            Validator v = new Validator();
+            if (status) {
+                kind.prepareForStatusUpdate(updated, old);
+                keepSystemMetadata(old, updated, kind, true);
+                kind.validateStatusUpdate(updated, old, v);
+            } else {
+                keepSystemMetadata(old, updated, kind, false);
+                kind.prepareForUpdate(updated, old);
+                kind.applyDefaults(updated);
+                validateMetadata(kind, updated, v);
+                kind.validateUpdate(updated, old, v);
+                if (kind.tracksGeneration()) {
+                    long generation = old.path("metadata").path("generation").asLong(1);
+                    Trees.object(updated, "metadata").put("generation",
+                            desiredState(old).equals(desiredState(updated)) ? generation : generation + 1);
+                }
+            }
+            if (!v.isEmpty()) {
+                throw invalid(kind, updated, v.causes());
+            }
+            Trees.object(updated, "metadata").put("resourceVersion", stored);
+            if (updated.equals(old)) {
+                return old; // nothing changed: no new revision, as Kubernetes does
+            }
+            boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
+                    && kind.readyToRemove(updated);
+            if (options.dryRun()) {
+                return updated;
+            }
+            try {
+                if (remove) {
+                    store().delete(entry.get().key(), entry.get().modRevision());
+                    return updated;
+                }
+                return decode(store().update(entry.get().key(), encode(updated), entry.get().modRevision()));
+            } catch (StoreException.Conflict e) {
+                if (conditional || attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(kind.kind(), name);
+                }
+            } catch (StoreException.KeyNotFound e) {
+                throw ApiException.notFound(kind.kind(), name);
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
+    }
+
+    /** Metadata only the server sets: identity, creation, deletion, generation (and all of it on status writes). */
+    private static void keepSystemMetadata(ObjectNode old, ObjectNode updated, KindStrategy kind, boolean status) {
+        ObjectNode before = (ObjectNode) old.path("metadata");
+        ObjectNode after = Trees.object(updated, "metadata");
+        String version = Trees.text(after, "resourceVersion");
+        if (status) {
+            after.removeAll();
+            after.setAll(before.deepCopy());
+        } else {
+            for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                    "generation", "namespace", "name")) {
+                JsonNode value = before.get(field);
+                if (value == null) {
+                    after.remove(field);
+                } else {
+                    after.set(field, value.deepCopy());
+                }
+            }
+            if (!after.has("managedFields") && before.has("managedFields")) {
+                after.set("managedFields", before.get("managedFields").deepCopy());
+            }
+        }
+        if (version != null) {
+            after.put("resourceVersion", version);
+        }
+        updated.put("apiVersion", kind.kind().apiVersion());
+        updated.put("kind", kind.kind().kind());
+    }
+
+    /** Everything but metadata and status: what {@code metadata.generation} follows. */
+    private static ObjectNode desiredState(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        copy.remove(List.of("metadata", "status", "apiVersion", "kind"));
+        return copy;
+    }
+
+    // --- delete ---
+
+    /**
+     * Deletes an object: at once, or by marking it ({@code deletionTimestamp}) when its kind gives
+     * it a grace period (pods on a node) or finalizers hold it. Returns the object as last stored
+     * or marked.
+     */
+    public ObjectNode delete(KindStrategy kind, String namespace, String name, DeleteOptions deleteOptions,
+                             WriteOptions options) {
+        DeleteOptions opts = deleteOptions == null ? new DeleteOptions() : deleteOptions;
+        checkPropagation(opts.propagationPolicy);
+        for (int attempt = 0; ; attempt++) {
+            StoredEntry entry = entry(kind, namespace, name);
+            ObjectNode old = decode(entry);
+            checkPreconditions(kind, old, opts);
+            kind.checkDeletion(old);
+            Long grace = kind.gracePeriodSeconds(old, opts.gracePeriodSeconds);
+            boolean waits = grace != null && grace > 0;
+            ObjectNode result;
+            boolean removeNow;
+            if (isMarked(old)) {
+                long current = old.path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+                long wanted = waits ? grace : 0;
+                if (wanted >= current) {
+                    return old; // already going, no sooner than asked
+                }
+                result = old.deepCopy();
+                mark(result, wanted);
+                removeNow = wanted == 0 && kind.readyToRemove(result);
+            } else if (waits || !kind.readyToRemove(old)) {
+                result = old.deepCopy();
+                mark(result, waits ? grace : 0);
+                kind.prepareForDeletion(result);
+                removeNow = false;
+            } else {
+                result = old;
+                removeNow = true;
+            }
+            if (options.dryRun()) {
+                return result;
+            }
+            try {
+                if (removeNow) {
+                    return decode(store().delete(entry.key(), entry.modRevision()));
+                }
+                return decode(store().update(entry.key(), encode(result), entry.modRevision()));
+            } catch (StoreException.Conflict e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(kind.kind(), name);
+                }
+            } catch (StoreException.KeyNotFound e) {
+                throw ApiException.notFound(kind.kind(), name);
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
+    }
+
+    /** Deletes every object the selection picks, one namespace or all; the list of what was deleted. */
+    public ObjectNode deleteCollection(KindStrategy kind, String namespace, Selection selection,
+                                       DeleteOptions deleteOptions, WriteOptions options) {
+        ObjectNode list = list(kind, namespace, selection, 0, null);
+        ArrayNode deleted = Json.mapper().createArrayNode();
+        for (JsonNode item : list.path("items")) {
+            try {
+                deleted.add(delete(kind, item.path("metadata").path("namespace").asText(null),
+                        item.path("metadata").path("name").asText(), deleteOptions, options));
+            } catch (ApiException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+            }
+        }
+        list.set("items", deleted);
+        return list;
+    }
+
+    private static void mark(ObjectNode object, long graceSeconds) {
+        ObjectNode metadata = Trees.object(object, "metadata");
+        metadata.put("deletionTimestamp", Times.format(Instant.now().plusSeconds(graceSeconds)));
+        metadata.put("deletionGracePeriodSeconds", graceSeconds);
+    }
+
+    static boolean isMarked(JsonNode object) {
+        return object.path("metadata").hasNonNull("deletionTimestamp");
+    }
+
+    private static void checkPropagation(String policy) {
+        if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
+                    + "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+        }
+    }
+
+    private static void checkPreconditions(KindStrategy kind, ObjectNode old, DeleteOptions options) {
+        if (options.preconditions == null) {
+            return;
+        }
+        String name = Trees.text(old, "metadata", "name");
+        String uid = Trees.text(old, "metadata", "uid");
+        String version = Trees.text(old, "metadata", "resourceVersion");
+        if (options.preconditions.uid != null && !options.preconditions.uid.equals(uid)) {
+            throw ApiException.conflict(kind.kind(), name, "Precondition failed: UID in precondition: "
+                    + options.preconditions.uid + ", UID in object meta: " + uid);
+        }
+        if (options.preconditions.resourceVersion != null && !options.preconditions.resourceVersion.equals(version)) {
+            throw ApiException.conflict(kind.kind(), name, "Precondition failed: ResourceVersion in precondition: "
+                    + options.preconditions.resourceVersion + ", ResourceVersion in meta: " + version);
+        }
+    }
+
+    // --- subresources ---
+
+    /** The {@code autoscaling/v1 Scale} of an object whose kind has a scale subresource. */
+    public ObjectNode getScale(KindStrategy kind, String namespace, String name) {
+        ScaleRule rule = scaleRule(kind);
+        return scaleOf(kind, rule, get(kind, namespace, name));
+    }
+
+    /** Sets the desired replicas from a Scale (PUT), compare-and-set on the Scale's resourceVersion. */
+    public ObjectNode updateScale(KindStrategy kind, String namespace, String name, ObjectNode scale,
+                                  WriteOptions options) {
+        ScaleRule rule = scaleRule(kind);
+        JsonNode replicas = scale.path("spec").path("replicas");
+        if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
+            Validator v = new Validator();
+            v.invalid("spec.replicas", replicas, "must be greater than or equal to 0");
+            throw ApiException.invalid(kind.kind(), name, v.causes());
+        }
+        ObjectNode object = get(kind, namespace, name);
+        String version = Trees.text(scale, "metadata", "resourceVersion");
+        if (version != null && !version.isEmpty()) {
+            Trees.object(object, "metadata").put("resourceVersion", version);
+        }
+        ObjectNode spec = Trees.object(object, "spec");
+        spec.put("replicas", replicas.asInt(0));
+        return scaleOf(kind, rule, write(kind, namespace, name, object, options, false, false));
+    }
+
+    /** Patches the Scale (as {@code kubectl scale} does with a merge patch) and sets the replicas. */
+    public ObjectNode patchScale(KindStrategy kind, String namespace, String name, String mediaType, byte[] body,
+                                 WriteOptions options) {
+        KindStrategy scaleKind = kinds.byKind("autoscaling/v1", "Scale").orElse(kind);
+        ObjectNode current = getScale(kind, namespace, name);
+        ObjectNode patched = patcher.apply(scaleKind, mediaType, current, body, options, false);
+        return updateScale(kind, namespace, name, patched, options);
+    }
+
+    private static ScaleRule scaleRule(KindStrategy kind) {
+        return kind.scale().orElseThrow(() -> new ApiException(io.gantry.api.meta.v1.Status.failure(404, "NotFound",
+                "the server could not find the requested resource")));
+    }
+
+    private static ObjectNode scaleOf(KindStrategy kind, ScaleRule rule, ObjectNode object) {
+        ObjectNode scale = Json.mapper().createObjectNode();
+        scale.put("kind", "Scale");
+        scale.put("apiVersion", "autoscaling/v1");
+        ObjectNode metadata = scale.putObject("metadata");
+        ObjectNode source = (ObjectNode) object.path("metadata");
+        for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (source.has(field)) {
+                metadata.set(field, source.get(field));
+            }
+        }
+        scale.putObject("spec").put("replicas", object.at(rule.specReplicas()).asInt(0));
+        ObjectNode status = scale.putObject("status");
+        status.put("replicas", object.at(rule.statusReplicas()).asInt(0));
+        String selector = selectorString(object.path("spec").path("selector"), rule.selectorIsMap());
+        if (!selector.isEmpty()) {
+            status.put("selector", selector);
+        }
+        return scale;
+    }
+
+    /** A label selector in its string form, from a map or a LabelSelector. */
+    static String selectorString(JsonNode selector, boolean isMap) {
+        List<String> terms = new ArrayList<>();
+        JsonNode labels = isMap ? selector : selector.path("matchLabels");
+        labels.fields().forEachRemaining(e -> terms.add(e.getKey() + "=" + e.getValue().asText()));
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String key = expression.path("key").asText();
+            List<String> values = new ArrayList<>();
+            expression.path("values").forEach(value -> values.add(value.asText()));
+            switch (expression.path("operator").asText()) {
+                case "In" -> terms.add(key + " in (" + String.join(",", values) + ")");
+                case "NotIn" -> terms.add(key + " notin (" + String.join(",", values) + ")");
+                case "Exists" -> terms.add(key);
+                case "DoesNotExist" -> terms.add("!" + key);
+                default -> {
+                }
+            }
+        }
+        return String.join(",", terms);
+    }
+
+    /** Binds a pod to a node ({@code POST pods/NAME/binding}). */
+    public void bind(KindStrategy pods, String namespace, String name, ObjectNode binding, WriteOptions options) {
+        String node = Trees.text(binding, "target", "name");
+        if (node == null || node.isEmpty()) {
+            throw ApiException.invalid(pods.kind(), name,
+                    List.of(new StatusCause("FieldValueRequired", "Required value", "target.name")));
+        }
+        String uid = Trees.text(binding, "metadata", "uid");
+        for (int attempt = 0; ; attempt++) {
+            StoredEntry entry = entry(pods, namespace, name);
+            ObjectNode pod = decode(entry);
+            if (uid != null && !uid.isEmpty() && !uid.equals(Trees.text(pod, "metadata", "uid"))) {
+                throw ApiException.conflict(pods.kind(), name, "Precondition failed: UID in precondition: " + uid
+                        + ", UID in object meta: " + Trees.text(pod, "metadata", "uid"));
+            }
+            if (isMarked(pod)) {
+                throw ApiException.conflict(pods.kind(), name, "pod " + name
+                        + " is being deleted, cannot be assigned to a host");
+            }
+            String bound = Trees.text(pod, "spec", "nodeName");
+            if (bound != null && !bound.isEmpty()) {
+                throw ApiException.conflict(pods.kind(), name, "pod " + name + " is already assigned to node \""
+                        + bound + "\"");
+            }
+            Trees.object(pod, "spec").put("nodeName", node);
+            ArrayNode conditions = Trees.array(Trees.object(pod, "status"), "conditions");
+            for (int i = conditions.size() - 1; i >= 0; i--) {
+                if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
+                    conditions.remove(i);
+                }
+            }
+            conditions.addObject().put("type", "PodScheduled").put("status", "True")
+                    .putNull("lastProbeTime").put("lastTransitionTime", Times.now());
+            if (options.dryRun()) {
+                return;
+            }
+            try {
+                store().update(entry.key(), encode(pod), entry.modRevision());
+                return;
+            } catch (StoreException.Conflict e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(pods.kind(), name);
+                }
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
+    }
+
+    /** Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}). */
+    public ObjectNode finalizeNamespace(KindStrategy namespaces, String name, ObjectNode body, WriteOptions options) {
+        ObjectNode current = get(namespaces, null, name);
+        ObjectNode updated = current.deepCopy();
+        JsonNode finalizers = body.path("spec").path("finalizers");
+        Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
+                : Json.mapper().createArrayNode());
+        return write(namespaces, null, name, updated, options, false, false);
+    }
+
+    // --- helpers ---
+
+    private void validateMetadata(KindStrategy kind, ObjectNode object, Validator v) {
+        ObjectNode metadata = Trees.object(object, "metadata");
+        String name = Trees.text(metadata, "name");
+        if (name == null || name.isEmpty()) {
+            v.required("metadata.name", "name or generateName is required");
+        } else {
+            v.name("metadata.name", name, kind.nameRule());
+        }
+        String generateName = Trees.text(metadata, "generateName");
+        if (generateName != null && !generateName.isEmpty() && (name == null || name.isEmpty())) {
+            v.name("metadata.generateName", generateName + "a", kind.nameRule());
+        }
+        if (kind.kind().namespaced()) {
+            String namespace = Trees.text(metadata, "namespace");
+            if (namespace == null || namespace.isEmpty()) {
+                v.required("metadata.namespace");
+            } else {
+                v.dns1123Label("metadata.namespace", namespace);
+            }
+        }
+        v.labels("metadata.labels", metadata.get("labels"));
+        v.annotations("metadata.annotations", metadata.get("annotations"));
+        int i = 0;
+        for (JsonNode owner : metadata.path("ownerReferences")) {
+            String path = "metadata.ownerReferences[" + i++ + "]";
+            for (String field : List.of("apiVersion", "kind", "name", "uid")) {
+                if (Trees.isEmpty(owner.get(field))) {
+                    v.required(path + "." + field);
+                }
+            }
+        }
+        i = 0;
+        for (JsonNode finalizer : metadata.path("finalizers")) {
+            v.qualifiedName("metadata.finalizers[" + i++ + "]", finalizer.asText());
+        }
+    }
+
+    private static void checkTypeMeta(KindStrategy kind, ObjectNode object) {
+        String apiVersion = Trees.text(object, "apiVersion");
+        String kindName = Trees.text(object, "kind");
+        if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(kind.kind().apiVersion())) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion + ") does not match the "
+                    + "expected API version (" + kind.kind().apiVersion() + ")");
+        }
+        if (kindName != null && !kindName.isEmpty() && !kindName.equals(kind.kind().kind())) {
+            throw ApiException.badRequest("the kind in the data (" + kindName + ") does not match the expected kind ("
+                    + kind.kind().kind() + ")");
+        }
+        object.put("apiVersion", kind.kind().apiVersion());
+        object.put("kind", kind.kind().kind());
+    }
+
+    private static void checkName(String name, ObjectNode object) {
+        String own = Trees.text(object, "metadata", "name");
+        if (own == null || own.isEmpty()) {
+            Trees.object(object, "metadata").put("name", name);
+        } else if (!own.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + own + ") does not match the name on the URL ("
+                    + name + ")");
+        }
+    }
+
+    private static String namespaceOf(String namespace, ObjectNode object) {
+        String own = Trees.text(object, "metadata", "namespace");
+        if (namespace != null && own != null && !own.isEmpty() && !own.equals(namespace)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+        String chosen = namespace != null ? namespace : own == null || own.isEmpty() ? "default" : own;
+        Trees.object(object, "metadata").put("namespace", chosen);
+        return chosen;
+    }
+
+    private StoredEntry entry(KindStrategy kind, String namespace, String name) {
+        return store().get(key(kind, namespace, name)).orElseThrow(() -> ApiException.notFound(kind.kind(), name));
+    }
+
+    private static ApiException invalid(KindStrategy kind, ObjectNode object, List<StatusCause> causes) {
+        String name = Trees.text(object, "metadata", "name");
+        return ApiException.invalid(kind.kind(), name == null ? "" : name, causes);
+    }
+
+    /** A failure of the backend itself (not of the request), such as a refused write in a minority. */
+    static ApiException storeFailure(StoreException e) {
+        if (e instanceof StoreException.Compacted) {
+            return ApiException.expired(e.getMessage());
+        }
+        return ApiException.unavailable("the storage backend refused the request: " + e.getMessage());
+    }
+
+    private String suffix() {
+        char[] chars = new char[5];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = NAME_SUFFIX[random.nextInt(NAME_SUFFIX.length)];
+        }
+        return new String(chars);
+    }
+
+    static boolean sameObject(ObjectNode a, ObjectNode b) {
+        return Objects.equals(a, b);
+    }
+}
