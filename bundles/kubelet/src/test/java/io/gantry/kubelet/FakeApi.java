@@ -39,6 +39,12 @@ final class FakeApi implements ApiClient, AutoCloseable {
     private record Watcher<T extends KubeObject>(ResourceKind<T> kind, WatchListener<T> listener) {
     }
 
+    /** Every change, so that a watch from a revision gets what happened after it (as the API server's does). */
+    private record Change(long revision, ResourceKind<?> kind, WatchEvent.Type type, KubeObject object) {
+    }
+
+    private final List<Change> history = new ArrayList<>();
+
     @Override
     public synchronized <T extends KubeObject> T create(ResourceKind<T> kind, T object) {
         T stored = Json.copy(object);
@@ -130,6 +136,14 @@ final class FakeApi implements ApiClient, AutoCloseable {
     public synchronized <T extends KubeObject> Watch watch(ResourceKind<T> kind, String namespace, ListOptions options,
                                                            WatchListener<T> listener) {
         Watcher<T> watcher = new Watcher<>(kind, listener);
+        long from = options == null || options.resourceVersion() == null || options.resourceVersion().isEmpty()
+                ? revision : Long.parseLong(options.resourceVersion());
+        for (Change change : history) {
+            if (change.kind() == kind && change.revision() > from) {
+                T object = kind.type().cast(Json.copy(change.object()));
+                delivery.execute(() -> listener.onEvent(new WatchEvent<>(change.type(), object)));
+            }
+        }
         watchers.add(watcher);
         return () -> watchers.remove(watcher);
     }
@@ -155,6 +169,7 @@ final class FakeApi implements ApiClient, AutoCloseable {
     @SuppressWarnings("unchecked")
     private <T extends KubeObject> void publish(ResourceKind<T> kind, WatchEvent.Type type, T object) {
         T copy = Json.copy(object);
+        history.add(new Change(revision, kind, type, copy));
         for (Watcher<?> watcher : watchers) {
             if (watcher.kind() == kind) {
                 Watcher<T> typed = (Watcher<T>) watcher;
