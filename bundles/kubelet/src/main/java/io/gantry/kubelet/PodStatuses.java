@@ -179,11 +179,19 @@ final class PodStatuses {
         return observed.runtime() + "://" + container.id();
     }
 
-    /** The status of a pod whose runtime is not there: what was reported stays, its containers say why. */
+    /**
+     * The status of a pod whose runtime is not there (not installed, or not answering): a pod
+     * that ran is Unknown, as its containers may well still run; one that finished stays finished;
+     * its containers say why.
+     */
     static PodStatus runtimeMissing(Pod pod, String message, Instant now) {
         PodStatus status = base(pod, pod.status == null ? null : pod.status.hostIP, pod.status == null ? null
                 : pod.status.podIP, now);
-        status.phase = pod.status != null && pod.status.phase != null ? pod.status.phase : "Pending";
+        String before = pod.status == null || pod.status.phase == null ? "Pending" : pod.status.phase;
+        status.phase = switch (before) {
+            case "Pending", "Succeeded", "Failed" -> before;
+            default -> "Unknown";
+        };
         status.containerStatuses = new ArrayList<>();
         for (Container container : pod.spec.containers) {
             ContainerStatus containerStatus = new ContainerStatus();

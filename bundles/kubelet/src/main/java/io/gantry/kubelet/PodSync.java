@@ -241,6 +241,7 @@ final class PodSync {
                 }
                 runtime.startContainer(id);
                 started.add(id);
+                postStart(pod, container, id, podIp, runtime, waiting);
                 LOG.info("Started container {} of pod {}/{} (attempt {})", container.name, pod.metadata.namespace,
                         pod.metadata.name, start.attempt());
             } catch (PodSetupException e) {
@@ -339,6 +340,41 @@ final class PodSync {
             if (!e.isNotFound() && e.code() != 409) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs the container's postStart hook, as Kubernetes does right after the start; a hook
+     * that fails kills the container, which then restarts by the pod's policy.
+     */
+    private void postStart(Pod pod, Container container, String id, String podIp, ContainerRuntime runtime,
+                           Map<String, Waiting> waiting) {
+        Lifecycle.LifecycleHandler hook = container.lifecycle == null ? null : container.lifecycle.postStart;
+        if (hook == null) {
+            return;
+        }
+        Duration timeout = Duration.ofSeconds(gracePeriod(pod, null));
+        String failure = null;
+        try {
+            if (hook.exec != null) {
+                var result = runtime.exec(id, hook.exec.command, timeout);
+                if (result.timedOut() || result.exitCode() != 0) {
+                    failure = "exec " + hook.exec.command + " exited with " + result.exitCode() + ": " + result.output().trim();
+                }
+            } else if (hook.httpGet != null) {
+                int code = Prober.httpGet(hook.httpGet, container, podIp, timeout);
+                if (code >= 400) {
+                    failure = "HTTP GET answered " + code;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            failure = e.getMessage();
+        }
+        if (failure != null) {
+            LOG.info("postStart hook of container {} of pod {}/{} failed, killing it: {}", container.name,
+                    pod.metadata.namespace, pod.metadata.name, failure);
+            runtime.stopContainer(id, Duration.ZERO);
+            waiting.put(container.name, new Waiting("PostStartHookError", failure));
         }
     }
 

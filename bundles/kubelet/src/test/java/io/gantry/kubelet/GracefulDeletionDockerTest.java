@@ -50,6 +50,8 @@ class GracefulDeletionDockerTest {
         polite.lifecycle = new Lifecycle();
         polite.lifecycle.preStop = new Lifecycle.LifecycleHandler();
         polite.lifecycle.preStop.exec = new Probe.ExecAction(List.of("sh", "-c", "echo prestop >> /log/polite"));
+        polite.lifecycle.postStart = new Lifecycle.LifecycleHandler();
+        polite.lifecycle.postStart.exec = new Probe.ExecAction(List.of("sh", "-c", "echo poststart >> /log/polite"));
         polite.volumeMounts = List.of(new VolumeMount("log", "/log"));
         Container stubborn = container("stubborn", "trap 'echo ignored >> /log/stubborn' TERM", "while :; do sleep 1; done");
         stubborn.volumeMounts = List.of(new VolumeMount("log", "/log"));
@@ -68,7 +70,8 @@ class GracefulDeletionDockerTest {
                 .until(() -> node.api.absent(ResourceKind.PODS, "default", "leaving"));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertEquals(List.of("prestop", "term"), Files.readAllLines(log.resolve("polite")), "the hook ran before SIGTERM");
+        assertEquals(List.of("poststart", "prestop", "term"), Files.readAllLines(log.resolve("polite")),
+                "postStart after the start; preStop before SIGTERM");
         assertEquals(List.of("ignored"), Files.readAllLines(log.resolve("stubborn")), "SIGTERM came once, then SIGKILL");
         assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0, "the stubborn container had its grace period: " + took);
         assertTrue(node.runtime.listContainers(node.name).stream().noneMatch(c -> c.podUid().equals(running.metadata.uid)),

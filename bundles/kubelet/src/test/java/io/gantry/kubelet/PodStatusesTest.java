@@ -168,12 +168,14 @@ class PodStatusesTest {
     }
 
     @Test
-    void aMissingRuntimeLeavesThePhaseAndSaysWhy() {
+    void aMissingRuntimeMakesARunningPodUnknownAndSaysWhy() {
         Pod pod = pod("Always", "a");
         pod.status = new PodStatus();
         pod.status.phase = "Running";
         PodStatus status = PodStatuses.runtimeMissing(pod, "container runtime 'docker' is not installed", NOW);
-        assertEquals("Running", status.phase);
+        assertEquals("Unknown", status.phase);
+        pod.status.phase = "Succeeded";
+        assertEquals("Succeeded", PodStatuses.runtimeMissing(pod, "gone", NOW).phase);
         assertEquals("RuntimeUnavailable", status.containerStatuses.get(0).state.waiting.reason);
         assertNull(status.podIP);
     }
