@@ -286,28 +286,29 @@ public class DockerRuntime implements ContainerRuntime {
                 + shortUid(sandbox.podUid()) + "_" + container.attempt();
         String user = container.runAsUser() == null ? null
                 : container.runAsUser() + (container.runAsGroup() == null ? "" : ":" + container.runAsGroup());
-        String id;
-        try {
-            id = create(name, () -> {
-            CreateContainerCmd command = docker.createContainerCmd(container.image())
+        Supplier<CreateContainerCmd> command = () -> {
+            CreateContainerCmd create = docker.createContainerCmd(container.image())
                     .withName(name)
                     .withLabels(labels)
                     .withEnv(env)
                     .withHostConfig(host);
             if (container.command() != null && !container.command().isEmpty()) {
-                command.withEntrypoint(container.command());
+                create.withEntrypoint(container.command());
             }
             if (container.args() != null && !container.args().isEmpty()) {
-                command.withCmd(container.args());
+                create.withCmd(container.args());
             }
             if (container.workingDir() != null && !container.workingDir().isEmpty()) {
-                command.withWorkingDir(container.workingDir());
+                create.withWorkingDir(container.workingDir());
             }
             if (user != null) {
-                command.withUser(user);
+                create.withUser(user);
             }
-            return command;
-            });
+            return create;
+        };
+        String id;
+        try {
+            id = create(name, command);
         } catch (NotFoundException missing) {
             if (String.valueOf(missing.getMessage()).contains("No such image")) {
                 throw new ImageUnavailableException("image " + container.image() + " is not present on the node", missing);
@@ -379,6 +380,8 @@ public class DockerRuntime implements ContainerRuntime {
             LOG.debug("Container {} is already being removed", containerId);
         }
         inspected.remove(containerId);
+        containerSandboxes.remove(containerId);
+        sandboxStarts.remove(containerId);
     }
 
     @Override
