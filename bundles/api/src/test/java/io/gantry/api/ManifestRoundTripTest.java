@@ -504,7 +504,7 @@ class ManifestRoundTripTest {
         assertEquals(1, stored.status.collisionCount);
         assertEquals("NewReplicaSetAvailable", stored.status.conditions.get(1).reason);
         assertEquals("2026-11-23T10:05:30Z", stored.status.conditions.get(1).lastUpdateTime);
-        assertTrue(stored.spec.template.spec.extra("volumes").get(0).get("emptyDir").isObject());
+        assertTrue(Json.tree(stored).at("/spec/template/spec/volumes/0/emptyDir").isObject());
     }
 
     @Test

@@ -9,11 +9,14 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.runtime.ContainerRuntime;
-import io.gantry.api.runtime.ContainerStatus;
-import io.gantry.api.runtime.SandboxStatus;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.net.UnknownHostException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent. Registers this node, keeps its status fresh, and runs the pods bound to it
  * through the {@link ContainerRuntime} plugin each pod names in {@code spec.runtimeClassName}
- * (the node's default otherwise). Pods are watched through an informer; every few seconds the
- * kubelet also looks at the runtime (as the Kubernetes kubelet's relist does) to notice
- * containers that exited, and removes what deleted pods left behind.
+ * (the node's default otherwise; a pod stays with the runtime that started it). Pods come from an
+ * informer; what runs comes from the runtimes' events and a periodic relist ({@link PodRelister});
+ * each change gives the pod a turn of its worker ({@link PodSync}); containers of pods that no
+ * longer exist are removed.
  *
  * <p>Stopping the kubelet leaves running pods alone: a new kubelet (or the same one after an
  * update) finds them by their labels and carries on.
@@ -54,6 +58,8 @@ public class Kubelet {
     public static final String PID = "io.gantry.kubelet";
 
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+    /** When a pod's sync failed (the API or the engine did not answer), the next try. */
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     @ObjectClassDefinition(name = "Gantry kubelet")
     public @interface Config {
@@ -73,32 +79,90 @@ public class Kubelet {
         @AttributeDefinition(description = "Seconds between node status updates")
         int statusIntervalSeconds() default 10;
 
-        @AttributeDefinition(description = "Seconds between looks at the runtime for exited containers")
-        int syncIntervalSeconds() default 2;
+        @AttributeDefinition(description = "Seconds between relists of the runtimes, which catch what their events missed")
+        int relistIntervalSeconds() default 5;
 
         @AttributeDefinition(description = "Most pods this node runs")
         int maxPods() default 110;
 
-        @AttributeDefinition(description = "Pods synced in parallel")
-        int workers() default 4;
+        @AttributeDefinition(description = "CPU this node offers (cores, or millicores such as 1500m); empty takes the host's")
+        String cpu() default "";
+
+        @AttributeDefinition(description = "Memory this node offers (such as 8Gi); empty takes the host's")
+        String memory() default "";
+
+        @AttributeDefinition(description = "CPU kept for the system: allocatable is capacity minus this")
+        String systemReservedCpu() default "100m";
+
+        @AttributeDefinition(description = "Memory kept for the system: allocatable is capacity minus this")
+        String systemReservedMemory() default "256Mi";
+
+        @AttributeDefinition(description = "First crash loop back-off in milliseconds (Kubernetes: 10 s), doubled per restart")
+        long crashLoopBackOffMillis() default 10_000;
+
+        @AttributeDefinition(description = "Longest crash loop back-off in seconds (Kubernetes: 300)")
+        int crashLoopBackOffMaxSeconds() default 300;
+
+        @AttributeDefinition(description = "Folder of pod volumes; empty takes kubelet/ in Karaf's data folder")
+        String rootDir() default "";
+
+        @AttributeDefinition(description = "Seconds between updates of secret, configMap and downwardAPI volume files")
+        int volumeRefreshSeconds() default 10;
+
+        @AttributeDefinition(description = "Threads that run probes")
+        int probeThreads() default 2;
     }
 
     private final Map<String, ContainerRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
+    /** Pod keys by uid, for what the relister reports by uid. */
+    private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
+    private final AtomicBoolean relistPending = new AtomicBoolean();
+    /** Pods whose leftovers are being removed. */
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
     private final ApiClient api;
     private final Config config;
     private final String nodeName;
+    private final NodeResources resources;
     private final PodAddresses addresses;
+    private final PodRelister relister;
     private final PodSync podSync;
     private final PodWorkers workers;
     private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService probeThreads;
+    private final ExecutorService stoppers;
     private final Informer<Pod> pods;
+    private final ApiConfigSource ownConfigSource;
 
     @Activate
     public Kubelet(@Reference ApiClient api, Config config) {
+        this(api, config, null);
+    }
+
+    /** @param configSource secrets and config maps; null reads them from the API through informers */
+    Kubelet(ApiClient api, Config config, ConfigSource configSource) {
+        if (configSource == null) {
+            ApiConfigSource informed = new ApiConfigSource(api, this::configChanged);
+            this.ownConfigSource = informed;
+            configSource = informed;
+        } else {
+            this.ownConfigSource = null;
+        }
         this.api = api;
         this.config = config;
         this.nodeName = config.nodeName().isBlank() ? hostname() : config.nodeName().trim();
+        this.resources = NodeResources.of(config.cpu(), config.memory(), config.maxPods(), config.systemReservedCpu(),
+                config.systemReservedMemory());
         this.addresses = new PodAddresses(config.podCIDR());
+        this.timers = Executors.newScheduledThreadPool(1, daemon("gantry-kubelet-" + nodeName));
+        this.probeThreads = Executors.newScheduledThreadPool(Math.max(1, config.probeThreads()), daemon("gantry-prober"));
+        this.stoppers = Executors.newCachedThreadPool(daemon("gantry-container-stopper"));
+        this.workers = new PodWorkers(this::syncPod);
+        this.relister = new PodRelister(nodeName, () -> Map.copyOf(runtimes), this::podChanged);
+        ProbeManager probes = new ProbeManager(probeThreads, this::podChanged);
+        Path root = config.rootDir().isBlank()
+                ? Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "kubelet", nodeName)
+                : Path.of(config.rootDir());
         this.podSync = new PodSync(nodeName, config.nodeIP(), api, new PodSync.Runtimes() {
             @Override
             public Optional<ContainerRuntime> find(String name) {
@@ -106,40 +170,49 @@ public class Kubelet {
             }
 
             @Override
-            public String describe(String name) {
-                return "no container runtime '" + runtimeName(name) + "' is installed on node " + nodeName
-                        + " (installed: " + String.join(", ", new TreeSet<>(runtimes.keySet())) + ")";
+            public String nameFor(Pod pod) {
+                return runtimeName(pod.spec.runtimeClassName);
             }
-        }, addresses);
-        this.workers = new PodWorkers(this::syncPod, Math.max(1, config.workers()));
-        this.timers = Executors.newScheduledThreadPool(1, r -> {
-            Thread thread = new Thread(r, "gantry-kubelet-" + nodeName);
-            thread.setDaemon(true);
-            return thread;
-        });
+
+            @Override
+            public String describe(String name) {
+                return "container runtime '" + runtimeName(name) + "' of this pod is not installed or does not answer on node "
+                        + nodeName + " (installed: " + String.join(", ", new TreeSet<>(runtimes.keySet())) + ")";
+            }
+        }, addresses, relister, probes, new PodVolumes(root, configSource), configSource, resources.allocatable(),
+                new CrashLoopBackOff(Duration.ofMillis(config.crashLoopBackOffMillis()),
+                        Duration.ofSeconds(config.crashLoopBackOffMaxSeconds())),
+                stoppers, Clock.systemUTC(), this::requeue);
         this.pods = new Informer<>(api, ResourceKind.PODS, null, ListOptions.fields("spec.nodeName=" + nodeName),
                 new Informer.Handler<>() {
                     @Override
                     public void onAdd(Pod pod) {
-                        workers.update(key(pod));
+                        keysByUid.put(pod.metadata.uid, PodSync.key(pod));
+                        workers.update(PodSync.key(pod));
                     }
 
                     @Override
                     public void onUpdate(Pod previous, Pod current) {
-                        workers.update(key(current));
+                        keysByUid.put(current.metadata.uid, PodSync.key(current));
+                        workers.update(PodSync.key(current));
                     }
 
                     @Override
                     public void onDelete(Pod pod) {
-                        workers.update(key(pod));
+                        keysByUid.remove(pod.metadata.uid);
+                        podChanged(pod.metadata.uid); // removed without a graceful stop: its containers go now
                     }
                 });
         timers.execute(this::reportNodeStatus);
         timers.scheduleWithFixedDelay(this::reportNodeStatus, config.statusIntervalSeconds(),
                 config.statusIntervalSeconds(), TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(this::relist, config.syncIntervalSeconds(),
-                config.syncIntervalSeconds(), TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::relist, 0, Math.max(1, config.relistIntervalSeconds()), TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::refreshVolumes, config.volumeRefreshSeconds(),
+                Math.max(1, config.volumeRefreshSeconds()), TimeUnit.SECONDS);
         pods.start();
+        if (ownConfigSource != null) {
+            ownConfigSource.start();
+        }
         LOG.info("Kubelet of node {} started (pod range {}, default runtime {})", nodeName, addresses.cidr(),
                 config.defaultRuntime());
     }
@@ -147,8 +220,15 @@ public class Kubelet {
     @Deactivate
     void deactivate() {
         pods.close();
+        if (ownConfigSource != null) {
+            ownConfigSource.close();
+        }
         timers.shutdownNow();
+        probeThreads.shutdownNow();
+        subscriptions.values().forEach(Kubelet::close);
+        subscriptions.clear();
         workers.shutdown();
+        stoppers.shutdownNow();
         LOG.info("Kubelet of node {} stopped; its pods keep running", nodeName);
     }
 
@@ -160,12 +240,17 @@ public class Kubelet {
             runtimes.put(name.toString(), runtime);
             LOG.info("Container runtime '{}' available", name);
             reportNodeStatusSoon();
+            relistSoon();
+            if (pods != null && pods.hasSynced()) {
+                pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
+            }
         }
     }
 
     void removeRuntime(ContainerRuntime runtime, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null && runtimes.remove(name.toString(), runtime)) {
+            close(subscriptions.remove(name.toString()));
             LOG.info("Container runtime '{}' removed; its pods keep running and are looked after again when it is back", name);
             reportNodeStatusSoon();
         }
@@ -182,50 +267,133 @@ public class Kubelet {
 
     private void syncPod(String key) {
         int slash = key.indexOf('/');
-        String namespace = key.substring(0, slash);
-        String name = key.substring(slash + 1);
-        podSync.sync(namespace, name, pods.get(namespace, name).orElse(null));
+        try {
+            pods.get(key.substring(0, slash), key.substring(slash + 1)).ifPresent(podSync::sync);
+        } catch (RuntimeException e) {
+            if (timers.isShutdown()) {
+                return; // stopping: a sync cut short is taken up by the next kubelet
+            }
+            LOG.warn("Sync of pod {} failed; trying again in {} s", key, RETRY.toSeconds(), e);
+            requeue(key, RETRY);
+        }
     }
 
-    /** Syncs every pod, and removes sandboxes and containers of pods that are gone. */
-    private void relist() {
+    /** The relister saw a change of this pod (or a probe result changed). */
+    private void podChanged(String uid) {
+        String key = keysByUid.get(uid);
+        if (key != null) {
+            workers.update(key);
+        } else if (pods.hasSynced() && relister.get(uid) != null && !owned(uid) && removing.add(uid)) {
+            // nothing in the API owns it any more
+            stoppers.execute(() -> {
+                try {
+                    if (!owned(uid)) {
+                        podSync.removeOrphan(uid);
+                        relistSoon();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot remove the containers of pod {}: {}", uid, e.getMessage());
+                } finally {
+                    removing.remove(uid);
+                }
+            });
+        }
+    }
+
+    /** Whether a pod with this uid is bound to this node in the API (as the informer has it). */
+    private boolean owned(String uid) {
+        return keysByUid.containsKey(uid) || pods.list().stream().anyMatch(pod -> uid.equals(pod.metadata.uid));
+    }
+
+    private void requeue(String key, Duration after) {
         try {
-            if (!pods.hasSynced()) {
-                return;
+            timers.schedule(() -> workers.update(key), Math.max(1, after.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // deactivating
+        }
+    }
+
+    /** A runtime reported a change: relist now, once for a burst of events. */
+    private void relistSoon() {
+        if (relistPending.compareAndSet(false, true)) {
+            try {
+                timers.execute(this::relist);
+            } catch (RejectedExecutionException e) {
+                relistPending.set(false);
             }
-            List<Pod> current = pods.list();
-            Set<String> uids = new HashSet<>();
-            for (Pod pod : current) {
-                uids.add(pod.metadata.uid);
-                workers.update(key(pod));
+        }
+    }
+
+    private void relist() {
+        relistPending.set(false);
+        try {
+            subscribe();
+            if (relister.relist() && pods.hasSynced()) {
+                pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
             }
-            for (ContainerRuntime runtime : runtimes.values()) {
-                removeOrphans(runtime, uids);
+            if (pods.hasSynced()) {
+                // what runs for pods the API no longer has (deleted while this kubelet was away)
+                relister.podUids().stream().filter(uid -> !keysByUid.containsKey(uid)).forEach(this::podChanged);
             }
         } catch (RuntimeException e) {
             LOG.debug("Relist failed: {}", e.getMessage());
         }
     }
 
-    private void removeOrphans(ContainerRuntime runtime, Set<String> liveUids) {
-        Map<String, String> mine = Map.of(Labels.NODE, nodeName);
-        Set<String> orphans = new HashSet<>();
-        for (SandboxStatus sandbox : runtime.listPodSandboxes(mine)) {
-            orphans.add(sandbox.labels().get(Labels.POD_UID));
+    /** Listens to the events of every runtime that has no listener yet (new, or back after being down). */
+    private void subscribe() {
+        for (Map.Entry<String, ContainerRuntime> runtime : runtimes.entrySet()) {
+            subscriptions.computeIfAbsent(runtime.getKey(), name -> {
+                try {
+                    return runtime.getValue().watch(nodeName, uid -> relistSoon());
+                } catch (RuntimeException e) {
+                    LOG.debug("No events from runtime {}: {}", name, e.getMessage());
+                    return null;
+                }
+            });
         }
-        for (ContainerStatus container : runtime.listContainers(mine)) {
-            orphans.add(container.labels().get(Labels.POD_UID));
+    }
+
+    /** Pods whose volumes show secrets, config maps or the pod itself get a turn, which rewrites what changed. */
+    private void refreshVolumes() {
+        if (!pods.hasSynced()) {
+            return;
         }
-        orphans.removeAll(liveUids);
-        orphans.remove(null);
-        for (String uid : orphans) {
-            // Re-check: the pod may have arrived since the list was taken.
-            if (pods.list().stream().noneMatch(p -> uid.equals(p.metadata.uid))) {
-                LOG.info("Removing containers of pod {} which no longer exists", uid);
-                PodSync.killPod(runtime, Map.of(Labels.POD_UID, uid), 0);
-                addresses.release(uid);
+        for (Pod pod : pods.list()) {
+            if (PodVolumes.hasGeneratedVolumes(pod) && pod.metadata.deletionTimestamp == null) {
+                workers.update(PodSync.key(pod));
             }
         }
+    }
+
+    /** A secret or config map changed: pods of its namespace with generated volumes rewrite their files. */
+    private void configChanged(String namespace, String name) {
+        if (pods == null || !pods.hasSynced()) {
+            return;
+        }
+        for (Pod pod : pods.list()) {
+            if (pod.metadata.namespace.equals(namespace) && PodVolumes.hasGeneratedVolumes(pod)) {
+                workers.update(PodSync.key(pod));
+            }
+        }
+    }
+
+    private static void close(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("Closing runtime events: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Readiness follows the default runtime: report at once when a runtime comes or goes. */
@@ -255,7 +423,7 @@ public class Kubelet {
             Optional<Node> existing = api.find(ResourceKind.NODES, null, nodeName);
             Node node = existing.orElseGet(this::newNode);
             node.status = NodeStatuses.status(existing.orElse(null), config.nodeIP(), nodeName, runtimeVersion,
-                    notReady, config.maxPods());
+                    notReady, resources);
             if (existing.isEmpty()) {
                 Node created = api.create(ResourceKind.NODES, node);
                 created.status = node.status;
@@ -280,10 +448,6 @@ public class Kubelet {
         node.spec.podCIDR = addresses.cidr();
         node.spec.podCIDRs = List.of(addresses.cidr());
         return node;
-    }
-
-    private static String key(Pod pod) {
-        return pod.metadata.namespace + "/" + pod.metadata.name;
     }
 
     private static String hostname() {

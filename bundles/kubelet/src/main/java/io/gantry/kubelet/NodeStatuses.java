@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the kubelet reports about its node: capacity, addresses, versions and the Ready condition. */
+/** What the kubelet reports about its node: capacity and allocatable, addresses, versions and the Ready condition. */
 final class NodeStatuses {
 
     static final String KUBELET_VERSION = "v1.32.0-gantry";
@@ -29,14 +29,10 @@ final class NodeStatuses {
      * @param notReadyMessage why the node is not ready, when runtimeVersion is null
      */
     static NodeStatus status(Node previous, String hostIp, String hostname, String runtimeVersion,
-                             String notReadyMessage, int maxPods) {
+                             String notReadyMessage, NodeResources resources) {
         NodeStatus status = new NodeStatus();
-        Map<String, String> capacity = new LinkedHashMap<>();
-        capacity.put("cpu", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        capacity.put("memory", memoryKi() + "Ki");
-        capacity.put("pods", String.valueOf(maxPods));
-        status.capacity = capacity;
-        status.allocatable = new LinkedHashMap<>(capacity);
+        status.capacity = ordered(resources.capacity());
+        status.allocatable = ordered(resources.allocatable());
         status.addresses = List.of(new NodeAddress("InternalIP", hostIp), new NodeAddress("Hostname", hostname));
         NodeSystemInfo info = new NodeSystemInfo();
         info.kernelVersion = System.getProperty("os.version");
@@ -70,17 +66,14 @@ final class NodeStatuses {
         return status;
     }
 
-    private static long memoryKi() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
+    private static Map<String, String> ordered(Map<String, String> resources) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String name : List.of("cpu", "memory", "pods")) {
+            if (resources.containsKey(name)) {
+                ordered.put(name, resources.get(name));
             }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or unreadable: fall back to what the JVM may use
         }
-        return Runtime.getRuntime().maxMemory() / 1024;
+        return ordered;
     }
 
     private static String osImage() {

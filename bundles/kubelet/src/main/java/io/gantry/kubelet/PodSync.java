@@ -5,38 +5,50 @@ import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.ContainerPort;
-import io.gantry.api.core.v1.EnvVar;
+import io.gantry.api.core.v1.Lifecycle;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.PodStatus;
+import io.gantry.api.core.v1.Probe;
 import io.gantry.api.core.v1.Quantity;
+import io.gantry.api.core.v1.SecurityContext;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings one pod's containers in line with its spec, then reports what it sees as the pod's
- * status: the work of one turn of a kubelet pod worker. It is stateless between turns: the
- * runtime's labelled sandboxes and containers are the memory, so a restarted kubelet (or a
- * swapped runtime bundle) adopts what runs instead of starting it again.
+ * One turn of a pod worker: observe (the relister's view of the pod), compute the actions
+ * ({@link PodActions#compute}), run them, then derive and report the status from what is
+ * observed afterwards. A pod marked for deletion is stopped gracefully instead (preStop hooks,
+ * SIGTERM, SIGKILL after the grace period, its containers in parallel) and then deleted.
+ *
+ * <p>Between turns the kubelet remembers only failed image pulls (for their back-off); everything
+ * else is in the runtime, so a restarted kubelet adopts what runs instead of starting it again.
  */
 final class PodSync {
 
@@ -44,9 +56,13 @@ final class PodSync {
 
     /** How the kubelet finds runtime plugins; each call looks the plugin up anew. */
     interface Runtimes {
-        /** The runtime named, or the node's default for null or empty; empty if not installed. */
+        /** The runtime plugin of this name, or the node's default for null or empty; empty if not installed. */
         Optional<ContainerRuntime> find(String name);
 
+        /** The name a pod's runtime has when the pod has not started anywhere yet. */
+        String nameFor(Pod pod);
+
+        /** Why the named runtime cannot be used, for the pod's status. */
         String describe(String name);
     }
 
@@ -55,132 +71,265 @@ final class PodSync {
     private final ApiClient api;
     private final Runtimes runtimes;
     private final PodAddresses addresses;
+    private final PodRelister relister;
+    private final ProbeManager probes;
+    private final PodVolumes volumes;
+    private final ConfigSource config;
+    private final Map<String, String> allocatable;
+    private final CrashLoopBackOff backOff;
+    private final ExecutorService stoppers;
+    private final Clock clock;
+    /** Asks for another turn of the pod with this key after a while (a back-off ends). */
+    private final BiConsumer<String, Duration> requeue;
+    private final Map<String, Map<String, PullFailure>> pullFailures = new ConcurrentHashMap<>();
 
-    PodSync(String nodeName, String hostIp, ApiClient api, Runtimes runtimes, PodAddresses addresses) {
+    PodSync(String nodeName, String hostIp, ApiClient api, Runtimes runtimes, PodAddresses addresses, PodRelister relister,
+            ProbeManager probes, PodVolumes volumes, ConfigSource config, Map<String, String> allocatable,
+            CrashLoopBackOff backOff, ExecutorService stoppers, Clock clock, BiConsumer<String, Duration> requeue) {
         this.nodeName = nodeName;
         this.hostIp = hostIp;
         this.api = api;
         this.runtimes = runtimes;
         this.addresses = addresses;
+        this.relister = relister;
+        this.probes = probes;
+        this.volumes = volumes;
+        this.config = config;
+        this.allocatable = allocatable;
+        this.backOff = backOff;
+        this.stoppers = stoppers;
+        this.clock = clock;
+        this.requeue = requeue;
     }
 
-    /**
-     * Syncs the pod with this key; {@code cached} is the pod as the informer has it, or null
-     * once it is gone from the API.
-     */
-    void sync(String namespace, String name, Pod cached) {
-        if (cached == null) {
-            removeLeftovers(namespace, name, null);
-            return;
-        }
+    /** Syncs the pod, as the informer has it. */
+    void sync(Pod cached) {
         Pod pod = Json.copy(cached);
-        Optional<ContainerRuntime> found = runtimes.find(pod.spec.runtimeClassName);
-        if (found.isEmpty()) {
-            report(pod, PodStatuses.runtimeMissing(pod, runtimes.describe(pod.spec.runtimeClassName)));
+        String uid = pod.metadata.uid;
+        ObservedPod observed = relister.get(uid);
+        String runtimeName = observed != null ? observed.runtime() : runtimes.nameFor(pod);
+        Optional<ContainerRuntime> found = runtimes.find(runtimeName);
+        if (found.isEmpty() || !relister.reachable(runtimeName)) {
+            report(pod, PodStatuses.runtimeMissing(pod, runtimes.describe(runtimeName), clock.instant()));
             return;
         }
         ContainerRuntime runtime = found.get();
+        if (observed == null) {
+            observed = ObservedPod.none(runtimeName);
+        }
+        observed.sandboxes().forEach(s -> addresses.adopt(uid, s.podIp()));
         try {
             if (pod.metadata.deletionTimestamp != null) {
-                terminate(runtime, pod);
+                terminate(pod, runtime, observed);
                 return;
             }
-            List<SandboxStatus> sandboxes = runtime.listPodSandboxes(Map.of(Labels.POD_UID, pod.metadata.uid));
-            List<ContainerStatus> containers = runtime.listContainers(Map.of(Labels.POD_UID, pod.metadata.uid));
-            if (PodStatuses.isFinished(pod, containers)) {
-                report(pod, PodStatuses.observed(pod, hostIp, addresses.addressOf(pod.metadata.uid), containers, Map.of()));
-                return;
-            }
-            SandboxStatus sandbox = readySandbox(runtime, pod, sandboxes);
-            Map<String, String> waiting = new HashMap<>();
-            for (Container container : pod.spec.containers) {
-                String reason = ensureContainer(runtime, pod, sandbox, container, containers);
-                if (reason != null) {
-                    waiting.put(container.name, reason);
+            String podIp = observed.latestSandbox().map(SandboxStatus::podIp).orElse(null);
+            probes.sync(pod, observed, podIp, runtime);
+            Map<String, PullFailure> pulls = pullFailures.computeIfAbsent(uid, k -> new ConcurrentHashMap<>());
+            PodActions actions = PodActions.compute(pod, observed, probes, pulls, clock.instant(), backOff);
+            Map<String, Waiting> waiting = new LinkedHashMap<>(actions.waiting());
+            Duration again = actions.requeueAfter();
+            if (!actions.isEmpty()) {
+                Outcome outcome = run(pod, runtime, runtimeName, observed, actions, waiting, pulls);
+                if (outcome.retry()) {
+                    again = min(again, backOff.base());
                 }
+                if (outcome.observed() != null) {
+                    relister.update(uid, outcome.observed());
+                } else {
+                    relister.relist();
+                }
+                observed = Optional.ofNullable(relister.get(uid)).orElse(ObservedPod.none(runtimeName));
+                podIp = observed.latestSandbox().map(SandboxStatus::podIp).orElse(null);
+                probes.sync(pod, observed, podIp, runtime);
+            } else if (PodVolumes.hasGeneratedVolumes(pod) && podIp != null) {
+                volumes.refresh(pod, podIp, hostIp, allocatable);
             }
-            containers = runtime.listContainers(Map.of(Labels.POD_UID, pod.metadata.uid));
-            report(pod, PodStatuses.observed(pod, hostIp, sandbox.podIp(), containers, waiting));
+            report(pod, PodStatuses.derive(pod, observed, probes, waiting, hostIp, clock.instant()));
+            if (again != null) {
+                requeue.accept(key(pod), again);
+            }
         } catch (RuntimeUnavailableException e) {
-            report(pod, PodStatuses.runtimeMissing(pod, e.getMessage()));
+            report(pod, PodStatuses.runtimeMissing(pod, e.getMessage(), clock.instant()));
         }
     }
 
-    /** Returns a ready sandbox for the pod, replacing one whose network is gone. */
-    private SandboxStatus readySandbox(ContainerRuntime runtime, Pod pod, List<SandboxStatus> sandboxes) {
-        for (SandboxStatus sandbox : sandboxes) {
-            addresses.adopt(pod.metadata.uid, sandbox.podIp());
-        }
-        Optional<SandboxStatus> ready = sandboxes.stream().filter(SandboxStatus::ready).findFirst();
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        if (!sandboxes.isEmpty()) {
-            // The pod's network died: as Kubernetes does, start the whole pod again in a new one.
-            LOG.info("Sandbox of pod {}/{} is not ready; creating a new one", pod.metadata.namespace, pod.metadata.name);
-            killContainers(runtime, Map.of(Labels.POD_UID, pod.metadata.uid), 0);
-        }
-        String ip = addresses.allocate(pod.metadata.uid);
-        SandboxConfig config = sandboxConfig(pod, ip);
-        String id = runtime.runPodSandbox(config);
-        LOG.info("Started sandbox of pod {}/{} with IP {}", pod.metadata.namespace, pod.metadata.name, ip);
-        return new SandboxStatus(id, true, ip, Instant.now(), config.labels());
+    /**
+     * What running the actions gave.
+     *
+     * @param retry    a container could not be set up: try again later
+     * @param observed the pod as it is now, read back container by container; null when a relist must tell
+     */
+    private record Outcome(boolean retry, ObservedPod observed) {
     }
 
-    /** Starts the container if it never ran or should run again; returns a waiting reason, or null. */
-    private String ensureContainer(ContainerRuntime runtime, Pod pod, SandboxStatus sandbox, Container container,
-                                   List<ContainerStatus> all) {
-        List<ContainerStatus> attempts = PodStatuses.attempts(container.name, all);
-        ContainerStatus latest = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-        int attempt = 0;
-        if (latest != null) {
-            if (latest.state() == ContainerStatus.State.RUNNING) {
-                return null;
+    /** Runs the actions, in order: kill, remove, sandboxes, start. */
+    private Outcome run(Pod pod, ContainerRuntime runtime, String runtimeName, ObservedPod observed, PodActions actions,
+                        Map<String, Waiting> waiting, Map<String, PullFailure> pulls) {
+        Duration grace = Duration.ofSeconds(gracePeriod(pod, null));
+        List<CompletableFuture<?>> kills = new ArrayList<>();
+        for (PodActions.Kill kill : actions.kill()) {
+            LOG.info("Killing container {} of pod {}/{}: {}", kill.name(), pod.metadata.namespace, pod.metadata.name,
+                    kill.reason());
+            Container container = container(pod, kill.name());
+            Duration killGrace = container != null && container.livenessProbe != null
+                    && container.livenessProbe.terminationGracePeriodSeconds != null
+                    ? Duration.ofSeconds(container.livenessProbe.terminationGracePeriodSeconds) : grace;
+            kills.add(CompletableFuture.runAsync(() -> runtime.stopContainer(kill.containerId(), killGrace), stoppers));
+        }
+        CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new)).join();
+        actions.remove().forEach(runtime::removeContainer);
+        for (String sandbox : actions.removeSandboxes()) {
+            LOG.info("Removing replaced sandbox {} of pod {}/{}", sandbox, pod.metadata.namespace, pod.metadata.name);
+            runtime.stopPodSandbox(sandbox);
+            runtime.removePodSandbox(sandbox);
+        }
+        if (actions.stopSandbox() != null) {
+            runtime.stopPodSandbox(actions.stopSandbox());
+        }
+        String sandboxId;
+        String podIp;
+        int attempt;
+        if (actions.createSandbox()) {
+            podIp = addresses.allocate(pod.metadata.uid);
+            attempt = actions.sandboxAttempt();
+            sandboxId = runtime.runPodSandbox(sandboxConfig(pod, podIp, attempt, runtimeName));
+            LOG.info("Started sandbox of pod {}/{} with IP {}", pod.metadata.namespace, pod.metadata.name, podIp);
+        } else {
+            Optional<SandboxStatus> sandbox = observed.latestSandbox();
+            if (sandbox.isEmpty()) {
+                return new Outcome(false, null);
             }
-            if (latest.state() == ContainerStatus.State.EXITED || latest.state() == ContainerStatus.State.CREATED) {
-                if (!PodStatuses.shouldRestart(pod, latest)) {
-                    return null;
+            sandboxId = sandbox.get().id();
+            podIp = sandbox.get().podIp();
+            attempt = sandbox.get().attempt();
+        }
+        boolean retry = false;
+        List<String> started = new ArrayList<>();
+        SandboxConfig sandbox = sandboxConfig(pod, podIp, attempt, runtimeName);
+        ContainerEnv env = new ContainerEnv(pod, config, podIp, hostIp, allocatable);
+        for (PodActions.Start start : actions.start()) {
+            Container container = start.container();
+            try {
+                ContainerConfig containerConfig = containerConfig(pod, container, start.attempt(), env, podIp);
+                PullPolicy policy = PullPolicy.of(container.imagePullPolicy, container.image);
+                String id = null;
+                try {
+                    if (policy == PullPolicy.IF_NOT_PRESENT) {
+                        // the create itself finds out whether the image is there: one engine call less
+                        try {
+                            id = runtime.createContainer(sandboxId, containerConfig, sandbox);
+                        } catch (ImageUnavailableException absent) {
+                            runtime.ensureImage(container.image, policy);
+                        }
+                    } else {
+                        runtime.ensureImage(container.image, policy);
+                    }
+                    pulls.remove(container.name);
+                } catch (ImageUnavailableException e) {
+                    boolean never = PullPolicy.of(container.imagePullPolicy, container.image) == PullPolicy.NEVER;
+                    String reason = never ? "ErrImageNeverPull" : "ErrImagePull";
+                    waiting.put(container.name, new Waiting(reason, e.getMessage()));
+                    PullFailure before = pulls.get(container.name);
+                    pulls.put(container.name, new PullFailure(before == null ? 1 : before.count() + 1, clock.instant(),
+                            reason, e.getMessage()));
+                    retry = true;
+                    continue;
                 }
-                int restarts = PodStatuses.attemptOf(latest) + 1;
-                Duration backoff = PodStatuses.backoff(restarts - 1);
-                Instant finished = latest.finishedAt() == null ? Instant.EPOCH : latest.finishedAt();
-                if (Instant.now().isBefore(finished.plus(backoff))) {
-                    return PodStatuses.CRASH_LOOP_BACK_OFF + ":back-off " + backoff.toSeconds() + "s restarting failed container="
-                            + container.name + " pod=" + pod.metadata.name + "_" + pod.metadata.namespace + "(" + pod.metadata.uid + ")";
+                if (id == null) {
+                    id = runtime.createContainer(sandboxId, containerConfig, sandbox);
                 }
-                attempt = restarts;
-                // keep the latest dead attempt for lastState; remove the ones before it
-                for (int i = 0; i < attempts.size() - 1; i++) {
-                    runtime.removeContainer(attempts.get(i).id());
-                }
+                runtime.startContainer(id);
+                started.add(id);
+                postStart(pod, container, id, podIp, runtime, waiting);
+                LOG.info("Started container {} of pod {}/{} (attempt {})", container.name, pod.metadata.namespace,
+                        pod.metadata.name, start.attempt());
+            } catch (PodSetupException e) {
+                waiting.put(container.name, e.waiting());
+                retry = true;
+            } catch (RuntimeUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot start container {} of pod {}/{}: {}", container.name, pod.metadata.namespace,
+                        pod.metadata.name, e.getMessage());
+                waiting.put(container.name, new Waiting("RunContainerError", e.getMessage()));
+                retry = true;
             }
         }
-        try {
-            runtime.ensureImage(container.image, PullPolicy.of(container.imagePullPolicy, container.image));
-        } catch (ImageUnavailableException e) {
-            return "ErrImagePull:" + e.getMessage();
-        }
-        try {
-            String id = runtime.createContainer(sandbox.id(), containerConfig(pod, container, attempt), sandboxConfig(pod, sandbox.podIp()));
-            runtime.startContainer(id);
-            LOG.info("Started container {} of pod {}/{} (attempt {})", container.name, pod.metadata.namespace,
-                    pod.metadata.name, attempt);
+        return new Outcome(retry, readBack(pod, runtime, runtimeName, observed, actions, sandboxId, podIp, attempt, started));
+    }
+
+    /**
+     * The pod after the actions, from what they did and an inspection of each container they
+     * touched; null (relist) when sandboxes were stopped or removed, which is rare.
+     */
+    private ObservedPod readBack(Pod pod, ContainerRuntime runtime, String runtimeName, ObservedPod before,
+                                 PodActions actions, String sandboxId, String podIp, int attempt, List<String> started) {
+        if (!actions.removeSandboxes().isEmpty() || actions.stopSandbox() != null) {
             return null;
-        } catch (RuntimeUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot start container {} of pod {}/{}: {}", container.name, pod.metadata.namespace,
-                    pod.metadata.name, e.getMessage());
-            return "RunContainerError:" + e.getMessage();
         }
+        List<SandboxStatus> sandboxes = new ArrayList<>(before.sandboxes());
+        if (actions.createSandbox()) {
+            sandboxes.add(new SandboxStatus(sandboxId, pod.metadata.uid, pod.metadata.namespace, pod.metadata.name, attempt,
+                    runtimeName, true, podIp, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        }
+        Set<String> touched = new LinkedHashSet<>(started);
+        actions.kill().forEach(kill -> touched.add(kill.containerId()));
+        List<ContainerStatus> containers = new ArrayList<>();
+        for (ContainerStatus container : before.containers()) {
+            if (!actions.remove().contains(container.id()) && !touched.contains(container.id())) {
+                containers.add(container);
+            }
+        }
+        for (String id : touched) {
+            ContainerStatus status = runtime.containerStatus(id);
+            if (status != null && !actions.remove().contains(id)) {
+                containers.add(status);
+            }
+        }
+        containers.sort(java.util.Comparator.comparing(ContainerStatus::id));
+        sandboxes.sort(java.util.Comparator.comparing(SandboxStatus::id));
+        return new ObservedPod(runtimeName, List.copyOf(sandboxes), List.copyOf(containers));
     }
 
-    /** Stops everything of a pod marked for deletion, then deletes it for good. */
-    private void terminate(ContainerRuntime runtime, Pod pod) {
-        long grace = pod.metadata.deletionGracePeriodSeconds != null ? pod.metadata.deletionGracePeriodSeconds
-                : pod.spec.terminationGracePeriodSeconds != null ? pod.spec.terminationGracePeriodSeconds : 30;
-        killPod(runtime, Map.of(Labels.POD_UID, pod.metadata.uid), grace);
-        addresses.release(pod.metadata.uid);
+    /**
+     * Stops everything of a pod marked for deletion, then deletes it for good: each running
+     * container (in parallel) gets its preStop hook, then SIGTERM, and SIGKILL when the grace
+     * period (counted from the start, hooks included) is over.
+     */
+    private void terminate(Pod pod, ContainerRuntime runtime, ObservedPod observed) {
+        long graceSeconds = gracePeriod(pod, pod.metadata.deletionGracePeriodSeconds);
+        Instant deadline = clock.instant().plusSeconds(graceSeconds);
+        String podIp = observed.latestSandbox().map(SandboxStatus::podIp).orElse(null);
+        probes.forget(pod.metadata.uid);
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        for (ContainerStatus running : observed.containers()) {
+            if (running.state() != ContainerStatus.State.RUNNING) {
+                continue;
+            }
+            Container container = container(pod, running.name());
+            stops.add(CompletableFuture.runAsync(() -> {
+                if (container != null && container.lifecycle != null && container.lifecycle.preStop != null && graceSeconds > 0) {
+                    preStop(container, container.lifecycle.preStop, running, podIp, runtime, deadline);
+                }
+                // as Kubernetes: at least 2 s between SIGTERM and SIGKILL once a hook used the time up
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (graceSeconds > 0 && left.compareTo(Duration.ofSeconds(2)) < 0) {
+                    left = Duration.ofSeconds(2);
+                }
+                runtime.stopContainer(running.id(), left.isNegative() ? Duration.ZERO : left);
+            }, stoppers));
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        for (ContainerStatus container : observed.containers()) {
+            runtime.removeContainer(container.id());
+        }
+        for (SandboxStatus sandbox : observed.sandboxes()) {
+            runtime.stopPodSandbox(sandbox.id());
+            runtime.removePodSandbox(sandbox.id());
+        }
+        forget(pod.metadata.uid);
+        relister.relist();
         DeleteOptions options = DeleteOptions.immediately();
         options.preconditions = new DeleteOptions.Preconditions();
         options.preconditions.uid = pod.metadata.uid;
@@ -194,53 +343,89 @@ final class PodSync {
         }
     }
 
-    /** Removes what earlier pods of this name left on the node (all of it when {@code keepUid} is null). */
-    private void removeLeftovers(String namespace, String name, String keepUid) {
-        Map<String, String> labels = Map.of(Labels.NODE, nodeName, Labels.POD_NAMESPACE, namespace, Labels.POD_NAME, name);
-        Optional<ContainerRuntime> runtime = runtimes.find(null);
-        if (runtime.isEmpty()) {
+    /**
+     * Runs the container's postStart hook, as Kubernetes does right after the start; a hook
+     * that fails kills the container, which then restarts by the pod's policy.
+     */
+    private void postStart(Pod pod, Container container, String id, String podIp, ContainerRuntime runtime,
+                           Map<String, Waiting> waiting) {
+        Lifecycle.LifecycleHandler hook = container.lifecycle == null ? null : container.lifecycle.postStart;
+        if (hook == null) {
+            return;
+        }
+        Duration timeout = Duration.ofSeconds(gracePeriod(pod, null));
+        String failure = null;
+        try {
+            if (hook.exec != null) {
+                var result = runtime.exec(id, hook.exec.command, timeout);
+                if (result.timedOut() || result.exitCode() != 0) {
+                    failure = "exec " + hook.exec.command + " exited with " + result.exitCode() + ": " + result.output().trim();
+                }
+            } else if (hook.httpGet != null) {
+                int code = Prober.httpGet(hook.httpGet, container, podIp, timeout);
+                if (code >= 400) {
+                    failure = "HTTP GET answered " + code;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            failure = e.getMessage();
+        }
+        if (failure != null) {
+            LOG.info("postStart hook of container {} of pod {}/{} failed, killing it: {}", container.name,
+                    pod.metadata.namespace, pod.metadata.name, failure);
+            runtime.stopContainer(id, Duration.ZERO);
+            waiting.put(container.name, new Waiting("PostStartHookError", failure));
+        }
+    }
+
+    private void preStop(Container container, Lifecycle.LifecycleHandler hook, ContainerStatus running, String podIp,
+                         ContainerRuntime runtime, Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
             return;
         }
         try {
-            List<String> stale = new ArrayList<>();
-            for (SandboxStatus sandbox : runtime.get().listPodSandboxes(labels)) {
-                String uid = sandbox.labels().get(Labels.POD_UID);
-                if (!Objects.equals(uid, keepUid) && !stale.contains(uid)) {
-                    stale.add(uid);
-                }
+            if (hook.exec != null) {
+                runtime.exec(running.id(), hook.exec.command, left);
+            } else if (hook.httpGet != null) {
+                Prober.httpGet(hook.httpGet, container, podIp, left);
+            } else if (hook.sleep != null && hook.sleep.seconds != null) {
+                Thread.sleep(Math.min(left.toMillis(), hook.sleep.seconds * 1000)); // the hook is a wait, by definition
             }
-            for (ContainerStatus container : runtime.get().listContainers(labels)) {
-                String uid = container.labels().get(Labels.POD_UID);
-                if (!Objects.equals(uid, keepUid) && !stale.contains(uid)) {
-                    stale.add(uid);
-                }
-            }
-            for (String uid : stale) {
-                LOG.info("Removing containers of deleted pod {}/{} ({})", namespace, name, uid);
-                killPod(runtime.get(), Map.of(Labels.POD_UID, uid), 0);
-                addresses.release(uid);
-            }
-        } catch (RuntimeUnavailableException e) {
-            LOG.debug("Cannot clean up pod {}/{}: {}", namespace, name, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.info("preStop hook of container {} failed: {}", container.name, e.getMessage());
         }
     }
 
-    /** Stops and removes every container and sandbox with these labels. */
-    static void killPod(ContainerRuntime runtime, Map<String, String> labels, long graceSeconds) {
-        killContainers(runtime, labels, graceSeconds);
-        for (SandboxStatus sandbox : runtime.listPodSandboxes(labels)) {
-            runtime.stopPodSandbox(sandbox.id());
-            runtime.removePodSandbox(sandbox.id());
+    /** Removes what a pod that no longer exists left on the node: everything at once, no grace. */
+    void removeOrphan(String uid) {
+        ObservedPod observed = relister.get(uid);
+        if (observed == null) {
+            return;
         }
+        Optional<ContainerRuntime> runtime = runtimes.find(observed.runtime());
+        if (runtime.isEmpty()) {
+            return;
+        }
+        LOG.info("Removing containers of pod {} which no longer exists", uid);
+        for (ContainerStatus container : observed.containers()) {
+            runtime.get().stopContainer(container.id(), Duration.ZERO);
+            runtime.get().removeContainer(container.id());
+        }
+        for (SandboxStatus sandbox : observed.sandboxes()) {
+            runtime.get().stopPodSandbox(sandbox.id());
+            runtime.get().removePodSandbox(sandbox.id());
+        }
+        forget(uid);
     }
 
-    private static void killContainers(ContainerRuntime runtime, Map<String, String> labels, long graceSeconds) {
-        for (ContainerStatus container : runtime.listContainers(labels)) {
-            if (container.state() == ContainerStatus.State.RUNNING) {
-                runtime.stopContainer(container.id(), graceSeconds);
-            }
-            runtime.removeContainer(container.id());
-        }
+    private void forget(String uid) {
+        probes.forget(uid);
+        volumes.remove(uid);
+        addresses.release(uid);
+        pullFailures.remove(uid);
     }
 
     private void report(Pod pod, PodStatus status) {
@@ -258,49 +443,80 @@ final class PodSync {
         }
     }
 
-    private SandboxConfig sandboxConfig(Pod pod, String ip) {
+    /** The sandbox of the pod: ports of its containers and of their probes published on the pod IP. */
+    private SandboxConfig sandboxConfig(Pod pod, String ip, int attempt, String runtimeName) {
+        Set<String> seen = new LinkedHashSet<>();
         List<PortMapping> ports = new ArrayList<>();
         for (Container container : pod.spec.containers) {
-            if (container.ports == null) {
-                continue;
+            if (container.ports != null) {
+                for (ContainerPort port : container.ports) {
+                    String protocol = port.protocol == null ? "TCP" : port.protocol;
+                    if (port.containerPort != null && seen.add(protocol + port.containerPort)) {
+                        ports.add(new PortMapping(protocol, port.containerPort, ip, port.containerPort));
+                    }
+                }
             }
-            for (ContainerPort port : container.ports) {
-                String protocol = port.protocol == null ? "TCP" : port.protocol;
-                ports.add(new PortMapping(protocol, port.containerPort, ip, port.containerPort));
+            for (Probe probe : new Probe[] {container.livenessProbe, container.readinessProbe, container.startupProbe}) {
+                Integer port = probePort(probe, container);
+                if (port != null && seen.add("TCP" + port)) {
+                    ports.add(new PortMapping("TCP", port, ip, port));
+                }
             }
         }
-        Map<String, String> labels = podLabels(pod);
-        labels.put(Labels.POD_IP, ip);
         String hostname = pod.spec.hostname != null && !pod.spec.hostname.isEmpty() ? pod.spec.hostname : pod.metadata.name;
-        return new SandboxConfig(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid, hostname, ip, ports, labels);
+        return new SandboxConfig(nodeName, pod.metadata.namespace, pod.metadata.name, pod.metadata.uid, attempt,
+                runtimeName, hostname, ip, ports);
     }
 
-    private ContainerConfig containerConfig(Pod pod, Container container, int attempt) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (container.env != null) {
-            for (EnvVar var : container.env) {
-                env.put(var.name, var.value == null ? "" : var.value);
+    private static Integer probePort(Probe probe, Container container) {
+        try {
+            if (probe != null && probe.httpGet != null && (probe.httpGet.host == null || probe.httpGet.host.isEmpty())) {
+                return Prober.port(probe.httpGet.port, container);
             }
+            if (probe != null && probe.tcpSocket != null && (probe.tcpSocket.host == null || probe.tcpSocket.host.isEmpty())) {
+                return Prober.port(probe.tcpSocket.port, container);
+            }
+        } catch (RuntimeException e) {
+            // a probe without a usable port fails when it runs, and says so
         }
-        Map<String, String> labels = podLabels(pod);
-        labels.put(Labels.CONTAINER_NAME, container.name);
-        labels.put(Labels.CONTAINER_ATTEMPT, String.valueOf(attempt));
+        return null;
+    }
+
+    private ContainerConfig containerConfig(Pod pod, Container container, int attempt, ContainerEnv envs, String podIp) {
+        Map<String, String> env = envs.of(container);
+        List<Mount> mounts = volumes.mounts(pod, container, podIp, hostIp, allocatable);
         Map<String, String> limits = container.resources == null || container.resources.limits == null
                 ? Map.of() : container.resources.limits;
-        return new ContainerConfig(container.name, container.image, container.command, container.args, env,
-                container.workingDir,
+        SecurityContext security = container.securityContext;
+        Long runAsUser = security != null && security.runAsUser != null ? security.runAsUser
+                : pod.spec.securityContext == null ? null : pod.spec.securityContext.runAsUser;
+        Long runAsGroup = security != null && security.runAsGroup != null ? security.runAsGroup
+                : pod.spec.securityContext == null ? null : pod.spec.securityContext.runAsGroup;
+        return new ContainerConfig(container.name, attempt, container.image, ContainerEnv.expand(container.command, env),
+                ContainerEnv.expand(container.args, env), env, container.workingDir,
                 limits.get("cpu") == null ? 0 : Quantity.milliValue(limits.get("cpu")),
                 limits.get("memory") == null ? 0 : Quantity.value(limits.get("memory")),
-                labels);
+                mounts, runAsUser, runAsGroup, security != null && Boolean.TRUE.equals(security.readOnlyRootFilesystem));
     }
 
-    private Map<String, String> podLabels(Pod pod) {
-        Map<String, String> labels = new HashMap<>();
-        labels.put(Labels.NODE, nodeName);
-        labels.put(Labels.POD_NAMESPACE, pod.metadata.namespace);
-        labels.put(Labels.POD_NAME, pod.metadata.name);
-        labels.put(Labels.POD_UID, pod.metadata.uid);
-        return labels;
+    private static long gracePeriod(Pod pod, Long deletion) {
+        return deletion != null ? deletion : pod.spec.terminationGracePeriodSeconds != null
+                ? pod.spec.terminationGracePeriodSeconds : 30;
     }
 
+    private static Container container(Pod pod, String name) {
+        List<Container> all = new ArrayList<>(pod.spec.containers);
+        if (pod.spec.initContainers != null) {
+            all.addAll(pod.spec.initContainers);
+        }
+        return all.stream().filter(c -> c.name.equals(name)).findFirst().orElse(null);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
+    }
+
+    static String key(Pod pod) {
+        return pod.metadata.namespace + "/" + pod.metadata.name;
+    }
 }

@@ -23,9 +23,10 @@ final class PodWorkers {
     /** Pods being synced, with whether another sync was asked for meanwhile. */
     private final Map<String, Boolean> busy = new HashMap<>();
 
-    PodWorkers(Consumer<String> sync, int threads) {
+    /** Threads come and go with the work: a pod that waits out a long grace period holds up no other. */
+    PodWorkers(Consumer<String> sync) {
         this.sync = sync;
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
+        this.pool = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "gantry-pod-worker");
             thread.setDaemon(true);
             return thread;
@@ -55,6 +56,9 @@ final class PodWorkers {
             try {
                 sync.accept(key);
             } catch (RuntimeException e) {
+                if (pool.isShutdown()) {
+                    return; // stopping: a sync cut short is taken up by the next kubelet
+                }
                 LOG.warn("Sync of pod {} failed", key, e);
             }
             synchronized (busy) {

@@ -1,16 +1,20 @@
 package io.gantry.api.runtime;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What runs containers on a node, after the Kubernetes CRI: a pod gets a sandbox that holds its
  * network (its pod IP and published ports), and its containers join that sandbox.
  *
- * <p>The kubelet names what it creates by labels ({@code io.gantry.*}) and finds it again by
- * them, so a runtime keeps no state of its own beyond what the engine holds. Implementations
- * register with the {@code gantry.plugin} service property; a pod picks one by
- * {@code spec.runtimeClassName}, else the node's default is used.
+ * <p>The runtime owns how it names and labels what it creates: callers pass typed configs and
+ * read typed statuses ({@link SandboxStatus#podUid()}, {@link ContainerStatus#attempt()}, ...),
+ * never label keys. Everything it reports is what the engine holds, so a restarted kubelet (or
+ * an updated runtime bundle) finds running pods again. Each sandbox records the
+ * {@link SandboxConfig#runtimeHandler() runtime} that created it, so a pod keeps its runtime when
+ * the node's default changes. Implementations register with the {@code gantry.plugin} service
+ * property; a pod picks one by {@code spec.runtimeClassName}, else the node's default is used.
  */
 public interface ContainerRuntime {
 
@@ -22,17 +26,24 @@ public interface ContainerRuntime {
      */
     String version();
 
-    /** Creates and starts a pod's sandbox; returns its id. */
+    /**
+     * Creates and starts a pod's sandbox; returns its id. The start may go on after the return
+     * (containers can be created meanwhile); {@link #startContainer} of a container in it waits
+     * for it, and reports its failure.
+     */
     String runPodSandbox(SandboxConfig config);
 
-    /** Stops a sandbox and every container in it. Stopping a stopped or absent sandbox is no error. */
+    /** Stops a sandbox. Stopping a stopped or absent sandbox is no error. */
     void stopPodSandbox(String sandboxId);
 
-    /** Removes a stopped sandbox. Removing an absent sandbox is no error. */
+    /**
+     * Removes a stopped sandbox, and what belongs to it alone (its memory-backed volumes).
+     * Removing an absent sandbox is no error.
+     */
     void removePodSandbox(String sandboxId);
 
-    /** The sandboxes whose labels include every given label. */
-    List<SandboxStatus> listPodSandboxes(Map<String, String> labels);
+    /** The sandboxes this runtime created for the named node, ready or not. */
+    List<SandboxStatus> listPodSandboxes(String nodeName);
 
     /**
      * Makes the image present on the node, pulling it if the policy says so.
@@ -41,17 +52,47 @@ public interface ContainerRuntime {
      */
     void ensureImage(String image, PullPolicy policy);
 
-    /** Creates a container in a sandbox, not started; returns its id. */
+    /**
+     * Creates a container in a sandbox, not started; returns its id. The sandbox may still be
+     * starting: {@link #startContainer} waits for it.
+     *
+     * @throws ImageUnavailableException if the image is not on the node (nothing is pulled here)
+     */
     String createContainer(String sandboxId, ContainerConfig config, SandboxConfig sandbox);
 
     void startContainer(String containerId);
 
-    /** Stops a container, killing it after the timeout. Stopping a stopped or absent container is no error. */
-    void stopContainer(String containerId, long timeoutSeconds);
+    /**
+     * Stops a container: SIGTERM, then SIGKILL after the grace period. Stopping a stopped or
+     * absent container is no error.
+     */
+    void stopContainer(String containerId, Duration gracePeriod);
 
     /** Removes a container. Removing an absent container is no error. */
     void removeContainer(String containerId);
 
-    /** The containers, running or not, whose labels include every given label. */
-    List<ContainerStatus> listContainers(Map<String, String> labels);
+    /**
+     * The containers of the named node's pods, running or not. Cheap enough to call every
+     * second: an implementation reads details only of containers that changed since its last list.
+     */
+    List<ContainerStatus> listContainers(String nodeName);
+
+    /**
+     * One container, as {@link #listContainers} would report it, or null if it does not exist:
+     * what the kubelet reads right after starting a container instead of listing them all.
+     */
+    ContainerStatus containerStatus(String containerId);
+
+    /**
+     * Runs a command in a running container (exec probes, preStop hooks) and waits for it, at
+     * most the timeout.
+     */
+    ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * Reports changes as they happen: the uid of each pod of the named node whose sandbox or
+     * containers changed state. Close the result to stop. A runtime without events returns a
+     * subscription that reports nothing; the kubelet's relist then notices changes.
+     */
+    AutoCloseable watch(String nodeName, Consumer<String> changedPodUid);
 }

@@ -1,6 +1,7 @@
 package io.gantry.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
@@ -9,7 +10,11 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -19,20 +24,32 @@ import io.gantry.api.Plugins;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
+import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,8 +63,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs pods as Docker containers through docker-java. A pod's sandbox is a container of the
  * sandbox image that owns the pod's network and publishes its ports on the pod IP; the pod's
- * containers join that network. Everything created carries the kubelet's labels, which are how
- * it is found again; the runtime itself keeps no state.
+ * containers join that network. Everything created carries this runtime's labels (node, pod,
+ * attempt, the runtime handler), which are how it is found again after a restart; beyond a cache
+ * of container inspections the runtime keeps no state. Changes arrive through the engine's event
+ * stream ({@link #watch}).
  */
 @Component(service = ContainerRuntime.class, property = Plugins.NAME + "=" + DockerRuntime.NAME,
         configurationPid = DockerRuntime.PID)
@@ -56,9 +75,18 @@ public class DockerRuntime implements ContainerRuntime {
 
     public static final String NAME = "docker";
     public static final String PID = "io.gantry.runtime.docker";
-    static final String SANDBOX_LABEL = "io.gantry.sandbox";
-    static final String POD_IP_LABEL = "io.gantry.pod.ip";
-    static final String ATTEMPT_LABEL = "io.gantry.container.attempt";
+    // The labels this runtime puts on what it creates, and finds it again by. Only this class reads them.
+    static final String NODE = "io.gantry.node";
+    static final String POD_NAMESPACE = "io.gantry.pod.namespace";
+    static final String POD_NAME = "io.gantry.pod.name";
+    static final String POD_UID = "io.gantry.pod.uid";
+    static final String POD_IP = "io.gantry.pod.ip";
+    static final String SANDBOX = "io.gantry.sandbox";
+    static final String SANDBOX_ATTEMPT = "io.gantry.sandbox.attempt";
+    static final String SANDBOX_ID = "io.gantry.sandbox.id";
+    static final String RUNTIME_HANDLER = "io.gantry.runtime";
+    static final String CONTAINER_NAME = "io.gantry.container.name";
+    static final String CONTAINER_ATTEMPT = "io.gantry.container.attempt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -82,6 +110,18 @@ public class DockerRuntime implements ContainerRuntime {
 
     private final Config config;
     private final DockerClient docker;
+    /** Engine calls made since activation: what an idle node costs the engine. */
+    private final AtomicLong calls = new AtomicLong();
+    /** The last inspect of each container, with the list state it was taken at: re-read only on change. */
+    private final Map<String, ContainerStatus> inspected = new ConcurrentHashMap<>();
+    /** Sandboxes being started, and the sandbox of each container created but not started yet. */
+    private final Map<String, CompletableFuture<Void>> sandboxStarts = new ConcurrentHashMap<>();
+    private final Map<String, String> containerSandboxes = new ConcurrentHashMap<>();
+    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "gantry-docker-sandbox-start");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Activate
     public DockerRuntime(Config config) {
@@ -93,14 +133,20 @@ public class DockerRuntime implements ContainerRuntime {
                 .dockerHost(clientConfig.getDockerHost())
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofMinutes(5))
+                .responseTimeout(Duration.ofMinutes(10))
                 .build();
         this.docker = DockerClientImpl.getInstance(clientConfig, http);
     }
 
     @Deactivate
     void deactivate() throws IOException {
+        starter.shutdown();
         docker.close();
+    }
+
+    /** The number of Docker engine calls this runtime made so far (a streaming call counts once). */
+    public long apiCalls() {
+        return calls.get();
     }
 
     @Override
@@ -110,10 +156,11 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String runPodSandbox(SandboxConfig sandbox) {
-        ensureImage(config.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
-        Map<String, String> labels = new HashMap<>(sandbox.labels());
-        labels.put(SANDBOX_LABEL, "true");
-        labels.put(POD_IP_LABEL, sandbox.podIp());
+        Map<String, String> labels = podLabels(sandbox);
+        labels.put(SANDBOX, "true");
+        labels.put(SANDBOX_ATTEMPT, String.valueOf(sandbox.attempt()));
+        labels.put(POD_IP, sandbox.podIp());
+        labels.put(RUNTIME_HANDLER, sandbox.runtimeHandler() == null ? NAME : sandbox.runtimeHandler());
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
         for (PortMapping mapping : sandbox.ports()) {
@@ -122,36 +169,60 @@ public class DockerRuntime implements ContainerRuntime {
             exposed.add(port);
             bindings.bind(port, Ports.Binding.bindIpAndPort(mapping.hostIp(), mapping.hostPort()));
         }
-        String name = "gantry_POD_" + sandbox.podName() + "_" + sandbox.namespace() + "_" + shortUid(sandbox.podUid());
-        String id = create(name, () -> docker.createContainerCmd(config.sandboxImage())
+        String name = "gantry_POD_" + sandbox.podName() + "_" + sandbox.namespace() + "_" + shortUid(sandbox.podUid())
+                + "_" + sandbox.attempt();
+        Supplier<CreateContainerCmd> command = () -> docker.createContainerCmd(config.sandboxImage())
                 .withName(name)
                 .withHostName(sandbox.hostname())
                 .withLabels(labels)
                 .withExposedPorts(exposed)
-                .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings)));
-        call(() -> docker.startContainerCmd(id).exec());
+                .withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings).withIpcMode("shareable"));
+        String id;
+        try {
+            id = create(name, command);
+        } catch (NotFoundException noImage) {
+            // the sandbox image is checked only when it is missing: one call less per pod start
+            ensureImage(config.sandboxImage(), PullPolicy.IF_NOT_PRESENT);
+            id = create(name, command);
+        }
+        String created = id;
+        // the sandbox starts (network, port proxies) while the kubelet creates the pod's containers
+        sandboxStarts.put(id, CompletableFuture.runAsync(() -> call(() -> docker.startContainerCmd(created).exec()), starter));
         return id;
     }
 
     @Override
     public void stopPodSandbox(String sandboxId) {
-        stopContainer(sandboxId, 10);
+        CompletableFuture<Void> starting = sandboxStarts.remove(sandboxId);
+        if (starting != null) {
+            starting.exceptionally(failed -> null).join(); // stop what has started, not what is starting
+        }
+        stopContainer(sandboxId, Duration.ZERO);
     }
 
     @Override
     public void removePodSandbox(String sandboxId) {
         removeContainer(sandboxId);
+        try {
+            var volumes = call(() -> docker.listVolumesCmd().withFilter("label", List.of(SANDBOX_ID + "=" + sandboxId)).exec());
+            if (volumes.getVolumes() != null) {
+                for (var volume : volumes.getVolumes()) {
+                    call(() -> docker.removeVolumeCmd(volume.getName()).exec());
+                }
+            }
+        } catch (NotFoundException | ConflictException e) {
+            LOG.debug("Cannot remove the volumes of sandbox {}: {}", sandboxId, e.getMessage());
+        }
     }
 
     @Override
-    public List<SandboxStatus> listPodSandboxes(Map<String, String> labels) {
-        Map<String, String> filter = new HashMap<>(labels);
-        filter.put(SANDBOX_LABEL, "true");
+    public List<SandboxStatus> listPodSandboxes(String nodeName) {
         List<SandboxStatus> sandboxes = new ArrayList<>();
-        for (Container container : list(filter)) {
+        for (Container container : list(Map.of(NODE, nodeName, SANDBOX, "true"))) {
             Map<String, String> found = container.getLabels() == null ? Map.of() : container.getLabels();
-            sandboxes.add(new SandboxStatus(container.getId(), "running".equals(container.getState()),
-                    found.get(POD_IP_LABEL), Instant.ofEpochSecond(container.getCreated()), found));
+            sandboxes.add(new SandboxStatus(container.getId(), found.get(POD_UID), found.get(POD_NAMESPACE),
+                    found.get(POD_NAME), number(found.get(SANDBOX_ATTEMPT)), found.getOrDefault(RUNTIME_HANDLER, NAME),
+                    "running".equals(container.getState()), found.get(POD_IP), Instant.ofEpochSecond(container.getCreated())));
         }
         return sandboxes;
     }
@@ -161,8 +232,7 @@ public class DockerRuntime implements ContainerRuntime {
         boolean present = isPresent(image);
         if (policy == PullPolicy.NEVER) {
             if (!present) {
-                throw new ImageUnavailableException("image " + image + " is not present on the node and "
-                        + "imagePullPolicy is Never", null);
+                throw new ImageUnavailableException("Container image \"" + image + "\" is not present with pull policy of Never", null);
             }
             return;
         }
@@ -182,9 +252,8 @@ public class DockerRuntime implements ContainerRuntime {
                 LOG.warn("Cannot pull image {} ({}); using the copy on the node", image, e.getMessage());
                 return;
             }
-            throw new ImageUnavailableException("image " + image + " is not on the node and cannot be pulled ("
-                    + e.getMessage() + "); no registry may be reachable: build images locally, as "
-                    + "examples/images/build.sh does", e);
+            throw new ImageUnavailableException("failed to pull image \"" + image + "\": " + e.getMessage()
+                    + " (no registry may be reachable: build images locally, as examples/images/build.sh does)", e);
         }
     }
 
@@ -192,43 +261,110 @@ public class DockerRuntime implements ContainerRuntime {
     public String createContainer(String sandboxId, ContainerConfig container, SandboxConfig sandbox) {
         List<String> env = new ArrayList<>();
         container.env().forEach((key, value) -> env.add(key + "=" + value));
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode("container:" + sandboxId);
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode("container:" + sandboxId)
+                .withIpcMode("container:" + sandboxId);
         if (container.milliCpuLimit() > 0) {
             host.withNanoCPUs(container.milliCpuLimit() * 1_000_000L);
         }
         if (container.memoryLimitBytes() > 0) {
-            host.withMemory(container.memoryLimitBytes());
+            host.withMemory(container.memoryLimitBytes()).withMemorySwap(container.memoryLimitBytes());
         }
+        if (container.readOnlyRootFilesystem()) {
+            host.withReadonlyRootfs(true);
+        }
+        List<com.github.dockerjava.api.model.Mount> mounts = new ArrayList<>();
+        for (Mount mount : container.mounts() == null ? List.<Mount>of() : container.mounts()) {
+            mounts.add(mount(sandboxId, mount));
+        }
+        if (!mounts.isEmpty()) {
+            host.withMounts(mounts);
+        }
+        Map<String, String> labels = podLabels(sandbox);
+        labels.put(CONTAINER_NAME, container.name());
+        labels.put(CONTAINER_ATTEMPT, String.valueOf(container.attempt()));
         String name = "gantry_" + container.name() + "_" + sandbox.podName() + "_" + sandbox.namespace() + "_"
-                + shortUid(sandbox.podUid()) + "_" + container.labels().getOrDefault(ATTEMPT_LABEL, "0");
-        return create(name, () -> {
-            CreateContainerCmd command = docker.createContainerCmd(container.image())
+                + shortUid(sandbox.podUid()) + "_" + container.attempt();
+        String user = container.runAsUser() == null ? null
+                : container.runAsUser() + (container.runAsGroup() == null ? "" : ":" + container.runAsGroup());
+        Supplier<CreateContainerCmd> command = () -> {
+            CreateContainerCmd create = docker.createContainerCmd(container.image())
                     .withName(name)
-                    .withLabels(container.labels())
+                    .withLabels(labels)
                     .withEnv(env)
                     .withHostConfig(host);
             if (container.command() != null && !container.command().isEmpty()) {
-                command.withEntrypoint(container.command());
+                create.withEntrypoint(container.command());
             }
             if (container.args() != null && !container.args().isEmpty()) {
-                command.withCmd(container.args());
+                create.withCmd(container.args());
             }
             if (container.workingDir() != null && !container.workingDir().isEmpty()) {
-                command.withWorkingDir(container.workingDir());
+                create.withWorkingDir(container.workingDir());
             }
-            return command;
-        });
+            if (user != null) {
+                create.withUser(user);
+            }
+            return create;
+        };
+        String id;
+        try {
+            id = create(name, command);
+        } catch (NotFoundException missing) {
+            if (String.valueOf(missing.getMessage()).contains("No such image")) {
+                throw new ImageUnavailableException("image " + container.image() + " is not present on the node", missing);
+            }
+            throw missing;
+        }
+        containerSandboxes.put(id, sandboxId);
+        return id;
+    }
+
+    /** A memory volume is a Docker volume on tmpfs, one per sandbox and name, so the pod's containers share it. */
+    private com.github.dockerjava.api.model.Mount mount(String sandboxId, Mount mount) {
+        var docked = new com.github.dockerjava.api.model.Mount().withTarget(mount.containerPath())
+                .withReadOnly(mount.readOnly());
+        if (mount.type() == Mount.Type.BIND) {
+            return docked.withType(MountType.BIND).withSource(mount.source());
+        }
+        String volume = "gantry_" + sandboxId.substring(0, Math.min(12, sandboxId.length())) + "_" + mount.source();
+        call(() -> docker.createVolumeCmd().withName(volume).withDriver("local")
+                .withDriverOpts(Map.of("type", "tmpfs", "device", "tmpfs"))
+                .withLabels(Map.of(SANDBOX_ID, sandboxId)).exec());
+        return docked.withType(MountType.VOLUME).withSource(volume);
     }
 
     @Override
     public void startContainer(String containerId) {
+        String sandboxId = containerSandboxes.remove(containerId);
+        CompletableFuture<Void> sandboxStart = sandboxId == null ? null : sandboxStarts.get(sandboxId);
+        if (sandboxStart != null) {
+            try {
+                sandboxStart.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            } finally {
+                sandboxStarts.remove(sandboxId, sandboxStart);
+            }
+        }
         call(() -> docker.startContainerCmd(containerId).exec());
     }
 
     @Override
-    public void stopContainer(String containerId, long timeoutSeconds) {
+    public ContainerStatus containerStatus(String containerId) {
         try {
-            call(() -> docker.stopContainerCmd(containerId).withTimeout((int) Math.min(Integer.MAX_VALUE, timeoutSeconds)).exec());
+            ContainerStatus status = status(call(() -> docker.inspectContainerCmd(containerId).exec()));
+            inspected.put(status.id(), status);
+            return status;
+        } catch (NotFoundException gone) {
+            return null;
+        }
+    }
+
+    @Override
+    public void stopContainer(String containerId, Duration gracePeriod) {
+        long seconds = Math.max(0, (gracePeriod.toMillis() + 999) / 1000);
+        try {
+            call(() -> docker.stopContainerCmd(containerId).withTimeout((int) Math.min(Integer.MAX_VALUE, seconds)).exec());
         } catch (NotFoundException | NotModifiedException alreadyStopped) {
             // stopping what is stopped or gone is no error
         }
@@ -243,43 +379,201 @@ public class DockerRuntime implements ContainerRuntime {
         } catch (ConflictException beingRemoved) {
             LOG.debug("Container {} is already being removed", containerId);
         }
+        inspected.remove(containerId);
+        containerSandboxes.remove(containerId);
+        sandboxStarts.remove(containerId);
     }
 
     @Override
-    public List<ContainerStatus> listContainers(Map<String, String> labels) {
+    public List<ContainerStatus> listContainers(String nodeName) {
         List<ContainerStatus> containers = new ArrayList<>();
-        for (Container container : list(labels)) {
-            if (container.getLabels() != null && container.getLabels().containsKey(SANDBOX_LABEL)) {
+        Set<String> seen = new HashSet<>();
+        for (Container container : list(Map.of(NODE, nodeName))) {
+            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
+            if (labels.containsKey(SANDBOX)) {
+                continue;
+            }
+            seen.add(container.getId());
+            ContainerStatus known = inspected.get(container.getId());
+            if (known != null && known.state() == state(container.getState())) {
+                containers.add(known);
                 continue;
             }
             try {
-                containers.add(status(call(() -> docker.inspectContainerCmd(container.getId()).exec())));
+                ContainerStatus status = status(call(() -> docker.inspectContainerCmd(container.getId()).exec()));
+                inspected.put(status.id(), status);
+                containers.add(status);
             } catch (NotFoundException removedMeanwhile) {
                 // gone between the list and the inspect
             }
         }
+        inspected.keySet().retainAll(seen);
         return containers;
     }
 
-    private ContainerStatus status(InspectContainerResponse inspected) {
-        InspectContainerResponse.ContainerState state = inspected.getState();
-        String status = state.getStatus() == null ? "" : state.getStatus();
-        ContainerStatus.State mapped = switch (status) {
+    @Override
+    public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                .withAttachStdout(true).withAttachStderr(true).exec().getId());
+        StringBuilder output = new StringBuilder();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                if (output.length() < 10_000) {
+                    output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+        };
+        boolean done;
+        try {
+            done = call(() -> {
+                try {
+                    return docker.execStartCmd(execId).exec(callback).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+        } finally {
+            try {
+                callback.close();
+            } catch (IOException e) {
+                LOG.debug("Closing exec {}: {}", execId, e.getMessage());
+            }
+        }
+        if (!done) {
+            return new ExecResult(-1, true, output.toString());
+        }
+        Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+        return new ExecResult(exitCode == null ? -1 : exitCode.intValue(), false, output.toString());
+    }
+
+    @Override
+    public AutoCloseable watch(String nodeName, Consumer<String> changedPodUid) {
+        EventStream stream = new EventStream(nodeName, changedPodUid);
+        stream.open();
+        return stream;
+    }
+
+    /**
+     * The engine's container events for one node. The stream is opened again when it ends
+     * without being closed (an engine restart); events missed meanwhile are what the relist is for.
+     */
+    private final class EventStream implements AutoCloseable {
+        private final String nodeName;
+        private final Consumer<String> changedPodUid;
+        private volatile boolean closed;
+        private volatile ResultCallback.Adapter<Event> current;
+
+        EventStream(String nodeName, Consumer<String> changedPodUid) {
+            this.nodeName = nodeName;
+            this.changedPodUid = changedPodUid;
+        }
+
+        void open() {
+            ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+                    String uid = attributes == null ? null : attributes.get(POD_UID);
+                    if (uid != null) {
+                        changedPodUid.accept(uid);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    ended(this, error);
+                }
+
+                @Override
+                public void onComplete() {
+                    ended(this, null);
+                }
+            };
+            current = callback;
+            call(() -> docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
+                    .withEventFilter("start", "die", "oom", "destroy")
+                    .withLabelFilter(Map.of(NODE, nodeName)).exec(callback));
+        }
+
+        private void ended(ResultCallback.Adapter<Event> callback, Throwable error) {
+            try {
+                callback.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the event stream: {}", e.getMessage());
+            }
+            if (closed || callback != current) {
+                return;
+            }
+            LOG.info("Docker event stream of node {} ended ({}); opening it again", nodeName,
+                    error == null ? "by the engine" : error.toString());
+            Thread reopen = new Thread(() -> {
+                while (!closed) {
+                    try {
+                        Thread.sleep(1000); // the engine may be restarting: try once a second
+                        open();
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        LOG.debug("Event stream not open yet: {}", e.getMessage());
+                    }
+                }
+            }, "gantry-docker-events-" + nodeName);
+            reopen.setDaemon(true);
+            reopen.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            ResultCallback.Adapter<Event> callback = current;
+            if (callback != null) {
+                callback.close();
+            }
+        }
+    }
+
+    private static ContainerStatus.State state(String listed) {
+        return switch (listed == null ? "" : listed) {
             case "running", "paused", "restarting" -> ContainerStatus.State.RUNNING;
             case "created" -> ContainerStatus.State.CREATED;
             case "exited", "dead" -> ContainerStatus.State.EXITED;
             default -> ContainerStatus.State.UNKNOWN;
         };
+    }
+
+    private static Map<String, String> podLabels(SandboxConfig sandbox) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put(NODE, sandbox.nodeName());
+        labels.put(POD_NAMESPACE, sandbox.namespace());
+        labels.put(POD_NAME, sandbox.podName());
+        labels.put(POD_UID, sandbox.podUid());
+        return labels;
+    }
+
+    private static int number(String label) {
+        try {
+            return label == null ? 0 : Integer.parseInt(label);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private ContainerStatus status(InspectContainerResponse inspected) {
+        InspectContainerResponse.ContainerState state = inspected.getState();
+        String status = state.getStatus() == null ? "" : state.getStatus();
+        ContainerStatus.State mapped = state(status);
         int exitCode = state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue();
         String reason = mapped != ContainerStatus.State.EXITED ? null
                 : Boolean.TRUE.equals(state.getOOMKilled()) ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error";
         Map<String, String> labels = inspected.getConfig() == null || inspected.getConfig().getLabels() == null
                 ? Map.of() : inspected.getConfig().getLabels();
-        String name = inspected.getName() == null ? "" : inspected.getName().replaceFirst("^/", "");
-        return new ContainerStatus(inspected.getId(), name, mapped,
+        return new ContainerStatus(inspected.getId(), labels.get(POD_UID), labels.get(CONTAINER_NAME),
+                number(labels.get(CONTAINER_ATTEMPT)), mapped,
                 inspected.getConfig() == null ? null : inspected.getConfig().getImage(), inspected.getImageId(),
-                exitCode, reason, time(inspected.getCreated()), time(state.getStartedAt()), time(state.getFinishedAt()),
-                labels);
+                exitCode, reason, time(inspected.getCreated()), time(state.getStartedAt()), time(state.getFinishedAt()));
     }
 
     private List<Container> list(Map<String, String> labels) {
@@ -331,6 +625,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     /** Runs an engine call; an engine that cannot be reached becomes RuntimeUnavailableException. */
     private <T> T call(Supplier<T> operation) {
+        calls.incrementAndGet();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(DockerRuntime.class.getClassLoader());
         try {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerStatus;
+import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
@@ -19,10 +21,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +37,9 @@ import org.junit.jupiter.api.Test;
  */
 class DockerRuntimeTest {
 
-    private static final String TEST_LABEL = "io.gantry.test";
     private final String testId = UUID.randomUUID().toString();
+    /** Everything a test creates belongs to this node, which no one else uses. */
+    private final String node = "test-" + testId.substring(0, 8);
     private DockerRuntime runtime;
 
     @BeforeEach
@@ -55,9 +60,8 @@ class DockerRuntimeTest {
 
     @AfterEach
     void cleanUp() {
-        Map<String, String> mine = Map.of(TEST_LABEL, testId);
-        runtime.listContainers(mine).forEach(c -> runtime.removeContainer(c.id()));
-        runtime.listPodSandboxes(mine).forEach(s -> runtime.removePodSandbox(s.id()));
+        runtime.listContainers(node).forEach(c -> runtime.removeContainer(c.id()));
+        runtime.listPodSandboxes(node).forEach(s -> runtime.removePodSandbox(s.id()));
     }
 
     @Test
@@ -77,18 +81,23 @@ class DockerRuntimeTest {
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
                 () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().startsWith("hello from Gantry"));
 
-        List<SandboxStatus> sandboxes = runtime.listPodSandboxes(Map.of(TEST_LABEL, testId));
+        List<SandboxStatus> sandboxes = runtime.listPodSandboxes(node);
         assertEquals(1, sandboxes.size());
-        assertTrue(sandboxes.get(0).ready());
-        assertEquals("127.77.0.2", sandboxes.get(0).podIp());
-        List<ContainerStatus> containers = runtime.listContainers(Map.of(TEST_LABEL, testId));
+        SandboxStatus found = sandboxes.get(0);
+        assertTrue(found.ready());
+        assertEquals("127.77.0.2", found.podIp());
+        assertEquals(sandbox.podUid(), found.podUid());
+        assertEquals("docker", found.runtimeHandler(), "the sandbox records which runtime handler made it");
+        assertEquals(2, found.attempt());
+        List<ContainerStatus> containers = runtime.listContainers(node);
         assertEquals(1, containers.size(), "the sandbox is not listed as a container");
         assertEquals(ContainerStatus.State.RUNNING, containers.get(0).state());
-        assertEquals("httpd", containers.get(0).labels().get("io.gantry.container.name"));
+        assertEquals("httpd", containers.get(0).name());
+        assertEquals(sandbox.podUid(), containers.get(0).podUid());
 
         runtime.stopPodSandbox(sandboxId);
         runtime.stopPodSandbox(sandboxId);
-        assertTrue(runtime.listPodSandboxes(Map.of(TEST_LABEL, testId)).stream().noneMatch(SandboxStatus::ready));
+        assertTrue(runtime.listPodSandboxes(node).stream().noneMatch(SandboxStatus::ready));
     }
 
     @Test
@@ -103,20 +112,86 @@ class DockerRuntimeTest {
         runtime.startContainer(ok);
         runtime.startContainer(failing);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.listContainers(Map.of(TEST_LABEL, testId)).stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.listContainers(node).stream()
                 .allMatch(c -> c.state() == ContainerStatus.State.EXITED));
         Map<String, ContainerStatus> byName = new LinkedHashMap<>();
-        runtime.listContainers(Map.of(TEST_LABEL, testId)).forEach(c -> byName.put(c.labels().get("io.gantry.container.name"), c));
+        runtime.listContainers(node).forEach(c -> byName.put(c.name(), c));
         assertEquals(0, byName.get("ok").exitCode());
         assertEquals("Completed", byName.get("ok").reason());
         assertEquals(3, byName.get("fails").exitCode());
+        assertEquals(1, byName.get("fails").attempt());
         assertEquals("Error", byName.get("fails").reason());
         assertTrue(byName.get("fails").finishedAt() != null && byName.get("fails").startedAt() != null);
 
         runtime.removeContainer(failing);
         runtime.removeContainer(failing);
-        assertEquals(List.of("ok"), runtime.listContainers(Map.of(TEST_LABEL, testId)).stream()
-                .map(c -> c.labels().get("io.gantry.container.name")).toList());
+        assertEquals(List.of("ok"), runtime.listContainers(node).stream().map(ContainerStatus::name).toList());
+    }
+
+    @Test
+    void aRelistWithoutChangesCostsOneEngineCall() {
+        SandboxConfig sandbox = sandbox("idle", "127.77.0.4", List.of());
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        for (int i = 0; i < 3; i++) {
+            runtime.startContainer(runtime.createContainer(sandboxId, container("c" + i, List.of("sleep"), List.of("300"), Map.of(), 0), sandbox));
+        }
+        assertEquals(3, runtime.listContainers(node).size());
+        long before = runtime.apiCalls();
+        assertEquals(3, runtime.listContainers(node).size());
+        assertEquals(1, runtime.apiCalls() - before, "unchanged containers are not inspected again");
+    }
+
+    @Test
+    void eventsNameThePodThatChanged() throws Exception {
+        List<String> changed = new CopyOnWriteArrayList<>();
+        try (AutoCloseable events = runtime.watch(node, changed::add)) {
+            SandboxConfig sandbox = sandbox("evented", "127.77.0.5", List.of());
+            String sandboxId = runtime.runPodSandbox(sandbox);
+            runtime.startContainer(runtime.createContainer(sandboxId, container("quick", List.of("true"), null, Map.of(), 0), sandbox));
+            await().atMost(Duration.ofSeconds(10)).until(() -> changed.stream().filter(sandbox.podUid()::equals).count() >= 3);
+        }
+    }
+
+    @Test
+    void execRunsACommandInTheContainer() {
+        SandboxConfig sandbox = sandbox("exec", "127.77.0.6", List.of());
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        String id = runtime.createContainer(sandboxId, container("sleeper", List.of("sleep"), List.of("300"), Map.of("WHO", "pod"), 0), sandbox);
+        runtime.startContainer(id);
+        ExecResult result = runtime.exec(id, List.of("sh", "-c", "echo hello $WHO; exit 4"), Duration.ofSeconds(10));
+        assertEquals(4, result.exitCode());
+        assertEquals("hello pod\n", result.output());
+        ExecResult slow = runtime.exec(id, List.of("sleep", "5"), Duration.ofMillis(300));
+        assertTrue(slow.timedOut());
+    }
+
+    @Test
+    void memoryVolumesAreSharedInThePodAndLimitsUserAndReadOnlyRootApply() throws Exception {
+        SandboxConfig sandbox = sandbox("shared", "127.77.0.7", List.of());
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        Mount cache = new Mount(Mount.Type.MEMORY, "cache", "/cache", false);
+        ContainerConfig writer = new ContainerConfig("writer", 0, "gantry/httpd:1.0", List.of("sh", "-c"),
+                List.of("echo shared > /cache/file; sleep 300"), Map.of(), null, 250, 32L << 20, List.of(cache), 1000L, 1000L, true);
+        String writerId = runtime.createContainer(sandboxId, writer, sandbox);
+        runtime.startContainer(writerId);
+        String readerId = runtime.createContainer(sandboxId, container("reader", List.of("sleep"), List.of("300"), Map.of(), 0, cache), sandbox);
+        runtime.startContainer(readerId);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.exec(readerId, List.of("cat", "/cache/file"),
+                Duration.ofSeconds(5)).output().equals("shared\n"));
+        assertEquals("tmpfs", runtime.exec(readerId, List.of("sh", "-c", "grep ' /cache ' /proc/mounts | cut -d' ' -f3"),
+                Duration.ofSeconds(5)).output().trim());
+        assertEquals("1000", runtime.exec(writerId, List.of("id", "-u"), Duration.ofSeconds(5)).output().trim());
+        assertTrue(runtime.exec(writerId, List.of("touch", "/rootfile"), Duration.ofSeconds(5)).exitCode() != 0,
+                "the root file system is read-only");
+        assertEquals("250000000 33554432", docker("inspect", "-f", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", writerId));
+
+        runtime.removeContainer(writerId);
+        runtime.removeContainer(readerId);
+        runtime.stopPodSandbox(sandboxId);
+        runtime.removePodSandbox(sandboxId);
+        assertEquals("", docker("volume", "ls", "-q", "--filter", "label=io.gantry.sandbox.id=" + sandboxId),
+                "the memory volume goes with its sandbox");
     }
 
     @Test
@@ -124,7 +199,9 @@ class DockerRuntimeTest {
         ImageUnavailableException e = assertThrows(ImageUnavailableException.class,
                 () -> runtime.ensureImage("gantry/missing-" + testId.substring(0, 8) + ":1", PullPolicy.IF_NOT_PRESENT));
         assertTrue(e.getMessage().contains("examples/images/build.sh"), e.getMessage());
-        assertThrows(ImageUnavailableException.class, () -> runtime.ensureImage("gantry/nope:1", PullPolicy.NEVER));
+        ImageUnavailableException never = assertThrows(ImageUnavailableException.class,
+                () -> runtime.ensureImage("gantry/nope:1", PullPolicy.NEVER));
+        assertEquals("Container image \"gantry/nope:1\" is not present with pull policy of Never", never.getMessage());
         runtime.ensureImage("gantry/httpd:1.0", PullPolicy.ALWAYS); // pulling is off: the local copy serves
     }
 
@@ -137,13 +214,23 @@ class DockerRuntimeTest {
 
     private SandboxConfig sandbox(String pod, String ip, List<PortMapping> ports) {
         String uid = UUID.randomUUID().toString();
-        return new SandboxConfig("test", pod + "-" + testId.substring(0, 6), uid, pod, ip, ports,
-                Map.of(TEST_LABEL, testId, "io.gantry.pod.uid", uid));
+        return new SandboxConfig(node, "test", pod + "-" + testId.substring(0, 6), uid, 2, "docker", pod, ip, ports);
     }
 
-    private ContainerConfig container(String name, List<String> command, List<String> args, Map<String, String> env, int attempt) {
-        return new ContainerConfig(name, "gantry/httpd:1.0", command, args, env, null, 100, 64L << 20,
-                Map.of(TEST_LABEL, testId, "io.gantry.container.name", name, "io.gantry.container.attempt", String.valueOf(attempt)));
+    private ContainerConfig container(String name, List<String> command, List<String> args, Map<String, String> env,
+                                      int attempt, Mount... mounts) {
+        return new ContainerConfig(name, attempt, "gantry/httpd:1.0", command, args, env, null, 100, 64L << 20,
+                List.of(mounts), null, null, false);
+    }
+
+    private static String docker(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes()).trim();
+        process.waitFor();
+        return output;
     }
 
     private static DockerRuntime.Config config(String host) {

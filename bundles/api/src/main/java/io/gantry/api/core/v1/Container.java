@@ -12,10 +12,17 @@ public class Container extends Extensible {
     public List<String> args;
     public String workingDir;
     public List<ContainerPort> ports;
+    public List<EnvFromSource> envFrom;
     public List<EnvVar> env;
     public ResourceRequirements resources;
-    /** {@code Always}, {@code IfNotPresent} or {@code Never}; defaulted from the image tag. */
-    public String imagePullPolicy;
+    public List<VolumeMount> volumeMounts;
+    public Probe livenessProbe;
+    public Probe readinessProbe;
+    public Probe startupProbe;
+    public Lifecycle lifecycle;
     public String terminationMessagePath;
     public String terminationMessagePolicy;
+    /** {@code Always}, {@code IfNotPresent} or {@code Never}; defaulted from the image tag. */
+    public String imagePullPolicy;
+    public SecurityContext securityContext;
 }

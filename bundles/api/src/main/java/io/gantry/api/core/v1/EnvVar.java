@@ -7,6 +7,7 @@ public class EnvVar extends Extensible {
 
     public String name;
     public String value;
+    public EnvVarSource valueFrom;
 
     public EnvVar() {
     }

@@ -11,11 +11,13 @@ public class PodStatus extends Extensible {
     public List<PodCondition> conditions;
     public String message;
     public String reason;
+    public String nominatedNodeName;
     public String hostIP;
     public List<PodIP> hostIPs;
     public String podIP;
     public List<PodIP> podIPs;
     public String startTime;
+    public List<ContainerStatus> initContainerStatuses;
     public List<ContainerStatus> containerStatuses;
     public String qosClass;
 

@@ -23,7 +23,7 @@ class ExtensibleTest {
              "metadata":{"name":"web","labels":{"app":"web","empty":""},"managedFields":[{"manager":"kubectl",
                "operation":"Apply","fieldsV1":{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}}]},
              "spec":{"volumes":[{"name":"scratch","emptyDir":{}}],"tolerations":[],
-               "securityContext":{},"nodeSelector":{},
+               "dnsConfig":{},"nodeSelector":{},
                "containers":[{"name":"c","image":"i","volumeMounts":[{"name":"scratch","mountPath":"/s"}],
                  "livenessProbe":{"httpGet":{"path":"/","port":"http"}},"stdin":false,"tty":null,
                  "ports":[{"containerPort":80,"unknownPortField":{}}]}]},
@@ -37,7 +37,7 @@ class ExtensibleTest {
         Pod pod = Json.read(POD, Pod.class);
         JsonNode written = Json.tree(pod);
         assertEquals(withoutEmptyDeclaredFields(sent), written);
-        assertEquals("{}", pod.spec.extra("securityContext").toString());
+        assertEquals("{}", pod.spec.extra("dnsConfig").toString());
         assertTrue(pod.spec.containers.get(0).ports.get(0).extra("unknownPortField").isObject());
         assertEquals("", written.at("/metadata/labels/empty").asText("absent"), "an empty label value is kept");
         assertTrue(written.at("/spec/volumes/0/emptyDir").isObject(), "emptyDir: {} is kept");
@@ -51,9 +51,9 @@ class ExtensibleTest {
         Pod pod = Json.read(POD, Pod.class);
         Pod copy = Json.copy(pod);
         assertEquals(Json.tree(pod), Json.tree(copy));
-        assertNotSame(pod.spec.extra("volumes"), copy.spec.extra("volumes"));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.spec.extra("securityContext")).put("runAsUser", 1000);
-        assertEquals(0, pod.spec.extra("securityContext").size(), "changing a copy's extra leaves the original alone");
+        assertNotSame(pod.spec.extra("tolerations"), copy.spec.extra("tolerations"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.spec.extra("dnsConfig")).put("options", 1000);
+        assertEquals(0, pod.spec.extra("dnsConfig").size(), "changing a copy's extra leaves the original alone");
     }
 
     @Test
@@ -97,8 +97,8 @@ class ExtensibleTest {
                     }
                 })
                 .readValue(POD);
-        assertEquals(java.util.List.of("fromTheFuture", "managedFields", "volumes", "tolerations", "securityContext",
-                "volumeMounts", "livenessProbe", "stdin", "tty", "unknownPortField", "future", "volumeMounts"), unknown);
+        assertEquals(java.util.List.of("fromTheFuture", "managedFields", "tolerations", "dnsConfig", "stdin", "tty",
+                "unknownPortField", "future", "volumeMounts"), unknown);
         assertEquals(0, pod.spec.extras().size());
         assertEquals("web", pod.metadata.name);
     }
