@@ -83,16 +83,22 @@ public class PodTest extends GantryTestSupport {
         String wide = shell("gantry:get pods -o wide");
         assertTrue(wide, wide.contains(podIP));
 
-        Map<String, String> ofPod = Map.of("io.gantry.pod.uid", uid);
-        assertEquals(1, docker.listContainers(ofPod).size());
-        assertEquals(1, docker.listPodSandboxes(ofPod).size());
+        assertEquals(1, containersOf(uid));
+        assertEquals(1, sandboxesOf(uid));
 
         HttpResponse<String> deleted = api("DELETE", "/api/v1/namespaces/default/pods/itest-web", null);
         assertEquals(deleted.body(), 200, deleted.statusCode());
         await().atMost(POD_START).until(() -> api("GET", "/api/v1/namespaces/default/pods/itest-web", null)
                 .statusCode() == 404);
-        await().atMost(POD_START).until(() -> docker.listContainers(ofPod).isEmpty()
-                && docker.listPodSandboxes(ofPod).isEmpty());
+        await().atMost(POD_START).until(() -> containersOf(uid) == 0 && sandboxesOf(uid) == 0);
+    }
+
+    private long containersOf(String podUid) {
+        return docker.listContainers(NODE).stream().filter(c -> podUid.equals(c.podUid())).count();
+    }
+
+    private long sandboxesOf(String podUid) {
+        return docker.listPodSandboxes(NODE).stream().filter(s -> podUid.equals(s.podUid())).count();
     }
 
     @Test
