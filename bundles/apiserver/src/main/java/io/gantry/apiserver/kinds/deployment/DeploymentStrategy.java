@@ -174,7 +174,7 @@ public final class DeploymentStrategy extends KindStrategy {
     public void validateUpdate(ObjectNode deployment, ObjectNode old, Validator v) {
         validate(deployment, v);
         JsonNode selector = deployment.path("spec").path("selector");
-        if (!selector.equals(old.path("spec").path("selector"))) {
+        if (!Trees.same(selector, old.path("spec").path("selector"))) {
             v.immutable("spec.selector", GoValue.labelSelector(selector));
         }
     }

@@ -48,12 +48,12 @@ public final class EventsV1Strategy extends KindStrategy {
     public void validateUpdate(ObjectNode event, ObjectNode old, Validator v) {
         V1View view = V1View.of(event);
         EventValidation.legacy(view, v);
-        if (!event.path("series").equals(old.path("series"))) {
+        if (!Trees.same(event.path("series"), old.path("series"))) {
             EventValidation.series(view, v);
         }
         for (String field : IMMUTABLE) {
             JsonNode now = event.path(field);
-            if (!now.equals(old.path(field))) {
+            if (!Trees.same(now, old.path(field))) {
                 v.immutable(INTERNAL_NAMES.getOrDefault(field, field), now.isMissingNode() ? "" : now);
             }
         }

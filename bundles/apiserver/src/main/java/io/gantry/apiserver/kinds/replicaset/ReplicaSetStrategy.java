@@ -81,7 +81,7 @@ public final class ReplicaSetStrategy extends KindStrategy {
     public void validateUpdate(ObjectNode replicaSet, ObjectNode old, Validator v) {
         validate(replicaSet, v);
         JsonNode selector = replicaSet.path("spec").path("selector");
-        if (!selector.equals(old.path("spec").path("selector"))) {
+        if (!Trees.same(selector, old.path("spec").path("selector"))) {
             v.immutable("spec.selector", GoValue.labelSelector(selector));
         }
     }

@@ -310,7 +310,7 @@ public final class ServiceStrategy extends KindStrategy {
         }
 
         private static boolean same(JsonNode spec, JsonNode oldSpec, String field) {
-            return spec.path(field).equals(oldSpec.path(field));
+            return Trees.same(spec.path(field), oldSpec.path(field));
         }
 
         private static boolean usesNodePorts(String type) {
