@@ -1,6 +1,7 @@
 package io.gantry.apiserver.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,7 @@ public final class ConfigKeys {
             v.forbidden("immutable", "field is immutable when `immutable` is set");
         }
         for (String field : dataFields) {
-            if (!object.path(field).equals(old.path(field))) {
+            if (!Trees.same(object.path(field), old.path(field))) {
                 v.forbidden(field, "field is immutable when `immutable` is set");
             }
         }

@@ -54,6 +54,17 @@ class ConfigStrategiesTest {
     }
 
     @Test
+    void numbersReadBackFromStorageCompareByValue() {
+        ObjectNode old = created(configMaps, "{metadata: {name: c}, immutable: true, data: {k: x}}");
+        ObjectNode updated = old.deepCopy();
+        // A stored tree holds ints where a Java writer put longs: the same data.
+        updated.put("immutable", true).with("data").put("k", "x");
+        old.with("metadata").put("generation", 1);
+        updated.with("metadata").put("generation", 1L);
+        assertEquals(List.of(), KindTesting.causes(updated, (o, v) -> configMaps.validateUpdate(o, old, v)));
+    }
+
+    @Test
     void secretsDefaultToOpaqueAndFoldStringDataIntoData() {
         ObjectNode secret = created(secrets, "{metadata: {name: s}, data: {a: YQ==}, stringData: {b: hello, a: z}}");
         assertEquals("Opaque", secret.path("type").asText());

@@ -217,6 +217,16 @@ class PodStrategyTest {
     }
 
     @Test
+    void gatedPodsSaySoAndMayLoseTheirGates() {
+        String gated = MINIMAL.replace("spec:\n", "spec:\n  schedulingGates: [{name: example.com/quota}]\n");
+        ObjectNode pod = created(pods, gated);
+        assertEquals("SchedulingGated", pod.at("/status/conditions/0/reason").asText());
+        assertEquals("SchedulingGated", cells(pods, pod, false).get(2));
+        assertEquals(List.of(), updateCauses(pods, gated, MINIMAL));
+        assertEquals(1, updateCauses(pods, MINIMAL, gated).size(), "gates may not be added");
+    }
+
+    @Test
     void anUpdateKeepsTheStatusAndTheBoundNode() {
         ObjectNode old = created(pods, MINIMAL);
         old.with("spec").put("nodeName", "node-1");

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.configmap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.ConfigKeys;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
@@ -13,11 +12,8 @@ import java.util.List;
 /** v1 ConfigMaps, as {@code ValidateConfigMap}: valid keys, none in both maps, at most 1 MiB, immutable once marked. */
 public final class ConfigMapStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "configmaps", "configmap", "ConfigMap", true,
-            KubeObject.class, List.of("cm"));
-
     public ConfigMapStrategy() {
-        super(KIND);
+        super(ResourceKind.CONFIG_MAPS);
     }
 
     @Override

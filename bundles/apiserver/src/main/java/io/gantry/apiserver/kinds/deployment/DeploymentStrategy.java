@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.deployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.kinds.LabelSelectors;
@@ -26,12 +25,10 @@ import java.util.regex.Pattern;
  */
 public final class DeploymentStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("apps", "v1", "deployments", "deployment",
-            "Deployment", true, KubeObject.class, List.of("deploy"));
     private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
 
     public DeploymentStrategy() {
-        super(KIND);
+        super(ResourceKind.DEPLOYMENTS);
     }
 
     @Override
@@ -174,7 +171,7 @@ public final class DeploymentStrategy extends KindStrategy {
     public void validateUpdate(ObjectNode deployment, ObjectNode old, Validator v) {
         validate(deployment, v);
         JsonNode selector = deployment.path("spec").path("selector");
-        if (!selector.equals(old.path("spec").path("selector"))) {
+        if (!Trees.same(selector, old.path("spec").path("selector"))) {
             v.immutable("spec.selector", GoValue.labelSelector(selector));
         }
     }

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.IpAddresses;
 import io.gantry.apiserver.registry.Column;
@@ -20,12 +19,10 @@ import java.util.List;
  */
 public final class EndpointsStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "endpoints", "endpoints", "Endpoints", true,
-            KubeObject.class, List.of("ep"));
     private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
     public EndpointsStrategy() {
-        super(KIND);
+        super(ResourceKind.ENDPOINTS);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.endpointslice;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.meta.v1.StatusCause;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.IpAddresses;
@@ -23,13 +22,11 @@ import java.util.Set;
  */
 public final class EndpointSliceStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("discovery.k8s.io", "v1", "endpointslices",
-            "endpointslice", "EndpointSlice", true, KubeObject.class, List.of());
     private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
     private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
     public EndpointSliceStrategy() {
-        super(KIND);
+        super(ResourceKind.ENDPOINT_SLICES);
     }
 
     /** SetDefaults_EndpointPort: an unnamed port with a number gets the name "", the protocol TCP. */

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.NameRule;
@@ -21,11 +20,8 @@ import java.util.function.Function;
  */
 public final class EventStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "events", "event", "Event", true,
-            KubeObject.class, List.of("ev"));
-
     public EventStrategy() {
-        super(KIND);
+        super(ResourceKind.EVENTS);
     }
 
     /** v1 events skip ValidateObjectMeta's name check for compatibility; a path segment is all that is needed. */

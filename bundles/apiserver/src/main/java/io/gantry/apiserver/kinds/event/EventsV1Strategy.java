@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -21,8 +20,6 @@ import java.util.function.Function;
  */
 public final class EventsV1Strategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("events.k8s.io", "v1", "events", "event", "Event", true,
-            KubeObject.class, List.of("ev"));
     private static final List<String> IMMUTABLE = List.of("regarding", "reason", "note", "deprecatedSource",
             "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount", "type", "eventTime", "action",
             "related", "reportingController", "reportingInstance");
@@ -31,7 +28,7 @@ public final class EventsV1Strategy extends KindStrategy {
             "lastTimestamp", "deprecatedCount", "count");
 
     public EventsV1Strategy() {
-        super(KIND);
+        super(ResourceKind.EVENTS_EVENTS_K8S_IO);
     }
 
     @Override
@@ -48,12 +45,12 @@ public final class EventsV1Strategy extends KindStrategy {
     public void validateUpdate(ObjectNode event, ObjectNode old, Validator v) {
         V1View view = V1View.of(event);
         EventValidation.legacy(view, v);
-        if (!event.path("series").equals(old.path("series"))) {
+        if (!Trees.same(event.path("series"), old.path("series"))) {
             EventValidation.series(view, v);
         }
         for (String field : IMMUTABLE) {
             JsonNode now = event.path(field);
-            if (!now.equals(old.path(field))) {
+            if (!Trees.same(now, old.path(field))) {
                 v.immutable(INTERNAL_NAMES.getOrDefault(field, field), now.isMissingNode() ? "" : now);
             }
         }

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.lease;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
@@ -16,11 +15,8 @@ import java.util.List;
  */
 public final class LeaseStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("coordination.k8s.io", "v1", "leases", "lease", "Lease",
-            true, KubeObject.class, List.of());
-
     public LeaseStrategy() {
-        super(KIND);
+        super(ResourceKind.LEASES);
     }
 
     @Override

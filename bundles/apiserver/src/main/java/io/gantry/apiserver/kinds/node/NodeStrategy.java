@@ -93,7 +93,7 @@ public final class NodeStrategy extends KindStrategy {
     public void validateUpdate(ObjectNode node, ObjectNode old, Validator v) {
         validate(node, v);
         JsonNode oldCidrs = old.path("spec").path("podCIDRs");
-        if (!oldCidrs.isEmpty() && !oldCidrs.equals(node.path("spec").path("podCIDRs"))) {
+        if (!oldCidrs.isEmpty() && !Trees.same(oldCidrs, node.path("spec").path("podCIDRs"))) {
             v.forbidden("spec.podCIDRs", "node updates may not change podCIDR except from \"\" to valid");
         }
         String oldProvider = Trees.textOr(old, "", "spec", "providerID");

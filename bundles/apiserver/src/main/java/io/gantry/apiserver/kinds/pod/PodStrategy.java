@@ -63,6 +63,14 @@ public final class PodStrategy extends KindStrategy {
     public void prepareForCreate(ObjectNode pod) {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
+        if (!pod.path("spec").path("schedulingGates").isEmpty()) {
+            // applySchedulingGatedCondition: the scheduler leaves a gated pod alone, and says so.
+            status.putArray("conditions").addObject()
+                    .put("type", "PodScheduled")
+                    .put("status", "False")
+                    .put("reason", "SchedulingGated")
+                    .put("message", "Scheduling is blocked due to non-empty scheduling gates");
+        }
         status.put("qosClass", qosClass(pod.path("spec")));
     }
 

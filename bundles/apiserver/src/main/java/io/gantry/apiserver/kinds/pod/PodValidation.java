@@ -299,7 +299,7 @@ public final class PodValidation {
 
     /**
      * The rule of pod updates: the spec may change only in images, a new or shorter active
-     * deadline, added tolerations, and a negative grace period set to 1.
+     * deadline, added tolerations, removed scheduling gates, and a negative grace period set to 1.
      */
     public static void update(ObjectNode pod, ObjectNode old, Validator v) {
         JsonNode spec = pod.path("spec");
@@ -325,6 +325,10 @@ public final class PodValidation {
         }
         if (containsAll(spec.path("tolerations"), oldSpec.path("tolerations"))) {
             copyField(oldSpec, munged, "tolerations");
+        }
+        // Scheduling gates may be removed (never added) until the pod is scheduled.
+        if (containsAll(oldSpec.path("schedulingGates"), spec.path("schedulingGates"))) {
+            copyField(oldSpec, munged, "schedulingGates");
         }
         if (oldSpec.path("terminationGracePeriodSeconds").asLong(0) < 0
                 && spec.path("terminationGracePeriodSeconds").asLong(0) == 1) {

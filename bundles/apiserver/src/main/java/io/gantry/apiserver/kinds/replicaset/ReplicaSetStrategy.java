@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.replicaset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.kinds.LabelSelectors;
@@ -26,11 +25,8 @@ import java.util.function.Function;
  */
 public final class ReplicaSetStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("apps", "v1", "replicasets", "replicaset",
-            "ReplicaSet", true, KubeObject.class, List.of("rs"));
-
     public ReplicaSetStrategy() {
-        super(KIND);
+        super(ResourceKind.REPLICA_SETS);
     }
 
     @Override
@@ -81,7 +77,7 @@ public final class ReplicaSetStrategy extends KindStrategy {
     public void validateUpdate(ObjectNode replicaSet, ObjectNode old, Validator v) {
         validate(replicaSet, v);
         JsonNode selector = replicaSet.path("spec").path("selector");
-        if (!selector.equals(old.path("spec").path("selector"))) {
+        if (!Trees.same(selector, old.path("spec").path("selector"))) {
             v.immutable("spec.selector", GoValue.labelSelector(selector));
         }
     }

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.replicationcontroller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.ReplicaStatus;
 import io.gantry.apiserver.kinds.pod.PodTemplates;
@@ -26,11 +25,8 @@ import java.util.function.Function;
  */
 public final class ReplicationControllerStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "replicationcontrollers",
-            "replicationcontroller", "ReplicationController", true, KubeObject.class, List.of("rc"));
-
     public ReplicationControllerStrategy() {
-        super(KIND);
+        super(ResourceKind.REPLICATION_CONTROLLERS);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.secret;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.ConfigKeys;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
@@ -22,9 +21,6 @@ import java.util.function.Function;
  */
 public final class SecretStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "secrets", "secret", "Secret", true,
-            KubeObject.class, List.of());
-
     /** The data keys each well-known type requires. */
     private static final Map<String, List<String>> REQUIRED_KEYS = Map.of(
             "kubernetes.io/dockercfg", List.of(".dockercfg"),
@@ -33,7 +29,7 @@ public final class SecretStrategy extends KindStrategy {
             "kubernetes.io/tls", List.of("tls.crt", "tls.key"));
 
     public SecretStrategy() {
-        super(KIND);
+        super(ResourceKind.SECRETS);
     }
 
     /** SetDefaults_Secret, and the v1 conversion that writes {@code stringData} over {@code data}. */

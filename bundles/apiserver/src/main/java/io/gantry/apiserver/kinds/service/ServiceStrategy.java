@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.DualFields;
 import io.gantry.apiserver.kinds.GoValue;
@@ -29,11 +28,8 @@ import java.util.function.Function;
  */
 public final class ServiceStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "services", "service", "Service", true,
-            KubeObject.class, List.of("svc"));
-
     public ServiceStrategy() {
-        super(KIND);
+        super(ResourceKind.SERVICES);
     }
 
     @Override
@@ -310,7 +306,7 @@ public final class ServiceStrategy extends KindStrategy {
         }
 
         private static boolean same(JsonNode spec, JsonNode oldSpec, String field) {
-            return spec.path(field).equals(oldSpec.path(field));
+            return Trees.same(spec.path(field), oldSpec.path(field));
         }
 
         private static boolean usesNodePorts(String type) {

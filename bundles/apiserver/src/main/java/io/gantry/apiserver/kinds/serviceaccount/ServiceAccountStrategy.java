@@ -3,7 +3,6 @@ package io.gantry.apiserver.kinds.serviceaccount;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Validator;
@@ -12,11 +11,8 @@ import java.util.List;
 /** v1 ServiceAccounts: named secrets and image pull secrets must name something. */
 public final class ServiceAccountStrategy extends KindStrategy {
 
-    static final ResourceKind<KubeObject> KIND = ResourceKind.of("", "v1", "serviceaccounts", "serviceaccount",
-            "ServiceAccount", true, KubeObject.class, List.of("sa"));
-
     public ServiceAccountStrategy() {
-        super(KIND);
+        super(ResourceKind.SERVICE_ACCOUNTS);
     }
 
     @Override
