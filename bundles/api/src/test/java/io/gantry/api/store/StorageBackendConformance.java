@@ -336,9 +336,9 @@ public abstract class StorageBackendConformance {
         store.create("/registry/pods/default/b", bytes("b"));
         store.create("/registry/pods/default/c", bytes("c"));
 
-        await().atMost(DELIVERY).until(() -> open.events.size() == 3);
+        await().atMost(DELIVERY).until(() -> open.events.size() == 3 && closed.closeCalls.get() > 0);
         assertEquals(1, closed.events.size(), "no event after close");
-        assertTrue(closed.closedByOwner);
+        assertTrue(closed.closedByOwner, "onClose(null): closed by its owner");
         assertEquals(1, closed.closeCalls.get(), "onClose once, however often close is called");
     }
 
