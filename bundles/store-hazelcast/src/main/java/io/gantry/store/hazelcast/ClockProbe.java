@@ -18,6 +18,7 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
 
     private long highest = -1;
     private long epoch;
+    private boolean primaryLost;
 
     ClockProbe() {
     }
@@ -27,11 +28,15 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super(store);
     }
 
-    /** Trusts the clock with what a {@link ClockSync} in {@code epoch} found, then reads it. */
-    ClockProbe(String store, long highest, long epoch) {
+    /**
+     * Trusts the clock with what a {@link ClockSync} in {@code epoch} found, then reads it;
+     * {@code primaryLost}: the member that wrote the newest record is no longer in the cluster.
+     */
+    ClockProbe(String store, long highest, long epoch, boolean primaryLost) {
         super(store);
         this.highest = highest;
         this.epoch = epoch;
+        this.primaryLost = primaryLost;
     }
 
     @Override
@@ -39,7 +44,7 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         RevisionClock clock = clock();
         clock.actAsPrimary();
         if (highest >= 0) {
-            clock.trust(highest, epoch);
+            clock.trust(highest, epoch, primaryLost);
         }
         return clock.trusted() ? Outcome.revision(Outcome.OK, clock.current()) : Outcome.of(Outcome.CLOCK_UNTRUSTED);
     }
@@ -59,6 +64,7 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super.writeData(out);
         out.writeLong(highest);
         out.writeLong(epoch);
+        out.writeBoolean(primaryLost);
     }
 
     @Override
@@ -66,5 +72,6 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super.readData(in);
         highest = in.readLong();
         epoch = in.readLong();
+        primaryLost = in.readBoolean();
     }
 }

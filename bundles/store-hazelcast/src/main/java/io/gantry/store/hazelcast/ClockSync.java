@@ -5,11 +5,13 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.partition.PartitionAwareKey;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The first half of rebuilding a primary's {@link RevisionClock}: one pass over the store's
- * partition answering the highest revision of each record; the metadata key also answers the
- * clock's epoch, which {@link ClockProbe} checks so that a role change in between is not missed.
+ * partition answering, for each record, its highest revision and the member that wrote it; the
+ * metadata key answers the clock's epoch instead, which {@link ClockProbe} checks so that a role
+ * change in between is not missed.
  */
 final class ClockSync extends StoreProcessor implements ReadOnly {
 
@@ -24,13 +26,15 @@ final class ClockSync extends StoreProcessor implements ReadOnly {
 
     @Override
     public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
-        long highest = Records.highestRevision(entry.getValue());
+        byte[] record = entry.getValue();
+        ByteBuffer answer = ByteBuffer.allocate(24).putLong(Records.highestRevision(record));
         if (HazelcastStore.META_KEY.equals(entry.getKey().getKey())) {
             RevisionClock clock = clock();
             clock.actAsPrimary();
-            return ByteBuffer.allocate(16).putLong(highest).putLong(clock.epoch()).array();
+            return answer.putLong(clock.epoch()).array();
         }
-        return ByteBuffer.allocate(8).putLong(highest).array();
+        UUID writer = Records.writer(record);
+        return answer.putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits()).array();
     }
 
     @Override

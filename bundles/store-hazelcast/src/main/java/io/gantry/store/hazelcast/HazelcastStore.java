@@ -64,9 +64,9 @@ import org.slf4j.LoggerFactory;
  * watch event (a delete stores a tombstone with its revision and last value), so there is no
  * write without its event on any replica;</li>
  * <li>an acknowledged write is on {@code backupCount + 1} members, with its journal record;</li>
- * <li>no revision is given twice: a promoted primary rebuilds its clock from every record and
- * jumps ahead ({@link RevisionClock#FAILOVER_GAP}), past any revision the dead primary might
- * have given to a write that was never replicated.</li>
+ * <li>no revision is given twice: a new primary rebuilds its clock from every record; one promoted
+ * after the primary died jumps ahead ({@link RevisionClock#FAILOVER_GAP}), past any revision the
+ * dead primary might have given to a write that was never replicated.</li>
  * </ul>
  * Lists read the partition in one step of the same thread, so their revision is exact.
  *
@@ -314,10 +314,11 @@ public class HazelcastStore implements StorageBackend {
         Set<String> kept = new HashSet<>();
         Map<PartitionAwareKey<String, String>, byte[]> records = new HashMap<>();
         UUID restored = new UUID(0, 0);
+        UUID writer = hazelcast.getCluster().getLocalMember().getUuid();
         for (StoredEntry entry : snapshot.entries()) {
             kept.add(entry.key());
             records.put(key(entry.key()), Records.record(Records.LIVE, entry.createRevision(), entry.modRevision(),
-                    restored, entry.value()));
+                    restored, writer, entry.value()));
         }
         Set<PartitionAwareKey<String, String>> present = hazelcastCall(() -> map.keySet(wholeStore));
         for (PartitionAwareKey<String, String> key : present) {
@@ -360,24 +361,35 @@ public class HazelcastStore implements StorageBackend {
 
     /** Rebuilds the primary's revision clock from every record (see {@link RevisionClock}). */
     private void syncClock() {
-        Map<PartitionAwareKey<String, String>, byte[]> revisions =
+        Map<PartitionAwareKey<String, String>, byte[]> answers =
                 hazelcastCall(() -> map.executeOnEntries(new ClockSync(name), wholeStore));
         long highest = 0;
         long epoch = -1;
-        for (Map.Entry<PartitionAwareKey<String, String>, byte[]> entry : revisions.entrySet()) {
+        UUID lastWriter = null;
+        for (Map.Entry<PartitionAwareKey<String, String>, byte[]> entry : answers.entrySet()) {
             ByteBuffer answer = ByteBuffer.wrap(entry.getValue());
-            highest = Math.max(highest, answer.getLong());
+            long revision = answer.getLong();
             if (entry.getKey().equals(metaKey)) {
                 epoch = answer.getLong();
+                if (revision > highest) {
+                    highest = revision;
+                    lastWriter = null;
+                }
+            } else if (revision > highest) {
+                highest = revision;
+                lastWriter = new UUID(answer.getLong(), answer.getLong());
             }
         }
         if (epoch < 0) {
             ensureMeta();
             return;
         }
+        UUID writer = lastWriter;
+        boolean primaryLost = writer == null
+                || hazelcast.getCluster().getMembers().stream().noneMatch(m -> m.getUuid().equals(writer));
         long found = highest;
         long inEpoch = epoch;
-        hazelcastCall(() -> map.executeOnKey(metaKey, new ClockProbe(name, found, inEpoch)));
+        hazelcastCall(() -> map.executeOnKey(metaKey, new ClockProbe(name, found, inEpoch, primaryLost)));
     }
 
     private StoreException clockNotReady() {

@@ -9,10 +9,11 @@ import java.util.UUID;
  * The byte layouts kept in Hazelcast: plain bytes only, so that no class of any bundle is ever
  * stored in the cluster and a bundle swap cannot strand stored data.
  *
- * <p>An object record is {@code kind, createRevision, modRevision, writeId, value}, where kind
- * is {@link #LIVE} or {@link #TOMBSTONE} (a deleted key keeps its last value and the revision of
- * the delete until compaction, so that the delete is a change like any other). The writeId lets a
- * write that Hazelcast retries after a member loss find that it was already applied.
+ * <p>An object record is {@code kind, createRevision, modRevision, writeId, writer, value}, where
+ * kind is {@link #LIVE} or {@link #TOMBSTONE} (a deleted key keeps its last value and the revision
+ * of the delete until compaction, so that the delete is a change like any other). The writeId
+ * lets a write that Hazelcast retries after a member loss find that it was already applied; the
+ * writer is the member that was primary when the record was written (see {@link RevisionClock}).
  *
  * <p>The store's one metadata record is {@code META, compactedRevision, restoreRevision,
  * restoreEpoch}.
@@ -23,14 +24,15 @@ final class Records {
     static final byte TOMBSTONE = 2;
     static final byte META = 3;
 
-    private static final int HEADER = 1 + 8 + 8 + 16;
+    private static final int HEADER = 1 + 8 + 8 + 16 + 16;
 
     private Records() {
     }
 
-    static byte[] record(byte kind, long createRevision, long modRevision, UUID writeId, byte[] value) {
+    static byte[] record(byte kind, long createRevision, long modRevision, UUID writeId, UUID writer, byte[] value) {
         return ByteBuffer.allocate(HEADER + value.length).put(kind).putLong(createRevision).putLong(modRevision)
                 .putLong(writeId.getMostSignificantBits()).putLong(writeId.getLeastSignificantBits())
+                .putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits())
                 .put(value).array();
     }
 
@@ -53,6 +55,15 @@ final class Records {
     static UUID writeId(byte[] record) {
         ByteBuffer buffer = ByteBuffer.wrap(record);
         return new UUID(buffer.getLong(17), buffer.getLong(25));
+    }
+
+    /** The member that wrote an object record; null for the metadata record. */
+    static UUID writer(byte[] record) {
+        if (record == null || kind(record) == META) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        return new UUID(buffer.getLong(33), buffer.getLong(41));
     }
 
     static byte[] value(byte[] record) {

@@ -8,6 +8,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.partition.PartitionAwareKey;
 import java.io.IOException;
+import java.util.UUID;
 
 /**
  * The base of the store's entry processors. They travel between members as identified data
@@ -34,6 +35,11 @@ abstract class StoreProcessor implements EntryProcessor<PartitionAwareKey<String
     @Override
     public void setHazelcastInstance(HazelcastInstance member) {
         this.member = member;
+    }
+
+    /** The member this processor runs on. */
+    protected UUID localMember() {
+        return member.getCluster().getLocalMember().getUuid();
     }
 
     protected RevisionClock clock() {

@@ -62,10 +62,11 @@ final class WriteProcessor extends StoreProcessor {
             return Outcome.revision(Outcome.CONFLICT, Records.modRevision(current));
         }
         long revision = clock.next();
+        UUID writer = localMember();
         written = switch (operation) {
-            case CREATE -> Records.record(Records.LIVE, revision, revision, writeId, value);
-            case UPDATE -> Records.record(Records.LIVE, Records.createRevision(current), revision, writeId, value);
-            default -> Records.record(Records.TOMBSTONE, Records.createRevision(current), revision, writeId,
+            case CREATE -> Records.record(Records.LIVE, revision, revision, writeId, writer, value);
+            case UPDATE -> Records.record(Records.LIVE, Records.createRevision(current), revision, writeId, writer, value);
+            default -> Records.record(Records.TOMBSTONE, Records.createRevision(current), revision, writeId, writer,
                     Records.value(current));
         };
         entry.setValue(written);

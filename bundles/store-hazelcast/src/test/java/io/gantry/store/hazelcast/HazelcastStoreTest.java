@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
@@ -20,9 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,7 +147,8 @@ class HazelcastStoreTest {
         }
         assertEquals(200, store.list("/registry/pods/").entries().size());
         StoredEntry next = store.create("/registry/pods/default/after", bytes("x"));
-        assertTrue(next.modRevision() > highest, "revisions go on above every earlier one: " + next.modRevision());
+        assertTrue(next.modRevision() > highest + RevisionClock.FAILOVER_GAP,
+                "the promoted primary numbers above anything the dead one could have given: " + next.modRevision());
         await().atMost(DEADLINE).until(() -> watcher.closed != null);
         assertInstanceOf(StoreException.Compacted.class, watcher.closed, "watches relist after a member loss");
         Recorder again = new Recorder();
@@ -152,6 +156,36 @@ class HazelcastStoreTest {
             StoredEntry later = store.update("/registry/pods/default/after", bytes("y"), next.modRevision());
             await().atMost(DEADLINE).until(() -> again.events.size() == 1);
             assertEquals(later.modRevision(), again.events.get(0).revision());
+        }
+    }
+
+    @Test
+    void whenAMemberJoinsAndTakesThePartitionRevisionsGoOnWithoutAGap() {
+        String cluster = "store-join-" + UUID.randomUUID();
+        List<Integer> ports = List.of(15791, 15792, 15793);
+        HazelcastInstance first = Hazelcast.newHazelcastInstance(TestMembers.config(cluster, List.of(15791), 0));
+        members.add(first);
+        List<HazelcastStore> several = new ArrayList<>();
+        List<Long> revisions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            HazelcastStore store = new HazelcastStore(first, TestMembers.defaults(), "join" + i);
+            stores.add(store);
+            several.add(store);
+            revisions.add(store.create("/registry/pods/default/a", bytes("1")).modRevision());
+        }
+
+        for (int i = 1; i < 3; i++) {
+            members.add(Hazelcast.newHazelcastInstance(TestMembers.config(cluster, ports, i)));
+        }
+        await().atMost(DEADLINE).until(() -> first.getCluster().getMembers().size() == 3
+                && first.getPartitionService().isClusterSafe());
+
+        long moved = IntStream.range(0, several.size())
+                .filter(i -> !first.getPartitionService().getPartition("join" + i).getOwner().localMember()).count();
+        assertTrue(moved > 0, "some store partitions moved to the new members");
+        for (int i = 0; i < several.size(); i++) {
+            StoredEntry next = several.get(i).update("/registry/pods/default/a", bytes("2"), 0);
+            assertEquals(revisions.get(i) + 1, next.modRevision(), "store " + i + ": a migration is no failover");
         }
     }
 
