@@ -9,9 +9,9 @@ import java.util.UUID;
 
 /**
  * The first half of rebuilding a primary's {@link RevisionClock}: one pass over the store's
- * partition answering, for each record, its highest revision and the member that wrote it; the
- * metadata key answers the clock's epoch instead, which {@link ClockProbe} checks so that a role
- * change in between is not missed.
+ * partition answering, for each record, its highest revision; the metadata key also answers the
+ * clock's epoch, which {@link ClockProbe} checks so that a role change in between is not missed,
+ * and the primary it records.
  */
 final class ClockSync extends StoreProcessor implements ReadOnly {
 
@@ -27,14 +27,16 @@ final class ClockSync extends StoreProcessor implements ReadOnly {
     @Override
     public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
         byte[] record = entry.getValue();
-        ByteBuffer answer = ByteBuffer.allocate(24).putLong(Records.highestRevision(record));
-        if (HazelcastStore.META_KEY.equals(entry.getKey().getKey())) {
-            RevisionClock clock = clock();
-            clock.actAsPrimary();
-            return answer.putLong(clock.epoch()).array();
+        long highest = Records.highestRevision(record);
+        if (!HazelcastStore.META_KEY.equals(entry.getKey().getKey())) {
+            return ByteBuffer.allocate(8).putLong(highest).array();
         }
-        UUID writer = Records.writer(record);
-        return answer.putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits()).array();
+        RevisionClock clock = clock();
+        clock.actAsPrimary();
+        UUID primary = Records.metaPrimary(record);
+        return ByteBuffer.allocate(32).putLong(highest).putLong(clock.epoch())
+                .putLong(primary == null ? 0 : primary.getMostSignificantBits())
+                .putLong(primary == null ? 0 : primary.getLeastSignificantBits()).array();
     }
 
     @Override

@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * watch event (a delete stores a tombstone with its revision and last value), so there is no
  * write without its event on any replica;</li>
  * <li>an acknowledged write is on {@code backupCount + 1} members, with its journal record;</li>
- * <li>no revision is given twice: a new primary rebuilds its clock from every record; one promoted
- * after the primary died jumps ahead ({@link RevisionClock#FAILOVER_GAP}), past any revision the
- * dead primary might have given to a write that was never replicated.</li>
+ * <li>no revision is given twice: a member numbers writes only while the metadata record (which
+ * moves with the partition) names it as the primary; a new primary rebuilds its clock from every
+ * record, and one promoted after the primary died jumps ahead ({@link RevisionClock#FAILOVER_GAP}),
+ * past any revision the dead primary might have given to a write that was never replicated.</li>
  * </ul>
  * Lists read the partition in one step of the same thread, so their revision is exact.
  *
@@ -125,12 +126,16 @@ public class HazelcastStore implements StorageBackend {
         this(hazelcast, config, "objects");
     }
 
+    static String mapName(String store) {
+        return "gantry.store." + store;
+    }
+
     /** A store under its own name; several can share a cluster (tests). */
     HazelcastStore(HazelcastInstance hazelcast, Config config, String name) {
         this.hazelcast = hazelcast;
         this.name = name;
         this.watchQueue = config.watchQueue();
-        String mapName = "gantry.store." + name;
+        String mapName = mapName(name);
         configure(hazelcast, mapName, config);
         this.map = hazelcast.getMap(mapName);
         this.metaKey = key(META_KEY);
@@ -203,7 +208,7 @@ public class HazelcastStore implements StorageBackend {
 
     /** The metadata record, made when the store first runs (not in a minority: it is a write). */
     private void ensureMeta() {
-        hazelcastCall(() -> map.putIfAbsent(metaKey, Records.meta(0, 0, 0)));
+        hazelcastCall(() -> map.putIfAbsent(metaKey, Records.meta(0, 0, 0, null)));
     }
 
     @Deactivate
@@ -314,11 +319,10 @@ public class HazelcastStore implements StorageBackend {
         Set<String> kept = new HashSet<>();
         Map<PartitionAwareKey<String, String>, byte[]> records = new HashMap<>();
         UUID restored = new UUID(0, 0);
-        UUID writer = hazelcast.getCluster().getLocalMember().getUuid();
         for (StoredEntry entry : snapshot.entries()) {
             kept.add(entry.key());
             records.put(key(entry.key()), Records.record(Records.LIVE, entry.createRevision(), entry.modRevision(),
-                    restored, writer, entry.value()));
+                    restored, entry.value()));
         }
         Set<PartitionAwareKey<String, String>> present = hazelcastCall(() -> map.keySet(wholeStore));
         for (PartitionAwareKey<String, String> key : present) {
@@ -365,28 +369,25 @@ public class HazelcastStore implements StorageBackend {
                 hazelcastCall(() -> map.executeOnEntries(new ClockSync(name), wholeStore));
         long highest = 0;
         long epoch = -1;
-        UUID lastWriter = null;
+        UUID recordedPrimary = null;
         for (Map.Entry<PartitionAwareKey<String, String>, byte[]> entry : answers.entrySet()) {
             ByteBuffer answer = ByteBuffer.wrap(entry.getValue());
-            long revision = answer.getLong();
+            highest = Math.max(highest, answer.getLong());
             if (entry.getKey().equals(metaKey)) {
                 epoch = answer.getLong();
-                if (revision > highest) {
-                    highest = revision;
-                    lastWriter = null;
-                }
-            } else if (revision > highest) {
-                highest = revision;
-                lastWriter = new UUID(answer.getLong(), answer.getLong());
+                UUID primary = new UUID(answer.getLong(), answer.getLong());
+                recordedPrimary = primary.getMostSignificantBits() == 0 && primary.getLeastSignificantBits() == 0
+                        ? null : primary;
             }
         }
         if (epoch < 0) {
             ensureMeta();
             return;
         }
-        UUID writer = lastWriter;
-        boolean primaryLost = writer == null
-                || hazelcast.getCluster().getMembers().stream().noneMatch(m -> m.getUuid().equals(writer));
+        UUID previous = recordedPrimary;
+        // A primary still in the cluster handed the partition over by migration: nothing was lost.
+        boolean primaryLost = previous == null
+                || hazelcast.getCluster().getMembers().stream().noneMatch(m -> m.getUuid().equals(previous));
         long found = highest;
         long inEpoch = epoch;
         hazelcastCall(() -> map.executeOnKey(metaKey, new ClockProbe(name, found, inEpoch, primaryLost)));

@@ -9,14 +9,15 @@ import java.util.UUID;
  * The byte layouts kept in Hazelcast: plain bytes only, so that no class of any bundle is ever
  * stored in the cluster and a bundle swap cannot strand stored data.
  *
- * <p>An object record is {@code kind, createRevision, modRevision, writeId, writer, value}, where
- * kind is {@link #LIVE} or {@link #TOMBSTONE} (a deleted key keeps its last value and the revision
- * of the delete until compaction, so that the delete is a change like any other). The writeId
- * lets a write that Hazelcast retries after a member loss find that it was already applied; the
- * writer is the member that was primary when the record was written (see {@link RevisionClock}).
+ * <p>An object record is {@code kind, createRevision, modRevision, writeId, value}, where kind
+ * is {@link #LIVE} or {@link #TOMBSTONE} (a deleted key keeps its last value and the revision of
+ * the delete until compaction, so that the delete is a change like any other). The writeId lets a
+ * write that Hazelcast retries after a member loss find that it was already applied.
  *
  * <p>The store's one metadata record is {@code META, compactedRevision, restoreRevision,
- * restoreEpoch}.
+ * restoreEpoch, primary}: primary is the member whose revision clock may number writes (see
+ * {@link RevisionClock}); the record moves with the partition, so a member that is no longer
+ * that one finds out before it writes.
  */
 final class Records {
 
@@ -24,15 +25,15 @@ final class Records {
     static final byte TOMBSTONE = 2;
     static final byte META = 3;
 
-    private static final int HEADER = 1 + 8 + 8 + 16 + 16;
+    private static final int HEADER = 1 + 8 + 8 + 16;
+    private static final UUID NOBODY = new UUID(0, 0);
 
     private Records() {
     }
 
-    static byte[] record(byte kind, long createRevision, long modRevision, UUID writeId, UUID writer, byte[] value) {
+    static byte[] record(byte kind, long createRevision, long modRevision, UUID writeId, byte[] value) {
         return ByteBuffer.allocate(HEADER + value.length).put(kind).putLong(createRevision).putLong(modRevision)
                 .putLong(writeId.getMostSignificantBits()).putLong(writeId.getLeastSignificantBits())
-                .putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits())
                 .put(value).array();
     }
 
@@ -57,15 +58,6 @@ final class Records {
         return new UUID(buffer.getLong(17), buffer.getLong(25));
     }
 
-    /** The member that wrote an object record; null for the metadata record. */
-    static UUID writer(byte[] record) {
-        if (record == null || kind(record) == META) {
-            return null;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(record);
-        return new UUID(buffer.getLong(33), buffer.getLong(41));
-    }
-
     static byte[] value(byte[] record) {
         byte[] value = new byte[record.length - HEADER];
         System.arraycopy(record, HEADER, value, 0, value.length);
@@ -81,8 +73,20 @@ final class Records {
         return new StoreEvent(kind(record) == TOMBSTONE ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, entry(key, record));
     }
 
-    static byte[] meta(long compactedRevision, long restoreRevision, long restoreEpoch) {
-        return ByteBuffer.allocate(25).put(META).putLong(compactedRevision).putLong(restoreRevision).putLong(restoreEpoch).array();
+    static byte[] meta(long compactedRevision, long restoreRevision, long restoreEpoch, UUID primary) {
+        UUID member = primary == null ? NOBODY : primary;
+        return ByteBuffer.allocate(41).put(META).putLong(compactedRevision).putLong(restoreRevision).putLong(restoreEpoch)
+                .putLong(member.getMostSignificantBits()).putLong(member.getLeastSignificantBits()).array();
+    }
+
+    /** The member recorded as the primary allowed to number writes; null if none yet. */
+    static UUID metaPrimary(byte[] meta) {
+        if (meta == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(meta);
+        UUID primary = new UUID(buffer.getLong(25), buffer.getLong(33));
+        return primary.equals(NOBODY) ? null : primary;
     }
 
     static long metaCompacted(byte[] meta) {

@@ -13,13 +13,15 @@ import com.hazelcast.core.HazelcastInstance;
  *
  * <p>A clock may number new writes only while {@linkplain #trusted() trusted}. It stops being
  * trusted whenever this member turns from applying backups (or from nothing) to acting as
- * primary, and the store rebuilds it from every record ({@link ClockSync}) before it is trusted
- * again. If the member that wrote the newest record is still in the cluster, the partition moved
- * to this member by migration, which copies everything the old primary had: the highest revision
- * found is exact. If that member is gone, this one was promoted after the primary died, and
- * cannot know which revisions the dead primary gave to writes that never reached a backup (a
- * watch may even have seen them): the clock jumps ahead by {@link #FAILOVER_GAP}. No revision is
- * ever given twice; a failover leaves a gap.
+ * primary, or finds that the store's metadata record names another member as the primary (it was
+ * primary before, and the partition went elsewhere and came back). The store then rebuilds the
+ * clock from every record ({@link ClockSync}), and trusting it records this member as the primary
+ * in the metadata record ({@link ClockProbe}). If the primary recorded before is still in the
+ * cluster, the partition moved to this member by migration, which copies everything the old
+ * primary had: the highest revision found is exact. If that member is gone, this one was promoted
+ * after the primary died, and cannot know which revisions the dead primary gave to writes that
+ * never reached a backup (a watch may even have seen them): the clock jumps ahead by
+ * {@link #FAILOVER_GAP}. No revision is ever given twice; a failover leaves a gap.
  */
 final class RevisionClock {
 
@@ -51,6 +53,12 @@ final class RevisionClock {
             epoch++;
         }
         return trusted;
+    }
+
+    /** This member found out it is not the primary the store records: rebuild before numbering. */
+    synchronized void untrust() {
+        primary = false;
+        trusted = false;
     }
 
     /** Called by every backup: the replica this member holds now reaches {@code seen}. */

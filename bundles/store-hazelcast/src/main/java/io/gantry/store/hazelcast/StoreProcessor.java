@@ -3,6 +3,7 @@ package io.gantry.store.hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -40,6 +41,20 @@ abstract class StoreProcessor implements EntryProcessor<PartitionAwareKey<String
     /** The member this processor runs on. */
     protected UUID localMember() {
         return member.getCluster().getLocalMember().getUuid();
+    }
+
+    /**
+     * Whether this member is the primary the metadata record names, the fence against a clock
+     * left over from an earlier turn as primary; read in the partition thread, so current.
+     */
+    protected boolean isRecordedPrimary(byte[] meta) {
+        return localMember().equals(Records.metaPrimary(meta));
+    }
+
+    /** The metadata record, read from this processor's partition thread (it shares the partition). */
+    protected byte[] readMeta() {
+        IMap<PartitionAwareKey<String, String>, byte[]> map = member.getMap(HazelcastStore.mapName(store));
+        return map.get(new PartitionAwareKey<>(HazelcastStore.META_KEY, store));
     }
 
     protected RevisionClock clock() {

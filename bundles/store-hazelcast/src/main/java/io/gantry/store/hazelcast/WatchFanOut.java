@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 final class WatchFanOut {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchFanOut.class);
-    private static final int BATCH = 1000;
+    // Well under the default watch queue, so that one batch alone never overflows a healthy watch.
+    private static final int BATCH = 256;
 
     private final EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>> journal;
     private final int partitionId;

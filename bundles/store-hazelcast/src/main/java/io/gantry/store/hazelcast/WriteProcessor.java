@@ -46,6 +46,11 @@ final class WriteProcessor extends StoreProcessor {
         if (!clock.actAsPrimary()) {
             return Outcome.of(Outcome.CLOCK_UNTRUSTED);
         }
+        if (!isRecordedPrimary(readMeta())) {
+            // Another member numbered writes since this one last did: its clock is stale.
+            clock.untrust();
+            return Outcome.of(Outcome.CLOCK_UNTRUSTED);
+        }
         byte[] current = entry.getValue();
         if (current != null && writeId.equals(Records.writeId(current))) {
             // Hazelcast retried this write after a member loss, and it had been applied.
@@ -62,11 +67,10 @@ final class WriteProcessor extends StoreProcessor {
             return Outcome.revision(Outcome.CONFLICT, Records.modRevision(current));
         }
         long revision = clock.next();
-        UUID writer = localMember();
         written = switch (operation) {
-            case CREATE -> Records.record(Records.LIVE, revision, revision, writeId, writer, value);
-            case UPDATE -> Records.record(Records.LIVE, Records.createRevision(current), revision, writeId, writer, value);
-            default -> Records.record(Records.TOMBSTONE, Records.createRevision(current), revision, writeId, writer,
+            case CREATE -> Records.record(Records.LIVE, revision, revision, writeId, value);
+            case UPDATE -> Records.record(Records.LIVE, Records.createRevision(current), revision, writeId, value);
+            default -> Records.record(Records.TOMBSTONE, Records.createRevision(current), revision, writeId,
                     Records.value(current));
         };
         entry.setValue(written);
