@@ -160,11 +160,16 @@ public class HazelcastStore implements StorageBackend {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                try {
-                    fanOut.resync(HazelcastStore.this::currentRevision);
-                } catch (RuntimeException e) {
-                    LOG.warn("Cannot resume the store's watches after {} left: {}", event.getMember(), e.toString());
-                }
+                // Not on Hazelcast's event thread: reading the revision may wait for the partition's new owner.
+                Thread resync = new Thread(() -> {
+                    try {
+                        fanOut.resync(HazelcastStore.this::currentRevision);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Cannot resume the store's watches after {} left: {}", event.getMember(), e.toString());
+                    }
+                }, "gantry-store-resync-" + name);
+                resync.setDaemon(true);
+                resync.start();
             }
         });
     }
