@@ -187,6 +187,7 @@ class HazelcastStoreTest {
         }
         await().atMost(DEADLINE).until(() -> first.getCluster().getMembers().size() == 3
                 && first.getPartitionService().isClusterSafe());
+        TestMembers.awaitQuorum(members);
 
         long moved = IntStream.range(0, several.size())
                 .filter(i -> !first.getPartitionService().getPartition("join" + i).getOwner().localMember()).count();

@@ -79,6 +79,7 @@ class MemberKillTest {
         Config config = TestMembers.configOnPort(cluster, DATA_PORTS, WRITER_PORT).setLiteMember(true);
         writer = Hazelcast.newHazelcastInstance(config);
         await().atMost(DEADLINE).until(() -> writer.getCluster().getMembers().size() == 4);
+        TestMembers.awaitQuorum(List.of(writer));
         store = new HazelcastStore(writer, TestMembers.defaults(), "objects");
 
         Map<String, StoredEntry> acknowledged = new ConcurrentHashMap<>();

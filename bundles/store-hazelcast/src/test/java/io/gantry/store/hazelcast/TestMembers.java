@@ -78,7 +78,19 @@ final class TestMembers {
             }
             members.add(Hazelcast.newHazelcastInstance(config));
         }
+        awaitQuorum(members);
         return members;
+    }
+
+    /**
+     * Waits until every member's split-brain protection has seen its quorum: Hazelcast refuses
+     * protected writes until the first membership change after start shows it.
+     */
+    static void awaitQuorum(List<HazelcastInstance> members) {
+        List<HazelcastInstance> protectedMembers = members.stream()
+                .filter(m -> m.getConfig().getSplitBrainProtectionConfigs().containsKey(MAJORITY)).toList();
+        await().atMost(Duration.ofSeconds(60)).until(() -> protectedMembers.stream().allMatch(m ->
+                m.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize()));
     }
 
     static HazelcastStore.Config settings(int watchHistory, int backupCount, int watchQueue) {
