@@ -151,7 +151,7 @@ public class HazelcastStore implements StorageBackend {
         @SuppressWarnings("unchecked")
         EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>> journal =
                 (EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>>) map;
-        this.fanOut = new WatchFanOut(journal, partition, config.watchHistory(), delivery,
+        this.fanOut = new WatchFanOut(journal, partition, config.watchHistory(),
                 "gantry-store-journal-" + name + "-" + hazelcast.getName());
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override

@@ -21,6 +21,41 @@ public final class StoreWriteBenchmark {
     private StoreWriteBenchmark() {
     }
 
+    /** 1,000 watches on this member; 500 changes, 2 ms apart: from the write's start to each listener. */
+    private static void watchDelivery(HazelcastStore store, byte[] object) throws Exception {
+        int watchCount = 1000;
+        int changes = 500;
+        long[] started = new long[changes];
+        long[][] delays = new long[watchCount][changes];
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(watchCount);
+        long from = store.currentRevision();
+        List<io.gantry.api.store.StoreWatch> watches = new java.util.ArrayList<>();
+        for (int w = 0; w < watchCount; w++) {
+            int id = w;
+            watches.add(store.watch("/registry/secrets/", from, new io.gantry.api.store.StoreWatchListener() {
+                int seen;
+
+                @Override
+                public void onEvent(io.gantry.api.store.StoreEvent event) {
+                    delays[id][seen] = System.nanoTime() - started[(int) (event.revision() - from - 1)];
+                    if (++seen == changes) {
+                        all.countDown();
+                    }
+                }
+            }));
+        }
+        for (int i = 0; i < changes; i++) {
+            started[i] = System.nanoTime();
+            store.create("/registry/secrets/bench/s" + i, object);
+            Thread.sleep(2);
+        }
+        all.await();
+        long[] sorted = Arrays.stream(delays).flatMapToLong(Arrays::stream).sorted().toArray();
+        System.out.printf("watch delivery to %d watches: p50 %.2f ms, p99 %.2f ms%n", watchCount,
+                sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 99 / 100] / 1e6);
+        watches.forEach(io.gantry.api.store.StoreWatch::close);
+    }
+
     public static void main(String[] args) throws Exception {
         int memberCount = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int writerCount = args.length > 1 ? Integer.parseInt(args[1]) : 8;
@@ -79,6 +114,7 @@ public final class StoreWriteBenchmark {
             long[] all = Arrays.stream(perWriter).flatMapToLong(Arrays::stream).sorted().toArray();
             System.out.printf("members=%d %d writers: %.0f writes/s, p50 %.2f ms, p99 %.2f ms%n", memberCount, writerCount,
                     writes.get() / elapsed, all[all.length / 2] / 1e6, all[all.length * 99 / 100] / 1e6);
+            watchDelivery(store, object);
             store.deactivate();
         } finally {
             members.forEach(HazelcastInstance::shutdown);
