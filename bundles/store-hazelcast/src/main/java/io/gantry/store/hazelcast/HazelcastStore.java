@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster state in Hazelcast, replicated in memory with synchronous backups: it survives the
- * loss of any one member (of {@code backupCount} members) with nothing acknowledged lost, not
- * the loss of the whole cluster.
+ * loss of up to {@code backupCount} members at once with nothing acknowledged lost, not the loss
+ * of the whole cluster.
  *
  * <h2>Ordering invariant</h2>
  * Every key of the store, and one metadata record, live in one map and, through their partition
@@ -69,7 +69,10 @@ import org.slf4j.LoggerFactory;
  * record, and one promoted after the primary died jumps ahead ({@link RevisionClock#FAILOVER_GAP}),
  * past any revision the dead primary might have given to a write that was never replicated.</li>
  * </ul>
- * Lists read the partition in one step of the same thread, so their revision is exact.
+ * Lists read the partition in one step of the same thread, so their revision is exact. The
+ * price of one partition is that the store's writes go through one thread of one member (as all
+ * of etcd's go through its one leader); measured, that is several thousand writes a second, far
+ * more than the cluster-wide lock it replaces.
  *
  * <p>Watches: one journal reader per member ({@link WatchFanOut}) feeds bounded per-watch queues.
  * A member leaving ends this member's watches once (they relist). Writes need a majority of the
