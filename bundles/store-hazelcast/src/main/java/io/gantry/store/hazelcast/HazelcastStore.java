@@ -7,6 +7,7 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.OperationTimeoutException;
@@ -416,6 +417,10 @@ public class HazelcastStore implements StorageBackend {
             throw new StoreException.Unavailable("this member is leaving the cluster", e);
         } catch (OperationTimeoutException e) {
             throw new StoreException("the store did not answer in time; the change may or may not have been made", e);
+        } catch (HazelcastException e) {
+            // Hazelcast's own wording names its classes; the cause keeps it for the log.
+            throw new StoreException("the cluster could not complete the store operation; a change may or may not "
+                    + "have been made", e);
         }
     }
 
