@@ -71,6 +71,10 @@ public class ClusterMember {
         @AttributeDefinition(description = "Seconds without heartbeat after which a member is taken as gone")
         int maxNoHeartbeatSeconds() default 5;
 
+        @AttributeDefinition(description = "A lite member holds no cluster state (no partitions): for worker-only "
+                + "nodes, which run no storage plugin that could serve the state's operations")
+        boolean liteMember() default false;
+
         @AttributeDefinition(description = "Members a member must see for the structures protected by the split-brain "
                 + "protection '" + MAJORITY + "' to accept writes; 0: a majority of the members listed")
         int quorum() default 0;
@@ -140,6 +144,7 @@ public class ClusterMember {
                 .setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()))
                 .setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.getJetConfig().setEnabled(false);
+        hz.setLiteMember(config.liteMember());
         int quorum = config.quorum() > 0 ? config.quorum() : config.members().length / 2 + 1;
         if (quorum > 1) {
             // Hazelcast refuses protected writes until a membership change shows the quorum, which

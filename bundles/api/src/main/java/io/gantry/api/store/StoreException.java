@@ -63,8 +63,8 @@ public class StoreException extends RuntimeException {
     }
 
     /**
-     * The store cannot take the operation now and nothing was changed (for example a member cut
-     * off from the majority of its cluster refuses writes); the caller may retry later. The API
+     * The store cannot serve the operation now; the caller may retry later. A refused write (for
+     * example on a member cut off from the majority of its cluster) changed nothing. The API
      * server answers it with 503 Service Unavailable.
      */
     public static class Unavailable extends StoreException {

@@ -1,6 +1,5 @@
 package io.gantry.store.hazelcast;
 
-import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -10,14 +9,17 @@ import java.util.Map;
 
 /**
  * Reads the primary's current revision, on the metadata key; with a {@link ClockSync} result,
- * first trusts the clock again (the second half of rebuilding it).
+ * first trusts the clock again (the second half of rebuilding it) and records this member as
+ * the primary in the metadata record, replicated like a write.
  */
-final class ClockProbe extends StoreProcessor implements ReadOnly {
+final class ClockProbe extends StoreProcessor {
 
     private static final long serialVersionUID = 1L;
 
     private long highest = -1;
     private long epoch;
+    private boolean primaryLost;
+    private transient byte[] written;
 
     ClockProbe() {
     }
@@ -27,26 +29,41 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super(store);
     }
 
-    /** Trusts the clock with what a {@link ClockSync} in {@code epoch} found, then reads it. */
-    ClockProbe(String store, long highest, long epoch) {
+    /**
+     * Trusts the clock with what a {@link ClockSync} in {@code epoch} found, then reads it;
+     * {@code primaryLost}: the member that wrote the newest record is no longer in the cluster.
+     */
+    ClockProbe(String store, long highest, long epoch, boolean primaryLost) {
         super(store);
         this.highest = highest;
         this.epoch = epoch;
+        this.primaryLost = primaryLost;
     }
 
     @Override
     public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
         RevisionClock clock = clock();
         clock.actAsPrimary();
+        byte[] meta = entry.getValue();
         if (highest >= 0) {
-            clock.trust(highest, epoch);
+            clock.trust(highest, epoch, primaryLost);
+            if (clock.trusted() && !isRecordedPrimary(meta)) {
+                written = Records.meta(Records.metaCompacted(meta), Records.metaRestoreRevision(meta),
+                        Records.metaRestoreEpoch(meta), localMember());
+                entry.setValue(written);
+                meta = written;
+            }
         }
-        return clock.trusted() ? Outcome.revision(Outcome.OK, clock.current()) : Outcome.of(Outcome.CLOCK_UNTRUSTED);
+        if (clock.trusted() && isRecordedPrimary(meta)) {
+            return Outcome.revision(Outcome.OK, clock.current());
+        }
+        clock.untrust();
+        return Outcome.of(Outcome.CLOCK_UNTRUSTED);
     }
 
     @Override
     public EntryProcessor<PartitionAwareKey<String, String>, byte[], byte[]> getBackupProcessor() {
-        return null;
+        return written == null ? null : new ReplicateRecord(store, written);
     }
 
     @Override
@@ -59,6 +76,7 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super.writeData(out);
         out.writeLong(highest);
         out.writeLong(epoch);
+        out.writeBoolean(primaryLost);
     }
 
     @Override
@@ -66,5 +84,6 @@ final class ClockProbe extends StoreProcessor implements ReadOnly {
         super.readData(in);
         highest = in.readLong();
         epoch = in.readLong();
+        primaryLost = in.readBoolean();
     }
 }

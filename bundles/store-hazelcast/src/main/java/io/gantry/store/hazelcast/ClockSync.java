@@ -5,11 +5,13 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.partition.PartitionAwareKey;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The first half of rebuilding a primary's {@link RevisionClock}: one pass over the store's
- * partition answering the highest revision of each record; the metadata key also answers the
- * clock's epoch, which {@link ClockProbe} checks so that a role change in between is not missed.
+ * partition answering, for each record, its highest revision; the metadata key also answers the
+ * clock's epoch, which {@link ClockProbe} checks so that a role change in between is not missed,
+ * and the primary it records.
  */
 final class ClockSync extends StoreProcessor implements ReadOnly {
 
@@ -24,13 +26,17 @@ final class ClockSync extends StoreProcessor implements ReadOnly {
 
     @Override
     public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
-        long highest = Records.highestRevision(entry.getValue());
-        if (HazelcastStore.META_KEY.equals(entry.getKey().getKey())) {
-            RevisionClock clock = clock();
-            clock.actAsPrimary();
-            return ByteBuffer.allocate(16).putLong(highest).putLong(clock.epoch()).array();
+        byte[] record = entry.getValue();
+        long highest = Records.highestRevision(record);
+        if (!HazelcastStore.META_KEY.equals(entry.getKey().getKey())) {
+            return ByteBuffer.allocate(8).putLong(highest).array();
         }
-        return ByteBuffer.allocate(8).putLong(highest).array();
+        RevisionClock clock = clock();
+        clock.actAsPrimary();
+        UUID primary = Records.metaPrimary(record);
+        return ByteBuffer.allocate(32).putLong(highest).putLong(clock.epoch())
+                .putLong(primary == null ? 0 : primary.getMostSignificantBits())
+                .putLong(primary == null ? 0 : primary.getLeastSignificantBits()).array();
     }
 
     @Override

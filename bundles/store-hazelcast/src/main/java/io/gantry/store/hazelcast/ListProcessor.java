@@ -32,7 +32,11 @@ final class ListProcessor extends StoreProcessor implements ReadOnly {
         String key = entry.getKey().getKey();
         if (HazelcastStore.META_KEY.equals(key)) {
             RevisionClock clock = clock();
-            return clock.actAsPrimary() ? Outcome.revision(Outcome.OK, clock.current()) : Outcome.of(Outcome.CLOCK_UNTRUSTED);
+            if (clock.actAsPrimary() && isRecordedPrimary(entry.getValue())) {
+                return Outcome.revision(Outcome.OK, clock.current());
+            }
+            clock.untrust();
+            return Outcome.of(Outcome.CLOCK_UNTRUSTED);
         }
         byte[] record = entry.getValue();
         return Records.isLive(record) && key.startsWith(prefix) ? record : null;

@@ -36,18 +36,19 @@ final class MetaProcessor extends StoreProcessor {
     @Override
     public byte[] process(Map.Entry<PartitionAwareKey<String, String>, byte[]> entry) {
         RevisionClock clock = clock();
-        if (!clock.actAsPrimary()) {
+        byte[] meta = entry.getValue();
+        if (!clock.actAsPrimary() || !isRecordedPrimary(meta)) {
+            clock.untrust();
             return Outcome.of(Outcome.CLOCK_UNTRUSTED);
         }
-        byte[] meta = entry.getValue();
         long compacted = Records.metaCompacted(meta);
         if (operation == COMPACT) {
             written = Records.meta(Math.max(compacted, Math.min(revision, clock.current())),
-                    Records.metaRestoreRevision(meta), Records.metaRestoreEpoch(meta));
+                    Records.metaRestoreRevision(meta), Records.metaRestoreEpoch(meta), Records.metaPrimary(meta));
         } else {
             clock.advanceTo(revision);
             long floor = clock.current();
-            written = Records.meta(floor, floor, Records.metaRestoreEpoch(meta) + 1);
+            written = Records.meta(floor, floor, Records.metaRestoreEpoch(meta) + 1, Records.metaPrimary(meta));
         }
         entry.setValue(written);
         return Outcome.ok(written);

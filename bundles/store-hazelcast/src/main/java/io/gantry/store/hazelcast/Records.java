@@ -15,7 +15,9 @@ import java.util.UUID;
  * write that Hazelcast retries after a member loss find that it was already applied.
  *
  * <p>The store's one metadata record is {@code META, compactedRevision, restoreRevision,
- * restoreEpoch}.
+ * restoreEpoch, primary}: primary is the member whose revision clock may number writes (see
+ * {@link RevisionClock}); the record moves with the partition, so a member that is no longer
+ * that one finds out before it writes.
  */
 final class Records {
 
@@ -24,6 +26,7 @@ final class Records {
     static final byte META = 3;
 
     private static final int HEADER = 1 + 8 + 8 + 16;
+    private static final UUID NOBODY = new UUID(0, 0);
 
     private Records() {
     }
@@ -70,8 +73,20 @@ final class Records {
         return new StoreEvent(kind(record) == TOMBSTONE ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, entry(key, record));
     }
 
-    static byte[] meta(long compactedRevision, long restoreRevision, long restoreEpoch) {
-        return ByteBuffer.allocate(25).put(META).putLong(compactedRevision).putLong(restoreRevision).putLong(restoreEpoch).array();
+    static byte[] meta(long compactedRevision, long restoreRevision, long restoreEpoch, UUID primary) {
+        UUID member = primary == null ? NOBODY : primary;
+        return ByteBuffer.allocate(41).put(META).putLong(compactedRevision).putLong(restoreRevision).putLong(restoreEpoch)
+                .putLong(member.getMostSignificantBits()).putLong(member.getLeastSignificantBits()).array();
+    }
+
+    /** The member recorded as the primary allowed to number writes; null if none yet. */
+    static UUID metaPrimary(byte[] meta) {
+        if (meta == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(meta);
+        UUID primary = new UUID(buffer.getLong(25), buffer.getLong(33));
+        return primary.equals(NOBODY) ? null : primary;
     }
 
     static long metaCompacted(byte[] meta) {

@@ -13,10 +13,15 @@ import com.hazelcast.core.HazelcastInstance;
  *
  * <p>A clock may number new writes only while {@linkplain #trusted() trusted}. It stops being
  * trusted whenever this member turns from applying backups (or from nothing) to acting as
- * primary: a member that was promoted after the primary died cannot know which revisions the dead
- * primary gave out without replicating them, so the store rebuilds the clock from every record
- * ({@link ClockSync}) and jumps ahead by {@link #FAILOVER_GAP} before it is trusted again. No
- * revision is ever given twice; a failover leaves a gap.
+ * primary, or finds that the store's metadata record names another member as the primary (it was
+ * primary before, and the partition went elsewhere and came back). The store then rebuilds the
+ * clock from every record ({@link ClockSync}), and trusting it records this member as the primary
+ * in the metadata record ({@link ClockProbe}). If the primary recorded before is still in the
+ * cluster, the partition moved to this member by migration, which copies everything the old
+ * primary had: the highest revision found is exact. If that member is gone, this one was promoted
+ * after the primary died, and cannot know which revisions the dead primary gave to writes that
+ * never reached a backup (a watch may even have seen them): the clock jumps ahead by
+ * {@link #FAILOVER_GAP}. No revision is ever given twice; a failover leaves a gap.
  */
 final class RevisionClock {
 
@@ -50,6 +55,12 @@ final class RevisionClock {
         return trusted;
     }
 
+    /** This member found out it is not the primary the store records: rebuild before numbering. */
+    synchronized void untrust() {
+        primary = false;
+        trusted = false;
+    }
+
     /** Called by every backup: the replica this member holds now reaches {@code seen}. */
     synchronized void observeAsBackup(long seen) {
         primary = false;
@@ -81,13 +92,13 @@ final class RevisionClock {
      * Trusts the clock again after {@link ClockSync} found {@code highest} as the highest revision
      * in the replica, unless this member's role changed since the sync began ({@code epoch}).
      */
-    synchronized void trust(long highest, long syncEpoch) {
+    synchronized void trust(long highest, long syncEpoch, boolean primaryLost) {
         if (trusted || !primary || syncEpoch != epoch) {
             return;
         }
         long known = Math.max(revision, highest);
         // An empty store had no earlier primary whose revisions could be unknown here.
-        revision = known == 0 ? 0 : known + FAILOVER_GAP;
+        revision = primaryLost && known > 0 ? known + FAILOVER_GAP : known;
         trusted = true;
     }
 

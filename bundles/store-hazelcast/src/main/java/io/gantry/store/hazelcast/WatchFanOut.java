@@ -13,6 +13,7 @@ import io.gantry.api.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +43,12 @@ import org.slf4j.LoggerFactory;
 final class WatchFanOut {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchFanOut.class);
-    private static final int BATCH = 1000;
+    // Well under the default watch queue, so that one batch alone never overflows a healthy watch.
+    private static final int BATCH = 256;
 
     private final EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>> journal;
     private final int partitionId;
     private final int history;
-    private final WatchDelivery delivery;
     private final Thread reader;
     private final Object lock = new Object();
     private final ArrayDeque<StoreEvent> window = new ArrayDeque<>();
@@ -61,11 +62,10 @@ final class WatchFanOut {
     private int generation;
 
     WatchFanOut(EventJournalReader<EventJournalMapEvent<PartitionAwareKey<String, String>, byte[]>> journal,
-            int partitionId, int history, WatchDelivery delivery, String threadName) {
+            int partitionId, int history, String threadName) {
         this.journal = journal;
         this.partitionId = partitionId;
         this.history = history;
-        this.delivery = delivery;
         EventJournalInitialSubscriberState state = await(journal.subscribeToEventJournal(partitionId).toCompletableFuture());
         synchronized (lock) {
             position = state.getOldestSequence();
@@ -251,7 +251,7 @@ final class WatchFanOut {
                 from, atLeast, BATCH, partitionId, null, null).toCompletableFuture());
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    private <T> T await(CompletableFuture<T> future) {
         try {
             // A parked read ends when a change comes or Hazelcast's operation timeout passes.
             return future.get(5, TimeUnit.MINUTES);
@@ -272,15 +272,5 @@ final class WatchFanOut {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    int watchCount() {
-        synchronized (lock) {
-            return watchers.size();
-        }
-    }
-
-    WatchDelivery delivery() {
-        return delivery;
     }
 }

@@ -46,6 +46,11 @@ final class WriteProcessor extends StoreProcessor {
         if (!clock.actAsPrimary()) {
             return Outcome.of(Outcome.CLOCK_UNTRUSTED);
         }
+        if (!isRecordedPrimary(readMeta())) {
+            // Another member numbered writes since this one last did: its clock is stale.
+            clock.untrust();
+            return Outcome.of(Outcome.CLOCK_UNTRUSTED);
+        }
         byte[] current = entry.getValue();
         if (current != null && writeId.equals(Records.writeId(current))) {
             // Hazelcast retried this write after a member loss, and it had been applied.

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.PartitionAwareKey;
 import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
 import io.gantry.api.store.StoreWatch;
@@ -20,9 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,9 +87,15 @@ class HazelcastStoreTest {
         long start = store.currentRevision();
         try (StoreWatch slowWatch = store.watch("/registry/", start, slow);
                 StoreWatch fastWatch = store.watch("/registry/", start, fast)) {
-            for (int i = 0; i < 300; i++) {
-                store.create("/registry/pods/default/p" + i, bytes("v"));
+            for (int round = 0; round < 30; round++) {
+                for (int i = 0; i < 10; i++) {
+                    store.create("/registry/pods/default/p" + round + "-" + i, bytes("v"));
+                }
+                // The fast watch keeps up (its backlog stays at ten, a tenth of the limit) ...
+                int written = (round + 1) * 10;
+                await().atMost(DEADLINE).until(() -> fast.events.size() == written || fast.closed != null);
             }
+            // ... while the slow one, stuck on its first change, has fallen behind.
 
             await().atMost(DEADLINE).until(() -> fast.events.size() == 300 || fast.closed != null);
             assertNull(fast.closed, "the fast watch goes on");
@@ -144,7 +155,8 @@ class HazelcastStoreTest {
         }
         assertEquals(200, store.list("/registry/pods/").entries().size());
         StoredEntry next = store.create("/registry/pods/default/after", bytes("x"));
-        assertTrue(next.modRevision() > highest, "revisions go on above every earlier one: " + next.modRevision());
+        assertTrue(next.modRevision() > highest + RevisionClock.FAILOVER_GAP,
+                "the promoted primary numbers above anything the dead one could have given: " + next.modRevision());
         await().atMost(DEADLINE).until(() -> watcher.closed != null);
         assertInstanceOf(StoreException.Compacted.class, watcher.closed, "watches relist after a member loss");
         Recorder again = new Recorder();
@@ -153,6 +165,60 @@ class HazelcastStoreTest {
             await().atMost(DEADLINE).until(() -> again.events.size() == 1);
             assertEquals(later.modRevision(), again.events.get(0).revision());
         }
+    }
+
+    @Test
+    void whenAMemberJoinsAndTakesThePartitionRevisionsGoOnWithoutAGap() {
+        String cluster = "store-join-" + UUID.randomUUID();
+        List<Integer> ports = List.of(15791, 15792, 15793);
+        HazelcastInstance first = Hazelcast.newHazelcastInstance(TestMembers.config(cluster, List.of(15791), 0));
+        members.add(first);
+        List<HazelcastStore> several = new ArrayList<>();
+        List<Long> revisions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            HazelcastStore store = new HazelcastStore(first, TestMembers.defaults(), "join" + i);
+            stores.add(store);
+            several.add(store);
+            revisions.add(store.create("/registry/pods/default/a", bytes("1")).modRevision());
+        }
+
+        for (int i = 1; i < 3; i++) {
+            members.add(Hazelcast.newHazelcastInstance(TestMembers.config(cluster, ports, i)));
+        }
+        await().atMost(DEADLINE).until(() -> first.getCluster().getMembers().size() == 3
+                && first.getPartitionService().isClusterSafe());
+        TestMembers.awaitQuorum(members);
+
+        long moved = IntStream.range(0, several.size())
+                .filter(i -> !first.getPartitionService().getPartition("join" + i).getOwner().localMember()).count();
+        assertTrue(moved > 0, "some store partitions moved to the new members");
+        for (int i = 0; i < several.size(); i++) {
+            StoredEntry next = several.get(i).update("/registry/pods/default/a", bytes("2"), 0);
+            assertEquals(revisions.get(i) + 1, next.modRevision(), "store " + i + ": a migration is no failover");
+        }
+    }
+
+    @Test
+    void aMemberWhosePrimaryTurnEndedRebuildsItsClockBeforeNumberingAgain() {
+        members.addAll(TestMembers.start(2, 15796, null));
+        String name = "fence";
+        HazelcastInstance owner = TestMembers.owner(members, name);
+        HazelcastInstance other = members.stream().filter(m -> m != owner).findFirst().orElseThrow();
+        HazelcastStore store = new HazelcastStore(owner, TestMembers.defaults(), name);
+        stores.add(store);
+        long trusted = store.create("/registry/pods/default/a", bytes("1")).modRevision();
+
+        // Meanwhile the other member was primary and numbered up to 500 (as after the partition
+        // went there and came back): its record and the metadata naming it moved with the partition.
+        IMap<PartitionAwareKey<String, String>, byte[]> raw = owner.getMap(HazelcastStore.mapName(name));
+        raw.set(new PartitionAwareKey<>("/registry/pods/default/b", name),
+                Records.record(Records.LIVE, 500, 500, UUID.randomUUID(), bytes("2")));
+        raw.set(new PartitionAwareKey<>(HazelcastStore.META_KEY, name),
+                Records.meta(0, 0, 0, other.getCluster().getLocalMember().getUuid()));
+
+        StoredEntry next = store.update("/registry/pods/default/a", bytes("3"), trusted);
+
+        assertEquals(501, next.modRevision(), "numbered after the other primary's writes, not after its own old clock");
     }
 
     private HazelcastStore store(HazelcastInstance member, HazelcastStore.Config config) {

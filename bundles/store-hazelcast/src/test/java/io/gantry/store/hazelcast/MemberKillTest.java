@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,10 +79,12 @@ class MemberKillTest {
         Config config = TestMembers.configOnPort(cluster, DATA_PORTS, WRITER_PORT).setLiteMember(true);
         writer = Hazelcast.newHazelcastInstance(config);
         await().atMost(DEADLINE).until(() -> writer.getCluster().getMembers().size() == 4);
+        TestMembers.awaitQuorum(List.of(writer));
         store = new HazelcastStore(writer, TestMembers.defaults(), "objects");
 
         Map<String, StoredEntry> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger failed = new AtomicInteger();
+        AtomicLong slowestWrite = new AtomicLong();
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         List<Future<?>> done = new ArrayList<>();
@@ -90,8 +93,10 @@ class MemberKillTest {
             done.add(writers.submit(() -> {
                 for (int i = 0; writing.get(); i++) {
                     String key = "/registry/configmaps/default/w" + id + "-" + i;
+                    long start = System.nanoTime();
                     try {
                         StoredEntry entry = store.create(key, ("value " + i).getBytes(UTF_8));
+                        slowestWrite.accumulateAndGet(System.nanoTime() - start, Math::max);
                         acknowledged.put(key, entry);
                         if (i % 3 == 0) {
                             acknowledged.put(key, store.update(key, ("updated " + i).getBytes(UTF_8), entry.modRevision()));
@@ -134,8 +139,9 @@ class MemberKillTest {
         }
         long highest = acknowledged.values().stream().mapToLong(StoredEntry::modRevision).max().orElseThrow();
         assertTrue(store.currentRevision() >= highest);
-        System.out.printf("member kill: %d writes acknowledged (%d before the kill), %d refused or unknown, all kept%n",
-                acknowledged.size(), before, failed.get());
+        System.out.printf("member kill: %d writes acknowledged (%d before the kill), %d refused or unknown, all kept;"
+                + " slowest acknowledged create %d ms%n", acknowledged.size(), before, failed.get(),
+                slowestWrite.get() / 1_000_000);
     }
 
     private void startDataMember(int port) throws IOException {

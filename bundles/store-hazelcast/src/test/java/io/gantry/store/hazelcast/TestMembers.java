@@ -23,15 +23,15 @@ final class TestMembers {
     private TestMembers() {
     }
 
-    /** The member that owns the store's partition, once the partitions are assigned. */
+    /** The member that owns the store's partition, once every member knows the same owner. */
     static HazelcastInstance owner(List<HazelcastInstance> members, String store) {
-        HazelcastInstance any = members.get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> any.getPartitionService().getPartition(store).getOwner() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> members.stream()
+                .map(m -> m.getPartitionService().getPartition(store).getOwner())
+                .allMatch(owner -> owner != null && owner.equals(members.get(0).getPartitionService().getPartition(store).getOwner())));
         return members.stream().filter(m -> m.getPartitionService().getPartition(store).getOwner().localMember())
                 .findFirst().orElseThrow();
     }
 
-    /** The configuration of member {@code index} of a cluster whose members use {@code ports}. */
     static final String MAJORITY = "gantry.majority";
 
     static Config config(String cluster, List<Integer> ports, int index) {
@@ -78,7 +78,19 @@ final class TestMembers {
             }
             members.add(Hazelcast.newHazelcastInstance(config));
         }
+        awaitQuorum(members);
         return members;
+    }
+
+    /**
+     * Waits until every member's split-brain protection has seen its quorum: Hazelcast refuses
+     * protected writes until the first membership change after start shows it.
+     */
+    static void awaitQuorum(List<HazelcastInstance> members) {
+        List<HazelcastInstance> protectedMembers = members.stream()
+                .filter(m -> m.getConfig().getSplitBrainProtectionConfigs().containsKey(MAJORITY)).toList();
+        await().atMost(Duration.ofSeconds(60)).until(() -> protectedMembers.stream().allMatch(m ->
+                m.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize()));
     }
 
     static HazelcastStore.Config settings(int watchHistory, int backupCount, int watchQueue) {
