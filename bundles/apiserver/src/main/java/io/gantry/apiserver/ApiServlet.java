@@ -82,6 +82,11 @@ public class ApiServlet extends HttpServlet {
                 LOG.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             }
             status(response, e.status());
+        } catch (io.gantry.api.store.StoreException e) {
+            // the backend could not answer (a minority, a lost connection): nothing changed, retry
+            ApiException failure = ResourceStore.storeFailure(e);
+            LOG.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), failure.getMessage());
+            status(response, failure.status());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             status(response, ApiException.internal(String.valueOf(e.getMessage())).status());
