@@ -165,6 +165,12 @@ public final class ResourceStore {
      * @param namespace the namespace of the URL, or null to take the object's (or "default")
      */
     public ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options) {
+        return create(kind, namespace, body, options, false);
+    }
+
+    /** @param applied whether the body comes from a server-side apply, which recorded its own field ownership */
+    private ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options,
+                              boolean applied) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(kind, object);
         schema.check(kind, object, options);
@@ -193,7 +199,9 @@ public final class ResourceStore {
         } else {
             metadata.remove("generation");
         }
-        object = patcher.track(kind, null, object, options, null);
+        if (!applied) {
+            object = patcher.track(kind, null, object, options, null);
+        }
         if (options.dryRun()) {
             if (store().get(key(kind, metadata.path("namespace").asText(null), name)).isPresent()) {
                 throw ApiException.alreadyExists(kind.kind(), name);
@@ -281,7 +289,7 @@ public final class ResourceStore {
             checkName(name, patched);
             schema.check(kind, patched, options);
             if (current.isEmpty()) {
-                return create(kind, namespace, patched, options);
+                return create(kind, namespace, patched, options, true);
             }
             String patchedVersion = Trees.text(patched, "metadata", "resourceVersion");
             boolean pinned = patchedVersion != null
