@@ -669,14 +669,44 @@ public final class ResourceStore {
         }
     }
 
-    /** Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}). */
+    /**
+     * Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}): the one
+     * write that may change them (an update keeps them, as kube-apiserver's namespace strategy
+     * does, so this cannot go through {@link #write}); a terminating namespace whose finalizers
+     * are all gone is removed.
+     */
     public ObjectNode finalizeNamespace(KindStrategy namespaces, String name, ObjectNode body, WriteOptions options) {
-        ObjectNode current = get(namespaces, null, name);
-        ObjectNode updated = current.deepCopy();
         JsonNode finalizers = body.path("spec").path("finalizers");
-        Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
-                : Json.mapper().createArrayNode());
-        return write(namespaces, null, name, updated, options, false, false, false);
+        for (int attempt = 0; ; attempt++) {
+            StoredEntry entry = entry(namespaces, null, name);
+            ObjectNode old = decode(entry);
+            ObjectNode updated = old.deepCopy();
+            Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
+                    : Json.mapper().createArrayNode());
+            Validator v = new Validator();
+            namespaces.validate(updated, v);
+            if (!v.isEmpty()) {
+                throw invalid(namespaces, updated, v.causes());
+            }
+            if (Trees.same(updated, old) || options.dryRun()) {
+                return updated;
+            }
+            try {
+                if (isMarked(updated) && namespaces.readyToRemove(updated)) {
+                    store().delete(entry.key(), entry.modRevision());
+                    return updated;
+                }
+                return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+            } catch (StoreException.Conflict e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(namespaces.kind(), name);
+                }
+            } catch (StoreException.KeyNotFound e) {
+                throw ApiException.notFound(namespaces.kind(), name);
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
     }
 
     // --- helpers ---
