@@ -514,8 +514,8 @@ public final class ResourceStore {
 
     private static void checkPropagation(String policy) {
         if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
-            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
-                    + "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+            throw Query.unsupportedOption("DELETE", "propagationPolicy", policy,
+                    "\"Background\", \"Foreground\", \"Orphan\"");
         }
     }
 
