@@ -406,6 +406,10 @@ public class ApiServlet extends HttpServlet {
                     + "types include: application/json-patch+json, application/merge-patch+json, "
                     + "application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
+        if (type.equals(Patcher.APPLY) && query.text("fieldManager") == null) {
+            // checked before the manager defaults to the client program, as kube-apiserver does
+            throw Query.requiredOption("PATCH", "fieldManager", "is required for apply patch");
+        }
         byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
         String sub = target.subresource;
         ObjectNode result;
