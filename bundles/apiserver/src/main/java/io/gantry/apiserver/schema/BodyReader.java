@@ -29,6 +29,12 @@ import java.util.Locale;
 public final class BodyReader {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * How deep a body may nest: far deeper than any Kubernetes object (a pod template's deepest
+     * field is about fifteen levels down), and shallow enough that no walk over the tree (this
+     * reader, the schema check, the patchers) can exhaust a request thread's stack.
+     */
+    static final int MAX_DEPTH = 100;
 
     private final ProtobufCodec protobuf;
     private final JsonFactory json = new JsonFactory();
@@ -124,6 +130,7 @@ public final class BodyReader {
         private final JsonParser parser;
         private final List<String> duplicates;
         private final Map<String, JsonNode> anchors = new HashMap<>();
+        private int depth;
 
         TreeBuilder(JsonParser parser, List<String> duplicates) {
             this.parser = parser;
@@ -140,7 +147,15 @@ public final class BodyReader {
                 return anchored.deepCopy();
             }
             String anchor = parser.getObjectId() instanceof String id ? id : null;
+            boolean nested = parser.currentToken().isStructStart();
+            if (nested && ++depth > MAX_DEPTH) {
+                throw ApiException.badRequest("the request body nests deeper than " + MAX_DEPTH + " levels, at "
+                        + path);
+            }
             JsonNode value = token(path);
+            if (nested) {
+                depth--;
+            }
             if (anchor != null) {
                 anchors.put(anchor, value);
             }
