@@ -111,7 +111,7 @@ public final class BodyReader {
             throw ApiException.badRequest("the request body is not valid " + language + at(e.getLocation()) + ": "
                     + problem(e));
         } catch (IOException e) {
-            throw ApiException.badRequest("the request body cannot be read: " + e.getMessage());
+            throw ApiException.badRequest("the request body cannot be read: " + withoutClassNames(e.getMessage()));
         }
         if (!root.isObject()) {
             throw ApiException.badRequest("the request body must be an object (a " + language + " "
@@ -251,8 +251,13 @@ public final class BodyReader {
 
     /** The parser's complaint on one line, without snakeyaml's copy of the position and the source line. */
     private static String problem(JsonProcessingException e) {
-        return e.getOriginalMessage().replaceAll("(?s)\\s*in 'reader', line \\d+, column \\d+:.*", "")
-                .replaceAll("\\s+", " ").trim();
+        return withoutClassNames(e.getOriginalMessage().replaceAll("(?s)\\s*in 'reader', line \\d+, column \\d+:.*", "")
+                .replaceAll("\\s+", " ").trim());
+    }
+
+    /** A parser's message without the Java exception it wraps ({@code java.io.CharConversionException: ...}). */
+    private static String withoutClassNames(String message) {
+        return String.valueOf(message).replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*", "");
     }
 
     private static String at(JsonLocation location) {
