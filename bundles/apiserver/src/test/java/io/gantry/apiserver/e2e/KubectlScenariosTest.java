@@ -422,6 +422,50 @@ class KubectlScenariosTest {
 
     @ParameterizedTest
     @MethodSource("versions")
+    void serverDryRunDiffReplaceAndSelectors(String version) throws Exception {
+        Kubectl kubectl = kubectl(version);
+        String ns = namespace(kubectl, "diff", version);
+
+        Result dryRun = kubectl.run("create", "configmap", "draft", "-n", ns, "--from-literal=a=b", "--dry-run=server",
+                "-o", "name");
+        assertEquals("configmap/draft", dryRun.out().trim(), dryRun.both());
+        assertEquals("Error from server (NotFound): configmaps \"draft\" not found",
+                kubectl.run("get", "configmap", "draft", "-n", ns).err().trim(), "a server dry run stores nothing");
+
+        assertEquals(0, kubectl.stdin(DEPLOYMENT.formatted("web", 1, "gantry/httpd:1.0"), "apply", "-n", ns, "-f", "-")
+                .code());
+        // kubectl diff asks the server for a dry-run apply and compares it with the live object
+        Result diff = kubectl.stdin(DEPLOYMENT.formatted("web", 3, "gantry/httpd:1.0"), "diff", "-n", ns, "-f", "-");
+        assertEquals(1, diff.code(), diff.both());
+        assertLine("-  replicas: 1", diff);
+        assertLine("\\+  replicas: 3", diff);
+        assertLine("-  generation: 1", diff);
+        assertLine("\\+  generation: 2", diff);
+        Result same = kubectl.stdin(DEPLOYMENT.formatted("web", 1, "gantry/httpd:1.0"), "diff", "-n", ns, "-f", "-");
+        assertEquals(0, same.code(), same.both());
+        assertEquals(1, json(kubectl, "get", "deployment", "web", "-n", ns, "-o", "json").at("/spec/replicas").asInt(),
+                "diff changed nothing");
+
+        Result replaced = kubectl.stdin(DEPLOYMENT.formatted("web", 3, "gantry/httpd:1.0"), "replace", "-n", ns, "-f", "-");
+        assertEquals("deployment.apps/web replaced", replaced.out().trim(), replaced.both());
+        Result wide = kubectl.run("get", "deployments", "-n", ns, "-o", "wide", "-l", "app=web");
+        assertTrue(wide.out().lines().findFirst().orElse("").matches(
+                "NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR"), wide.both());
+        assertLine("web\\s+0/3\\s+0\\s+0\\s+\\d+s\\s+httpd\\s+gantry/httpd:1.0\\s+app=web", wide);
+        Result none = kubectl.run("get", "deployments", "-n", ns, "-l", "app notin (web)");
+        assertEquals("No resources found in " + ns + " namespace.", none.err().trim(), none.both());
+        Result phase = kubectl.run("get", "namespaces", "--field-selector", "status.phase=Active", "-o", "name");
+        assertTrue(phase.out().lines().anyMatch(("namespace/" + ns)::equals), phase.both());
+        Result badField = kubectl.run("get", "deployments", "-n", ns, "--field-selector", "spec.paused=true");
+        assertNotEquals(0, badField.code());
+        assertTrue(badField.err().contains("field label not supported: spec.paused"), badField.both());
+
+        Result deleted = kubectl.stdin(DEPLOYMENT.formatted("web", 3, "gantry/httpd:1.0"), "delete", "-n", ns, "-f", "-");
+        assertEquals("deployment.apps \"web\" deleted", deleted.out().trim(), deleted.both());
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
     void explainApiResourcesAndGetAll(String version) throws Exception {
         Kubectl kubectl = kubectl(version);
         String ns = namespace(kubectl, "all", version);
