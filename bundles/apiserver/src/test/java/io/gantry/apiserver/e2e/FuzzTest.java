@@ -154,6 +154,50 @@ class FuzzTest {
         }
     }
 
+    @Test
+    void randomListQueriesNeverBreakTheServer() throws Exception {
+        try (TestApiServer server = new TestApiServer(false)) {
+            url = server.url();
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(201, send("POST", "/api/v1/namespaces/default/configmaps", "", "application/json",
+                        bytes("{\"metadata\":{\"name\":\"c" + i + "\",\"labels\":{\"n\":\"" + i + "\"}}}")).statusCode());
+            }
+            List<String> words = List.of("", "a", "n", "n=1", "n==1", "n!=1", "n in (1,2)", "n notin (1)", "!n", "n,", "=",
+                    "in", "(", "n in (", "n=1,,m", "metadata.name=c1", "metadata.namespace!=x", "spec.x=1", "a b",
+                    "n=" + "v".repeat(70), "n in ()", "n=1=2", "%zz", "\u00fc=1", "x.y/z=1", "-1", "0", "1", "5",
+                    "99999999999999999999", "abc", "eyJydiI6MX0", "bm90IGpzb24", "AAAA", "true", "Exact", "NotOlderThan");
+            int ok = 0;
+            for (int i = 0; i < 600; i++) {
+                List<String> parts = new ArrayList<>();
+                for (String parameter : List.of("labelSelector", "fieldSelector", "limit", "continue", "resourceVersion",
+                        "resourceVersionMatch", "watch", "timeoutSeconds", "allowWatchBookmarks", "sendInitialEvents")) {
+                    if (random.nextInt(3) == 0) {
+                        parts.add(parameter + "=" + java.net.URLEncoder.encode(pick(words), StandardCharsets.UTF_8));
+                    }
+                }
+                String query = String.join("&", parts);
+                if (query.contains("watch=")) {
+                    // a watch that would stream: bound it, as clients do
+                    query += "&timeoutSeconds=1";
+                }
+                String path = random.nextBoolean() ? "/api/v1/namespaces/default/configmaps" : "/api/v1/configmaps";
+                HttpResponse<String> response;
+                try {
+                    response = send("GET", path, query, null, null);
+                } catch (IOException e) {
+                    throw new AssertionError("GET " + path + "?" + query + " broke the connection", e);
+                }
+                assertTrue(response.statusCode() < 500, "GET " + path + "?" + query + ": " + response.body());
+                assertFalse(JAVA.matcher(response.body()).find(), "GET " + path + "?" + query + ": " + response.body());
+                if (response.statusCode() == 200) {
+                    ok++;
+                }
+            }
+            assertTrue(ok > 60, "lists answered: " + ok);
+        }
+    }
+
     /** One request of the fuzz. */
     private record Case(String method, String path, String query, String contentType, byte[] body) {
 
