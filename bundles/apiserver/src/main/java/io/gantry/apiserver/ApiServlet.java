@@ -459,7 +459,8 @@ public class ApiServlet extends HttpServlet {
             options = tree == null || tree.isMissingNode() || tree.isNull() ? new DeleteOptions()
                     : Json.mapper().treeToValue(tree, DeleteOptions.class);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("DeleteOptions cannot be handled: " + e.getOriginalMessage());
+            throw ApiException.badRequest("DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: "
+                    + mismatch(e));
         }
         Long grace = query.number("gracePeriodSeconds");
         if (grace != null) {
@@ -473,6 +474,31 @@ public class ApiServlet extends HttpServlet {
             options.propagationPolicy = policy;
         }
         return options;
+    }
+
+    /**
+     * What was wrong in DeleteOptions, by field and JSON type as the schema check words it
+     * ({@code gracePeriodSeconds in body must be of type integer: "string"}), never by Java type.
+     */
+    private static String mismatch(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) || m.getPath().isEmpty()) {
+            return "the body does not match DeleteOptions";
+        }
+        StringBuilder field = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference step : m.getPath()) {
+            if (step.getFieldName() != null) {
+                field.append(field.length() == 0 ? "" : ".").append(step.getFieldName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        Class<?> target = m.getTargetType();
+        String expected = target == null ? "object"
+                : Number.class.isAssignableFrom(target) || target == long.class || target == int.class ? "integer"
+                : target == Boolean.class || target == boolean.class ? "boolean"
+                : target == String.class ? "string"
+                : java.util.Collection.class.isAssignableFrom(target) ? "array" : "object";
+        return field + " in body must be of type " + expected;
     }
 
     // --- bodies and responses ---
