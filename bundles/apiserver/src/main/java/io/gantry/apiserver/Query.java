@@ -78,7 +78,8 @@ final class Query {
         }
         String manager = text("fieldManager");
         if (manager != null && manager.length() > 128) {
-            throw ApiException.invalidParameter("fieldManager", manager, "must be no more than 128 characters");
+            throw invalidOption(request.getMethod(), "fieldManager", "FieldValueTooLong",
+                    "Too long: may not be more than 128 bytes");
         }
         if (manager == null) {
             // kube-apiserver names an unnamed manager after the client program, from its User-Agent
