@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -352,6 +353,19 @@ class BadInputTest {
         TestApiServer.Snapshot after = server.snapshot();
         assertEquals(before.revision(), after.revision(), "no revision was used");
         assertEquals(before.entries(), after.entries(), "the store is unchanged");
+    }
+
+    /** The server answers before the client has sent all of a too large body: the answer must still arrive. */
+    @Test
+    void tooLargeBodiesAreAnsweredNotCutOff() throws Exception {
+        TestApiServer.Snapshot before = server.snapshot();
+        byte[] body = ("{\"metadata\":{\"name\":\"huge\",\"annotations\":{\"big\":\"" + "x".repeat(5 * 1024 * 1024)
+                + "\"}}}").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> response = sendBytes("POST", CONFIGMAPS, "", JSON, body, 413);
+            assertEquals("RequestEntityTooLarge", Json.mapper().readTree(response.body()).path("reason").asText());
+        }
+        assertEquals(before, server.snapshot());
     }
 
     private static JsonNode get(String path) throws Exception {
