@@ -193,8 +193,19 @@ class KubectlScenariosTest {
                 .matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE"), deployments.both());
         assertLine("web\\s+0/2\\s+0\\s+0\\s+\\d+s", deployments);
 
+        Result describeDeployment = kubectl.run("describe", "deployment", "web", "-n", ns);
+        assertEquals(0, describeDeployment.code(), describeDeployment.both());
+        assertLine("Replicas:\\s+2 desired \\| 0 updated \\| 0 total \\| 0 available \\| 0 unavailable", describeDeployment);
+        assertLine("StrategyType:\\s+RollingUpdate", describeDeployment);
+        assertLine("RollingUpdateStrategy:\\s+25% max unavailable, 25% max surge", describeDeployment);
+
         Result clusterIp = kubectl.run("create", "service", "clusterip", "front", "-n", ns, "--tcp=80:8080");
         assertEquals("service/front created", clusterIp.out().trim(), clusterIp.both());
+        Result describeService = kubectl.run("describe", "service", "front", "-n", ns);
+        assertEquals(0, describeService.code(), describeService.both());
+        assertLine("Type:\\s+ClusterIP", describeService);
+        assertLine("TargetPort:\\s+8080/TCP", describeService);
+        assertLine("Session Affinity:\\s+None", describeService);
         Result nodePort = kubectl.run("create", "service", "nodeport", "edge", "-n", ns, "--tcp=443:8443");
         assertEquals("service/edge created", nodePort.out().trim(), nodePort.both());
         JsonNode edge = json(kubectl, "get", "service", "edge", "-n", ns, "-o", "json");

@@ -28,6 +28,9 @@ class PythonClientTest {
         try (InputStream in = PythonClientTest.class.getResourceAsStream("/e2e/python_client.py")) {
             Files.copy(in, script);
         }
+        Process probe = new ProcessBuilder(python(), "-c", "import kubernetes").redirectErrorStream(true).start();
+        assertTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0, "the official Python client is "
+                + "missing: apt-get install -y python3-kubernetes (as .ci/run does)");
         try (TestApiServer server = new TestApiServer(false)) {
             Path kubeconfig = server.kubeconfig(dir.resolve("kubeconfig"));
             Path out = dir.resolve("out.txt");
