@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,10 +66,16 @@ final class Kubectl {
 
     /** Runs {@code kubectl ARGS} with STDIN (or none) and waits at most 60 s for it. */
     Result stdin(String stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, Map.of(), args);
+    }
+
+    /** Runs {@code kubectl ARGS} with STDIN (or none) and more environment, and waits at most 60 s for it. */
+    Result run(String stdin, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (stdin != null) {
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }

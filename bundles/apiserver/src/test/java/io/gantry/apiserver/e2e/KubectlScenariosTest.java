@@ -346,6 +346,15 @@ class KubectlScenariosTest {
         Result strategic = kubectl.run("patch", "deployment", "web", "-n", ns, "--type=strategic",
                 "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"httpd\",\"image\":\"gantry/httpd:3.0\"}]}}}}");
         assertEquals("deployment.apps/web patched", strategic.out().trim(), strategic.both());
+        Result image = kubectl.run("set", "image", "deployment/web", "-n", ns, "httpd=gantry/httpd:3.1");
+        assertEquals("deployment.apps/web image updated", image.out().trim(), image.both());
+        // kubectl edit: the editor is a script that changes the image back, as a user would by hand
+        Path editor = dir.resolve("editor-" + version + ".sh");
+        Files.writeString(editor, "#!/bin/sh\nsed -i 's|gantry/httpd:3.1|gantry/httpd:3.0|' \"$1\"\n");
+        assertTrue(editor.toFile().setExecutable(true));
+        Result edited = kubectl.run(null, Map.of("EDITOR", editor.toString(), "KUBE_EDITOR", editor.toString()),
+                "edit", "deployment", "web", "-n", ns);
+        assertEquals("deployment.apps/web edited", edited.out().trim(), edited.both());
         Result noChange = kubectl.run("patch", "deployment", "web", "-n", ns, "--type=merge",
                 "-p", "{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}");
         assertEquals("deployment.apps/web patched (no change)", noChange.out().trim(), noChange.both());
@@ -354,6 +363,7 @@ class KubectlScenariosTest {
         assertEquals("front", web.at("/metadata/labels/tier").asText());
         assertEquals("web", web.at("/metadata/labels/app").asText(), "a merge patch keeps what it does not name");
         assertEquals(4, web.at("/spec/replicas").asInt());
+        assertEquals(5, web.at("/metadata/generation").asInt(), "created, then four changes of the spec");
         JsonNode container = web.at("/spec/template/spec/containers/0");
         assertEquals("gantry/httpd:3.0", container.path("image").asText());
         assertEquals(80, container.at("/ports/0/containerPort").asInt(), "strategic merge keeps the container's ports");
