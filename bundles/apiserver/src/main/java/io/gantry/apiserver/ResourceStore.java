@@ -548,6 +548,7 @@ public final class ResourceStore {
     public ObjectNode updateScale(KindStrategy kind, String namespace, String name, ObjectNode scale,
                                   WriteOptions options) {
         ScaleRule rule = scaleRule(kind);
+        schema.checkScale(scale, options);
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
             Validator v = new Validator();
