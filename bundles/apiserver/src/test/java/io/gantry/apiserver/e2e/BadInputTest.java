@@ -289,6 +289,16 @@ class BadInputTest {
                         "[{\"op\":\"frobnicate\",\"path\":\"/data/a\"}]", 422, "Invalid", "patch", "the server rejected our request due to an error in our request"),
                 row("strategic patch with a wrong type", "PATCH", DEPLOYMENTS + "/d", "", STRATEGIC,
                         "{\"spec\":{\"replicas\":\"many\"}}", 400, "BadRequest", "spec.replicas", "spec.replicas in body must be of type integer: \"string\""),
+                row("scale with a wrong type", "PUT", DEPLOYMENTS + "/d/scale", "", JSON,
+                        "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"d\"},"
+                                + "\"spec\":{\"replicas\":\"a\"}}",
+                        400, "BadRequest", "spec.replicas", "Scale in version \"v1\" cannot be handled as a Scale: "
+                                + "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer"),
+                row("scale patch with a wrong type", "PATCH", DEPLOYMENTS + "/d/scale", "", MERGE,
+                        "{\"spec\":{\"replicas\":[3]}}", 400, "BadRequest", "spec.replicas",
+                        "spec.replicas in body must be of type integer: \"array\""),
+                row("negative scale", "PATCH", DEPLOYMENTS + "/d/scale", "", MERGE, "{\"spec\":{\"replicas\":-3}}",
+                        422, "Invalid", "spec.replicas", "must be greater than or equal to 0"),
                 row("apply without a field manager", "PATCH", CONFIGMAPS + "/cm", "", APPLY,
                         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
                         422, "Invalid", "fieldManager", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"),

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
  */
 class FuzzTest {
 
-    private static final long SEED = 20261123L;
-    private static final int CASES = 3000;
+    /** Fixed, so that a failure repeats; -Dgantry.fuzz.seed and -Dgantry.fuzz.cases explore further. */
+    private static final long SEED = Long.getLong("gantry.fuzz.seed", 20261123L);
+    private static final int CASES = Integer.getInteger("gantry.fuzz.cases", 3000);
     private static final String NS = "fuzz";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern JAVA = Pattern.compile(
