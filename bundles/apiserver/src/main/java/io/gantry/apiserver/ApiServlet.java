@@ -404,6 +404,10 @@ public class ApiServlet extends HttpServlet {
                     + "types include: application/json-patch+json, application/merge-patch+json, "
                     + "application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
+        if (type.equals(Patcher.APPLY) && query.text("fieldManager") == null) {
+            // checked before the manager defaults to the client program, as kube-apiserver does
+            throw Query.requiredOption("PATCH", "fieldManager", "is required for apply patch");
+        }
         byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
         String sub = target.subresource;
         ObjectNode result;
@@ -455,7 +459,8 @@ public class ApiServlet extends HttpServlet {
             options = tree == null || tree.isMissingNode() || tree.isNull() ? new DeleteOptions()
                     : Json.mapper().treeToValue(tree, DeleteOptions.class);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("DeleteOptions cannot be handled: " + e.getOriginalMessage());
+            throw ApiException.badRequest("DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: "
+                    + mismatch(e));
         }
         Long grace = query.number("gracePeriodSeconds");
         if (grace != null) {
@@ -469,6 +474,31 @@ public class ApiServlet extends HttpServlet {
             options.propagationPolicy = policy;
         }
         return options;
+    }
+
+    /**
+     * What was wrong in DeleteOptions, by field and JSON type as the schema check words it
+     * ({@code gracePeriodSeconds in body must be of type integer: "string"}), never by Java type.
+     */
+    private static String mismatch(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) || m.getPath().isEmpty()) {
+            return "the body does not match DeleteOptions";
+        }
+        StringBuilder field = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference step : m.getPath()) {
+            if (step.getFieldName() != null) {
+                field.append(field.length() == 0 ? "" : ".").append(step.getFieldName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        Class<?> target = m.getTargetType();
+        String expected = target == null ? "object"
+                : Number.class.isAssignableFrom(target) || target == long.class || target == int.class ? "integer"
+                : target == Boolean.class || target == boolean.class ? "boolean"
+                : target == String.class ? "string"
+                : java.util.Collection.class.isAssignableFrom(target) ? "array" : "object";
+        return field + " in body must be of type " + expected;
     }
 
     // --- bodies and responses ---

@@ -165,6 +165,12 @@ public final class ResourceStore {
      * @param namespace the namespace of the URL, or null to take the object's (or "default")
      */
     public ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options) {
+        return create(kind, namespace, body, options, false);
+    }
+
+    /** @param applied whether the body comes from a server-side apply, which recorded its own field ownership */
+    private ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options,
+                              boolean applied) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(kind, object);
         schema.check(kind, object, options);
@@ -193,7 +199,9 @@ public final class ResourceStore {
         } else {
             metadata.remove("generation");
         }
-        object = patcher.track(kind, null, object, options, null);
+        if (!applied) {
+            object = patcher.track(kind, null, object, options, null);
+        }
         if (options.dryRun()) {
             if (store().get(key(kind, metadata.path("namespace").asText(null), name)).isPresent()) {
                 throw ApiException.alreadyExists(kind.kind(), name);
@@ -281,7 +289,7 @@ public final class ResourceStore {
             checkName(name, patched);
             schema.check(kind, patched, options);
             if (current.isEmpty()) {
-                return create(kind, namespace, patched, options);
+                return create(kind, namespace, patched, options, true);
             }
             String patchedVersion = Trees.text(patched, "metadata", "resourceVersion");
             boolean pinned = patchedVersion != null
@@ -506,8 +514,8 @@ public final class ResourceStore {
 
     private static void checkPropagation(String policy) {
         if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
-            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
-                    + "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+            throw Query.unsupportedOption("DELETE", "propagationPolicy", policy,
+                    "\"Background\", \"Foreground\", \"Orphan\"");
         }
     }
 
@@ -540,6 +548,7 @@ public final class ResourceStore {
     public ObjectNode updateScale(KindStrategy kind, String namespace, String name, ObjectNode scale,
                                   WriteOptions options) {
         ScaleRule rule = scaleRule(kind);
+        schema.checkScale(scale, options);
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
             Validator v = new Validator();
@@ -661,14 +670,44 @@ public final class ResourceStore {
         }
     }
 
-    /** Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}). */
+    /**
+     * Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}): the one
+     * write that may change them (an update keeps them, as kube-apiserver's namespace strategy
+     * does, so this cannot go through {@link #write}); a terminating namespace whose finalizers
+     * are all gone is removed.
+     */
     public ObjectNode finalizeNamespace(KindStrategy namespaces, String name, ObjectNode body, WriteOptions options) {
-        ObjectNode current = get(namespaces, null, name);
-        ObjectNode updated = current.deepCopy();
         JsonNode finalizers = body.path("spec").path("finalizers");
-        Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
-                : Json.mapper().createArrayNode());
-        return write(namespaces, null, name, updated, options, false, false, false);
+        for (int attempt = 0; ; attempt++) {
+            StoredEntry entry = entry(namespaces, null, name);
+            ObjectNode old = decode(entry);
+            ObjectNode updated = old.deepCopy();
+            Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
+                    : Json.mapper().createArrayNode());
+            Validator v = new Validator();
+            namespaces.validate(updated, v);
+            if (!v.isEmpty()) {
+                throw invalid(namespaces, updated, v.causes());
+            }
+            if (Trees.same(updated, old) || options.dryRun()) {
+                return updated;
+            }
+            try {
+                if (isMarked(updated) && namespaces.readyToRemove(updated)) {
+                    store().delete(entry.key(), entry.modRevision());
+                    return updated;
+                }
+                return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+            } catch (StoreException.Conflict e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(namespaces.kind(), name);
+                }
+            } catch (StoreException.KeyNotFound e) {
+                throw ApiException.notFound(namespaces.kind(), name);
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
     }
 
     // --- helpers ---
