@@ -191,6 +191,17 @@ public final class ResourceStore {
             throw invalid(kind, object, v.causes());
         }
         checkNamespaceAcceptsContent(kind, metadata);
+        if (kind.allocates()) {
+            synchronized (allocationLock(kind)) {
+                allocate(kind, object, null);
+                return finishCreate(kind, object, metadata, name, options, applied);
+            }
+        }
+        return finishCreate(kind, object, metadata, name, options, applied);
+    }
+
+    private ObjectNode finishCreate(KindStrategy kind, ObjectNode object, ObjectNode metadata, String name,
+                                    WriteOptions options, boolean applied) {
         metadata.put("uid", UUID.randomUUID().toString());
         metadata.put("creationTimestamp", Times.now());
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
@@ -362,30 +373,79 @@ public final class ResourceStore {
             if (!applied) {
                 updated = patcher.track(kind, old, updated, options, status ? "status" : null);
             }
-            Trees.object(updated, "metadata").put("resourceVersion", stored);
-            if (Trees.same(updated, old)) {
-                return old; // nothing changed: no new revision, as Kubernetes does
+            if (kind.allocates() && !status) {
+                synchronized (allocationLock(kind)) {
+                    allocate(kind, updated, old);
+                    ObjectNode written = writeOnce(kind, entry.get(), old, updated, stored, options, conditional, name);
+                    if (written != null) {
+                        return written;
+                    }
+                }
+            } else {
+                ObjectNode written = writeOnce(kind, entry.get(), old, updated, stored, options, conditional, name);
+                if (written != null) {
+                    return written;
+                }
             }
-            boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
-                    && kind.readyToRemove(updated);
-            if (options.dryRun()) {
+            if (attempt >= WRITE_ATTEMPTS) {
+                throw ApiException.modified(kind.kind(), name);
+            }
+        }
+    }
+
+    /** One compare-and-set attempt of {@link #write}; null when someone wrote first and it may retry. */
+    private ObjectNode writeOnce(KindStrategy kind, StoredEntry entry, ObjectNode old, ObjectNode updated,
+                             String stored, WriteOptions options, boolean conditional, String name) {
+        Trees.object(updated, "metadata").put("resourceVersion", stored);
+        if (Trees.same(updated, old)) {
+            return old; // nothing changed: no new revision, as Kubernetes does
+        }
+        boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
+                && kind.readyToRemove(updated);
+        if (options.dryRun()) {
+            return updated;
+        }
+        try {
+            if (remove) {
+                store().delete(entry.key(), entry.modRevision());
                 return updated;
             }
-            try {
-                if (remove) {
-                    store().delete(entry.get().key(), entry.get().modRevision());
-                    return updated;
-                }
-                return decode(store().update(entry.get().key(), encode(updated), entry.get().modRevision()));
-            } catch (StoreException.Conflict e) {
-                if (conditional || attempt >= WRITE_ATTEMPTS) {
-                    throw ApiException.modified(kind.kind(), name);
-                }
-            } catch (StoreException.KeyNotFound e) {
-                throw ApiException.notFound(kind.kind(), name);
-            } catch (StoreException e) {
-                throw storeFailure(e);
+            return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+        } catch (StoreException.Conflict e) {
+            if (conditional) {
+                throw ApiException.modified(kind.kind(), name);
             }
+            return null;
+        } catch (StoreException.KeyNotFound e) {
+            throw ApiException.notFound(kind.kind(), name);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    private final java.util.Map<String, Object> allocationLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Allocations of a kind are decided one write at a time in this API server: they read every
+     * other object of the kind. Several API servers would need a shared allocation record.
+     */
+    private Object allocationLock(KindStrategy kind) {
+        return allocationLocks.computeIfAbsent(kind.kind().qualifiedName(), k -> new Object());
+    }
+
+    private void allocate(KindStrategy kind, ObjectNode object, ObjectNode old) {
+        String self = key(kind, object.path("metadata").path("namespace").asText(null),
+                object.path("metadata").path("name").asText());
+        List<ObjectNode> others = new ArrayList<>();
+        for (StoredEntry entry : store().list(prefix(kind, null)).entries()) {
+            if (!entry.key().equals(self)) {
+                others.add(decode(entry));
+            }
+        }
+        Validator v = new Validator();
+        kind.allocate(object, old, others, v);
+        if (!v.isEmpty()) {
+            throw invalid(kind, object, v.causes());
         }
     }
 

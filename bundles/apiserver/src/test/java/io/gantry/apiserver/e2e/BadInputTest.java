@@ -93,7 +93,7 @@ class BadInputTest {
         send("POST", PODS, "", JSON, pod("p", "gantry/httpd:1.0"), 201);
         send("POST", DEPLOYMENTS, "", JSON, deployment("d", "web"), 201);
         send("POST", SERVICES, "", JSON, "{\"metadata\":{\"name\":\"svc\"},\"spec\":{\"selector\":{\"app\":\"web\"},"
-                + "\"clusterIP\":\"10.0.0.10\",\"ports\":[{\"port\":80}]}}", 201);
+                + "\"clusterIP\":\"127.96.0.10\",\"ports\":[{\"port\":80}]}}", 201);
         podVersion = get(PODS + "/p").at("/metadata/resourceVersion").asText();
         configMapVersion = get(CONFIGMAPS + "/cm").at("/metadata/resourceVersion").asText();
         assertEquals("Terminating", get("/api/v1/namespaces/closing").at("/status/phase").asText());

@@ -232,7 +232,7 @@ class KubectlScenariosTest {
         assertTrue(nowhere.err().contains("namespaces \"no-such-namespace\" not found"), nowhere.both());
     }
 
-    @Disabled("the API server allocates no cluster IPs or node ports yet (kube-apiserver's service REST does)")
+
     @ParameterizedTest
     @MethodSource("versions")
     void servicesGetAClusterIpAndNodePorts(String version) throws Exception {
