@@ -48,11 +48,19 @@ public class ApiServlet extends HttpServlet {
     private static final long BOOKMARK_SECONDS = 20;
     private static final long HEARTBEAT_SECONDS = 2;
 
+
     private final transient Registry registry;
     private final transient Kinds kinds;
     private final transient ResourceStore store;
     private final transient Discovery discovery;
     private final transient ApiSchemas schemas;
+    /** Heartbeats and deadlines of every asynchronous watch: one thread, as each tick is a short write. */
+    private final transient java.util.concurrent.ScheduledExecutorService watchTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "gantry-watch-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -61,6 +69,17 @@ public class ApiServlet extends HttpServlet {
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
         this.schemas = registry.schemas();
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        watchTimer.shutdownNow();
+    }
+
+    @Override
+    public void destroy() {
+        watchTimer.shutdownNow();
+        super.destroy();
     }
 
     /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
@@ -284,6 +303,34 @@ public class ApiServlet extends HttpServlet {
         boolean bookmarks = query.bool("allowWatchBookmarks");
         Long requested = query.number("timeoutSeconds");
         long timeout = requested == null || requested <= 0 ? MAX_WATCH_SECONDS : Math.min(MAX_WATCH_SECONDS, requested);
+        if (!request.isAsyncSupported()) {
+            pullWatch(response, target, query, selection, table, include, bookmarks, timeout);
+            return;
+        }
+        // Opened before the response starts, so that a refused watch (410, 504) is a plain Status.
+        javax.servlet.AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        response.setStatus(200);
+        response.setContentType(JSON);
+        response.setHeader("Cache-Control", "no-cache, private");
+        HttpWatch http = new HttpWatch(async, response.getOutputStream(), target.kind, table, include);
+        async.addListener(http);
+        CacheWatcher watcher;
+        try {
+            watcher = registry.watches().push(target.kind, target.namespace, selection, query.text("resourceVersion"),
+                    bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null, http);
+        } catch (RuntimeException refused) {
+            async.complete();
+            throw refused;
+        }
+        response.flushBuffer();
+        http.start(watcher, watchTimer, timeout);
+    }
+
+    /** A watch on the request thread, for containers without async support. */
+    private void pullWatch(HttpServletResponse response, Target target, Query query, Selection selection,
+                           boolean table, Tables.IncludeObject include, boolean bookmarks, long timeout)
+            throws IOException {
         try (CacheWatcher watcher = registry.watches().open(target.kind, target.namespace, selection,
                 query.text("resourceVersion"), bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null)) {
             response.setStatus(200);
@@ -300,8 +347,6 @@ public class ApiServlet extends HttpServlet {
                         return;
                     }
                     if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
-                        // A client that went away is noticed only on a write: a blank between
-                        // events is one that every JSON stream reader skips.
                         out.write(' ');
                         out.flush();
                         lastHeartbeat = System.nanoTime();
