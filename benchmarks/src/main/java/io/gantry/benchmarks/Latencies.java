@@ -55,8 +55,13 @@ final class Latencies {
 
     /** A row comparing this phase with its peer measured in the same run. */
     void printRatio(String what, Latencies peer, double perSecond, double peerPerSecond) {
-        System.out.printf(Locale.ROOT, "  %-30s p50 x%.3g   p99 x%.3g%s%n", what + " / peer",
-                p50() / peer.p50(), p99() / peer.p99(),
-                Double.isNaN(perSecond) ? "" : String.format(Locale.ROOT, "   rate x%.3g", perSecond / peerPerSecond));
+        System.out.printf(Locale.ROOT, "  %-30s p50 %s   p99 %s%s%n", what + " / peer",
+                ratio(p50(), peer.p50()), ratio(p99(), peer.p99()),
+                Double.isNaN(perSecond) ? "" : "   rate " + ratio(perSecond, peerPerSecond));
+    }
+
+    /** "x1.23", or "-" when the peer's number is zero or missing (a ratio would say nothing). */
+    private static String ratio(double value, double peer) {
+        return peer > 0 && !Double.isNaN(value) ? String.format(Locale.ROOT, "x%.3g", value / peer) : "-";
     }
 }
