@@ -70,10 +70,17 @@ final class NodeApi {
         }
     }
 
-    /** Deletes every pod of the benchmark's namespace with label {@code bench=RUN} in one request. */
+    /**
+     * Deletes every pod of the benchmark's namespace with label {@code bench=RUN} in one request,
+     * at once: a graceful delete would wait for a kubelet of the node the pods name, which does
+     * not exist, and leave them Terminating for good.
+     */
     void deletePods(String run) throws Exception {
-        expect(200, send("DELETE", PODS + "?labelSelector=bench%3D" + run, null));
+        expect(200, send("DELETE", PODS + "?labelSelector=bench%3D" + run + "&" + NOW, null));
     }
+
+    /** The query of a delete that removes a pod at once ({@code kubectl delete --grace-period=0 --force}). */
+    static final String NOW = "gracePeriodSeconds=0";
 
     /**
      * A pod labelled {@code bench=RUN}; bound to {@code nodeName} when not null. A pod bound to a
