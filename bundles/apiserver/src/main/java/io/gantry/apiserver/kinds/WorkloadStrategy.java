@@ -104,14 +104,18 @@ public abstract class WorkloadStrategy extends KindStrategy {
         return List.copyOf(columns);
     }
 
-    /** The counters of replica sets and replication controllers: desired, current and ready. */
-    protected static List<Column> replicaCounters() {
-        return List.of(
+    /**
+     * The table of replica sets and replication controllers: desired, current and ready replicas;
+     * only how the selector reads differs.
+     */
+    protected static List<Column> replicaSetColumns(Function<ObjectNode, Object> selector) {
+        return columns(List.of(
                 Column.integer("Desired", "Replicas is the number of desired replicas.",
                         o -> Cells.number(o, "spec", "replicas")),
                 Column.integer("Current", "Replicas is the most recently observed number of replicas.",
                         o -> Cells.number(o, "status", "replicas")),
                 Column.integer("Ready", "The number of ready replicas for this replica set.",
-                        o -> Cells.number(o, "status", "readyReplicas")));
+                        o -> Cells.number(o, "status", "readyReplicas"))),
+                "Selector is a label query over pods that should match the replica count.", selector);
     }
 }

@@ -59,10 +59,9 @@ public final class ReplicaSetStrategy extends WorkloadStrategy {
 
     @Override
     public List<Column> columns() {
-        return columns(replicaCounters(), "Selector is a label query over pods that should match the replica count.",
-                rs -> {
-                    String selector = LabelSelectors.format(rs.path("spec").path("selector"));
-                    return selector.isEmpty() ? Cells.NONE : selector;
-                });
+        return replicaSetColumns(rs -> {
+            String selector = LabelSelectors.format(rs.path("spec").path("selector"));
+            return selector.isEmpty() ? Cells.NONE : selector;
+        });
     }
 }

@@ -83,7 +83,6 @@ public final class ReplicationControllerStrategy extends WorkloadStrategy {
 
     @Override
     public List<Column> columns() {
-        return columns(replicaCounters(), "Selector is a label query over pods that should match the replica count.",
-                rc -> Cells.labels(rc.path("spec").path("selector")));
+        return replicaSetColumns(rc -> Cells.labels(rc.path("spec").path("selector")));
     }
 }
