@@ -45,6 +45,16 @@ public final class Kubectl {
         return new Kubectl(Path.of("kubectl"), kubeconfig, work);
     }
 
+    /** Whether kubectl 1.NN is installed beside the {@code kubectl} on the PATH. */
+    public static boolean installed(String version) {
+        try {
+            binary(version);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** The binary of kubectl 1.NN, found beside the {@code kubectl} on the PATH. */
     public static Path binary(String version) {
         for (String dir : System.getenv("PATH").split(":")) {
