@@ -10,13 +10,11 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.json.Json;
+import io.gantry.apiserver.Kubectl.Result;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,12 +43,13 @@ class KubectlTest {
     static Path dir;
     static TestApiServer api;
     static Registry registry;
+    static Kubectl cli;
 
     @BeforeAll
     static void start() throws Exception {
         api = new TestApiServer(false);
         registry = api.registry;
-        api.kubeconfig(dir.resolve("kubeconfig"));
+        cli = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
     }
 
     @AfterAll
@@ -61,58 +60,58 @@ class KubectlTest {
     @Test
     void createGetAndDeleteAPod() throws Exception {
         Result created = kubectl(MANIFEST.formatted("web"), "create", "-f", "-");
-        assertEquals("pod/web created", created.out.trim(), created.err);
+        assertEquals("pod/web created", created.out().trim(), created.err());
 
         Result table = kubectl(null, "get", "pods");
-        String[] lines = table.out.split("\n");
-        assertTrue(lines[0].matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE"), table.out);
-        assertTrue(table.out.lines().anyMatch(l -> l.matches("web\\s+0/1\\s+Pending\\s+0\\s+\\d+s")), table.out);
+        String[] lines = table.out().split("\n");
+        assertTrue(lines[0].matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE"), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("web\\s+0/1\\s+Pending\\s+0\\s+\\d+s")), table.out());
 
-        JsonNode json = Json.mapper().readTree(kubectl(null, "get", "pod", "web", "-o", "json").out);
+        JsonNode json = Json.mapper().readTree(kubectl(null, "get", "pod", "web", "-o", "json").out());
         assertEquals("Always", json.at("/spec/restartPolicy").asText(), "defaults were applied");
         assertEquals("web", json.at("/metadata/labels/app").asText());
 
         Result wide = kubectl(null, "get", "pods", "-o", "wide");
-        assertTrue(wide.out.lines().findFirst().orElse("").contains("NODE"), wide.out);
+        assertTrue(wide.out().lines().findFirst().orElse("").contains("NODE"), wide.out());
 
         Result deleted = kubectl(null, "delete", "pod", "web");
-        assertEquals("pod \"web\" deleted", deleted.out.trim(), deleted.err);
+        assertEquals("pod \"web\" deleted", deleted.out().trim(), deleted.err());
         Result gone = kubectl(null, "get", "pod", "web");
-        assertEquals("Error from server (NotFound): pods \"web\" not found", gone.err.trim());
+        assertEquals("Error from server (NotFound): pods \"web\" not found", gone.err().trim());
     }
 
     @Test
     void badManifestsAreRejectedNamingTheField() throws Exception {
         Result invalid = kubectl(MANIFEST.formatted("noimage").replace("    image: gantry/httpd:1.0\n", ""), "create", "-f", "-");
-        assertNotEquals(0, invalid.code);
+        assertNotEquals(0, invalid.code());
         // kubectl prints 422 Invalid Status messages as they are
-        assertEquals("The Pod \"noimage\" is invalid: spec.containers[0].image: Required value", invalid.err.trim());
+        assertEquals("The Pod \"noimage\" is invalid: spec.containers[0].image: Required value", invalid.err().trim());
 
         Result unknown = kubectl(MANIFEST.formatted("typo").replace("    image: gantry/httpd:1.0",
                 "    image: gantry/httpd:1.0\n    imagePolicy: Always"), "create", "-f", "-");
-        assertTrue(unknown.err.contains("Error from server (BadRequest)"), unknown.err);
-        assertTrue(unknown.err.contains("strict decoding error: unknown field \"spec.containers[0].imagePolicy\""), unknown.err);
+        assertTrue(unknown.err().contains("Error from server (BadRequest)"), unknown.err());
+        assertTrue(unknown.err().contains("strict decoding error: unknown field \"spec.containers[0].imagePolicy\""), unknown.err());
 
-        assertEquals("Error from server (NotFound): pods \"typo\" not found", kubectl(null, "get", "pod", "typo").err.trim(),
+        assertEquals("Error from server (NotFound): pods \"typo\" not found", kubectl(null, "get", "pod", "typo").err().trim(),
                 "a rejected object is not stored");
     }
 
     @Test
     void nodesNamespacesAndVersion() throws Exception {
         Result namespaces = kubectl(null, "get", "namespaces");
-        assertTrue(namespaces.out.lines().anyMatch(l -> l.matches("default\\s+Active\\s+\\d+s")), namespaces.out);
+        assertTrue(namespaces.out().lines().anyMatch(l -> l.matches("default\\s+Active\\s+\\d+s")), namespaces.out());
         Result nodes = kubectl(null, "get", "nodes");
-        assertEquals("No resources found", nodes.err.trim(), nodes.out);
+        assertEquals("No resources found", nodes.err().trim(), nodes.out());
         Result version = kubectl(null, "version", "-o", "json");
-        assertEquals("v1.32.0-gantry", Json.mapper().readTree(version.out).at("/serverVersion/gitVersion").asText(),
-                version.out + version.err);
+        assertEquals("v1.32.0-gantry", Json.mapper().readTree(version.out()).at("/serverVersion/gitVersion").asText(),
+                version.out() + version.err());
     }
 
     @Test
     void labelPatchesThePod() throws Exception {
         kubectl(MANIFEST.formatted("patched"), "create", "-f", "-");
         Result labeled = kubectl(null, "label", "pod", "patched", "tier=front");
-        assertEquals("pod/patched labeled", labeled.out.trim(), labeled.err);
+        assertEquals("pod/patched labeled", labeled.out().trim(), labeled.err());
         assertEquals("front", registry.get(ResourceKind.PODS, "default", "patched").metadata.labels.get("tier"));
         assertEquals("web", registry.get(ResourceKind.PODS, "default", "patched").metadata.labels.get("app"));
     }
@@ -121,7 +120,7 @@ class KubectlTest {
     void getWatchPrintsChanges() throws Exception {
         kubectl(MANIFEST.formatted("watched"), "create", "-f", "-");
         Path out = dir.resolve("watch.out");
-        Process watch = new ProcessBuilder(command("get", "pods", "--watch", "--request-timeout=60s"))
+        Process watch = new ProcessBuilder(cli.command("get", "pods", "--watch", "--request-timeout=60s"))
                 .redirectOutput(out.toFile()).redirectError(dir.resolve("watch.err").toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).contains("watched"));
@@ -142,29 +141,7 @@ class KubectlTest {
         }
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", dir.resolve("kubeconfig").toString(),
-                "--cache-dir", dir.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
     private static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = builder.start();
-        if (stdin != null) {
-            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return cli.stdin(stdin, args);
     }
 }

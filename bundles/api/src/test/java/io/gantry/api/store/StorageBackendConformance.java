@@ -537,6 +537,33 @@ public abstract class StorageBackendConformance {
         return text.getBytes(UTF_8);
     }
 
+    /**
+     * Load for a backend's own tests: {@code writers} threads each create {@code each} pods and
+     * update each once; returns when all have, failing on the first write that failed.
+     */
+    protected static void writeConcurrently(StorageBackend store, int writers, int each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        String key = "/registry/pods/default/w" + writer + "-" + i;
+                        StoredEntry entry = store.create(key, bytes("v"));
+                        store.update(key, bytes("v2"), entry.modRevision());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static List<Long> rangeClosed(long from, long to) {
         List<Long> range = new ArrayList<>();
         for (long r = from; r <= to; r++) {

@@ -103,6 +103,15 @@ public final class JsonPatch {
         }
 
         void add(String path, JsonNode value) {
+            put(path, value, "add operation does not apply: doc is missing path: \"" + path + "\": missing value",
+                    "error in add for path: '" + path + "': ");
+        }
+
+        /**
+         * Adds a copy of VALUE at PATH (replacing the document for ""), as add and copy both do;
+         * they word their errors differently, as json-patch does.
+         */
+        private void put(String path, JsonNode value, String missingParent, String insertFailed) {
             if (path.isEmpty()) {
                 root = value.deepCopy();
                 return;
@@ -110,12 +119,12 @@ public final class JsonPatch {
             Pointer p = Pointer.parse(path);
             JsonNode container = p.container(root);
             if (container == null) {
-                throw failed("add operation does not apply: doc is missing path: \"" + path + "\": missing value");
+                throw failed(missingParent);
             }
             try {
                 insert(container, p.last(), value.deepCopy());
             } catch (Failure e) {
-                throw failed("error in add for path: '" + path + "': " + e.getMessage());
+                throw failed(insertFailed + e.getMessage());
             }
         }
 
@@ -192,20 +201,8 @@ public final class JsonPatch {
                             + source.last() + ": missing value");
                 }
             }
-            if (path.isEmpty()) {
-                root = value.deepCopy();
-                return;
-            }
-            Pointer target = Pointer.parse(path);
-            JsonNode destination = target.container(root);
-            if (destination == null) {
-                throw failed("copy operation does not apply: doc is missing destination path: " + path + ": missing value");
-            }
-            try {
-                insert(destination, target.last(), value.deepCopy());
-            } catch (Failure e) {
-                throw failed("error while adding value during copy: " + e.getMessage());
-            }
+            put(path, value, "copy operation does not apply: doc is missing destination path: " + path + ": missing value",
+                    "error while adding value during copy: ");
         }
 
         void test(String path, JsonNode expected) {

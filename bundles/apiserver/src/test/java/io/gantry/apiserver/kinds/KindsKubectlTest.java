@@ -4,20 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gantry.api.store.InMemoryStorageBackend;
-import io.gantry.apiserver.ApiServlet;
-import io.gantry.apiserver.Registry;
+import io.gantry.apiserver.Kubectl;
+import io.gantry.apiserver.Kubectl.Result;
+import io.gantry.apiserver.TestApiServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,31 +24,18 @@ class KindsKubectlTest {
 
     @TempDir
     static Path dir;
-    static Server jetty;
-    static String server;
+    static TestApiServer api;
+    static Kubectl cli;
 
     @BeforeAll
     static void start() throws Exception {
-        Registry registry = new Registry("memory");
-        registry.addBackend("memory", new InMemoryStorageBackend());
-        registry.ensureSystemNamespaces();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(new ApiServlet(registry));
-        holder.setAsyncSupported(true); // as the OSGi whiteboard registers it: watches hold no request thread
-        context.addServlet(holder, "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        server = "http://127.0.0.1:" + connector.getLocalPort();
+        api = new TestApiServer(false);
+        cli = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        jetty.stop();
+        api.close();
     }
 
     @Test
@@ -142,25 +121,7 @@ class KindsKubectlTest {
         }
     }
 
-    record Result(int code, String out, String err) {
-    }
-
     static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--server", server, "--kubeconfig", "/dev/null",
-                "--namespace", "default", "--cache-dir", dir.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = builder.start();
-        if (stdin != null) {
-            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("kubectl did not finish: " + command);
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return cli.stdin(stdin, args);
     }
 }

@@ -14,6 +14,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.meta.v1.Status;
+import io.gantry.apiserver.Kubectl;
+import io.gantry.apiserver.Kubectl.Result;
 import io.kubernetes.client.proto.V1Apps;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,22 +114,11 @@ class KubectlPatchBodiesTest {
     private HttpServer server;
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, ObjectNode> objects = new HashMap<>();
-    private Path kubectl;
-
-    /** kubectl 1.NN as installed beside the file {@code kubectl} links to. */
-    private static Path kubectl(String version) throws IOException {
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(entry, "kubectl");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toRealPath().resolveSibling("kubectl." + version);
-            }
-        }
-        return Path.of("kubectl." + version);
-    }
+    private Kubectl kubectl;
 
     private void use(String version) throws IOException {
-        kubectl = kubectl(version);
-        assumeTrue(Files.isExecutable(kubectl), "kubectl " + version + " is not installed beside kubectl");
+        assumeTrue(Kubectl.installed(version), "kubectl " + version + " is not installed beside kubectl");
+        kubectl = new Kubectl(version, dir.resolve("kubeconfig"), dir.resolve("kubectl"));
     }
 
     @BeforeEach
@@ -160,13 +150,13 @@ class KubectlPatchBodiesTest {
     @ValueSource(strings = {"1.27", "1.33"})
     void clientSideApplyTwiceSendsAStrategicMergePatchThatThisPackageApplies(String version) throws Exception {
         use(version);
-        assertEquals(0, kubectl(V1, "apply", "-f", "-").code);
+        assertEquals(0, kubectl(V1, "apply", "-f", "-").code());
         Request create = only("POST");
         assertTrue(JSON.readTree(create.body).at("/metadata/annotations")
                 .has("kubectl.kubernetes.io/last-applied-configuration"));
 
         Result second = kubectl(V2, "apply", "-f", "-");
-        assertEquals(0, second.code, second.err);
+        assertEquals(0, second.code(), second.err());
         Request patch = only("PATCH");
         assertEquals(StrategicMergePatch.MEDIA_TYPE, patch.contentType);
         JsonNode body = JSON.readTree(patch.body);
@@ -185,7 +175,7 @@ class KubectlPatchBodiesTest {
 
         // Moving to server-side apply: kubectl takes over what it applied client-side, no conflict.
         Result serverSide = kubectl(V2.replace("replicas: 2", "replicas: 3"), "apply", "--server-side", "-f", "-");
-        assertEquals(0, serverSide.code, serverSide.err);
+        assertEquals(0, serverSide.code(), serverSide.err());
         assertEquals(3, objects.get(WEB).at("/spec/replicas").asInt());
     }
 
@@ -193,22 +183,22 @@ class KubectlPatchBodiesTest {
     @ValueSource(strings = {"1.27", "1.33"})
     void kubectlPatchOfEachType(String version) throws Exception {
         use(version);
-        assertEquals(0, kubectl(V1, "apply", "-f", "-").code);
+        assertEquals(0, kubectl(V1, "apply", "-f", "-").code());
 
         Result json = kubectl(null, "patch", "deployment", "web", "--type=json",
                 "-p", "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"nginx:1.26\"}]");
-        assertEquals(0, json.code, json.err);
+        assertEquals(0, json.code(), json.err());
         assertEquals(JsonPatch.MEDIA_TYPE, last("PATCH").contentType);
         assertEquals("nginx:1.26", objects.get(WEB).at("/spec/template/spec/containers/0/image").asText());
 
         Result merge = kubectl(null, "patch", "deployment", "web", "--type=merge", "-p", "{\"spec\":{\"replicas\":4}}");
-        assertEquals(0, merge.code, merge.err);
+        assertEquals(0, merge.code(), merge.err());
         assertEquals(JsonMergePatch.MEDIA_TYPE, last("PATCH").contentType);
         assertEquals(4, objects.get(WEB).at("/spec/replicas").asInt());
 
         Result strategic = kubectl(null, "patch", "deployment", "web",
                 "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:1.36\"}]}}}}");
-        assertEquals(0, strategic.code, strategic.err);
+        assertEquals(0, strategic.code(), strategic.err());
         assertEquals(StrategicMergePatch.MEDIA_TYPE, last("PATCH").contentType);
         JsonNode containers = objects.get(WEB).at("/spec/template/spec/containers");
         assertEquals(2, containers.size(), "merged by name, not replaced");
@@ -217,8 +207,8 @@ class KubectlPatchBodiesTest {
 
         Result failing = kubectl(null, "patch", "deployment", "web", "--type=json",
                 "-p", "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":9}]");
-        assertEquals(1, failing.code);
-        assertEquals("The request is invalid: patch: testing value /spec/replicas failed: test failed", failing.err.trim());
+        assertEquals(1, failing.code());
+        assertEquals("The request is invalid: patch: testing value /spec/replicas failed: test failed", failing.err().trim());
     }
 
     @ParameterizedTest(name = "kubectl {0}")
@@ -226,7 +216,7 @@ class KubectlPatchBodiesTest {
     void serverSideApplyTwiceThenAConflictThenForce(String version) throws Exception {
         use(version);
         Result first = kubectl(V1, "apply", "--server-side", "-f", "-");
-        assertEquals(0, first.code, first.err);
+        assertEquals(0, first.code(), first.err());
         Request apply = only("PATCH");
         assertEquals(ServerSideApply.MEDIA_TYPE, apply.contentType);
         assertEquals("kubectl", apply.query.get("fieldManager"));
@@ -235,20 +225,20 @@ class KubectlPatchBodiesTest {
         assertEquals("Apply", objects.get(WEB).at("/metadata/managedFields/0/operation").asText());
 
         Result second = kubectl(V2, "apply", "--server-side", "-f", "-");
-        assertEquals(0, second.code, second.err);
+        assertEquals(0, second.code(), second.err());
         JsonNode containers = objects.get(WEB).at("/spec/template/spec/containers");
         assertEquals(1, containers.size(), "the sidecar is no longer applied and nobody else owns it");
         assertEquals(JSON.readTree("[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"C\",\"value\":\"3\"}]"), containers.get(0).get("env"));
 
-        assertEquals(0, kubectl(null, "patch", "deployment", "web", "--type=merge", "-p", "{\"spec\":{\"replicas\":5}}").code);
+        assertEquals(0, kubectl(null, "patch", "deployment", "web", "--type=merge", "-p", "{\"spec\":{\"replicas\":5}}").code());
         Result conflict = kubectl(V2, "apply", "--server-side", "-f", "-");
-        assertEquals(1, conflict.code);
-        assertTrue(conflict.err.contains(
-                "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1: .spec.replicas"), conflict.err);
+        assertEquals(1, conflict.code());
+        assertTrue(conflict.err().contains(
+                "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1: .spec.replicas"), conflict.err());
         assertEquals(5, objects.get(WEB).at("/spec/replicas").asInt());
 
         Result forced = kubectl(V2, "apply", "--server-side", "--force-conflicts", "-f", "-");
-        assertEquals(0, forced.code, forced.err);
+        assertEquals(0, forced.code(), forced.err());
         assertEquals("true", last("PATCH").query.get("force"));
         assertEquals(2, objects.get(WEB).at("/spec/replicas").asInt());
     }
@@ -384,34 +374,17 @@ class KubectlPatchBodiesTest {
 
     // ---- kubectl
 
-    record Result(int code, String out, String err) {
-    }
-
+    /** Runs kubectl (apply without client-side validation, which would need OpenAPI from the stub), and forgets earlier requests. */
     private Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
         synchronized (this) {
             requests.clear();
         }
-        List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", dir.resolve("kubeconfig").toString(),
-                "--cache-dir", dir.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        if (List.of(args).contains("apply")) {
+        List<String> command = new ArrayList<>(List.of(args));
+        if (command.contains("apply")) {
             command.add("--validate=false");
         }
-        Path out = dir.resolve("out");
-        Path err = dir.resolve("err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = builder.start();
-        try (var in = process.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-        }
-        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        assertFalse(result.err.contains("panic"), result.err);
+        Result result = kubectl.stdin(stdin, command.toArray(String[]::new));
+        assertFalse(result.err().contains("panic"), result.err());
         return result;
     }
 }

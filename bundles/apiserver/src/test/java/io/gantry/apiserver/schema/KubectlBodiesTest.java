@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.apiserver.Kubectl;
+import io.gantry.apiserver.Kubectl.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ class KubectlBodiesTest {
 
     @TempDir
     static Path dir;
+    static final Map<String, Kubectl> clients = new ConcurrentHashMap<>();
     static FakeApiServer server;
 
     @BeforeAll
@@ -158,7 +161,7 @@ class KubectlBodiesTest {
             command.add(arg.replace("{dir}", dir.toString()));
         }
         Result result = kubectl(version, command.toArray(String[]::new));
-        assertEquals(0, result.code, result.err);
+        assertEquals(0, result.code(), result.err());
         assertEquals(1, server.writes.size());
         FakeApiServer.Request request = server.writes.get(0);
         assertEquals("POST", request.method());
@@ -190,9 +193,9 @@ class KubectlBodiesTest {
         }
         command.addAll(List.of("-o", "json"));
         Result result = kubectl(version, command.toArray(String[]::new));
-        assertEquals(0, result.code, result.err);
+        assertEquals(0, result.code(), result.err());
         assertTrue(server.lastAnswerProtobuf, "kubectl did not prefer protobuf");
-        assertEquals(withoutNulls(server.lastAnswer), withoutNulls(MAPPER.readTree(result.out)));
+        assertEquals(withoutNulls(server.lastAnswer), withoutNulls(MAPPER.readTree(result.out())));
     }
 
     @ParameterizedTest(name = "kubectl {0}")
@@ -206,8 +209,8 @@ class KubectlBodiesTest {
                 """);
         Result result = kubectl(version, "create", "namespace", "team-a");
         assertTrue(server.lastAnswerProtobuf, "kubectl did not prefer protobuf");
-        assertEquals(1, result.code);
-        assertEquals("Error from server (AlreadyExists): namespaces \"team-a\" already exists\n", result.err);
+        assertEquals(1, result.code());
+        assertEquals("Error from server (AlreadyExists): namespaces \"team-a\" already exists\n", result.err());
     }
 
     static final String POD_WITH_TYPO = """
@@ -247,8 +250,8 @@ class KubectlBodiesTest {
         Path manifest = dir.resolve(kind + "-" + version + ".yaml");
         Files.writeString(manifest, kind.equals("Pod") ? POD_WITH_TYPO : DEPLOYMENT_WITH_TYPO);
         Result result = kubectl(version, verb, "-f", manifest.toString());
-        assertEquals(0, result.code, result.err);
-        assertEquals("", result.err, "kubectl warned by itself");
+        assertEquals(0, result.code(), result.err());
+        assertEquals("", result.err(), "kubectl warned by itself");
         assertEquals(1, server.writes.size(), "kubectl did not send the manifest to the server");
         FakeApiServer.Request request = server.writes.get(0);
         assertEquals("POST", request.method());
@@ -266,9 +269,9 @@ class KubectlBodiesTest {
         for (ServedResource resource : ServedResources.KUBERNETES) {
             String name = resource.resource() + " --api-version=" + resource.apiVersion();
             Result result = kubectl(version, "explain", resource.resource(), "--api-version=" + resource.apiVersion());
-            assertEquals(0, result.code, name + ": " + result.err);
-            assertTrue(result.out.contains("KIND:       " + resource.kind()), name + ": " + result.out);
-            assertTrue(result.out.matches("(?s).*\\n  metadata\\s+<ObjectMeta>\\n.*"), name + ": " + result.out);
+            assertEquals(0, result.code(), name + ": " + result.err());
+            assertTrue(result.out().contains("KIND:       " + resource.kind()), name + ": " + result.out());
+            assertTrue(result.out().matches("(?s).*\\n  metadata\\s+<ObjectMeta>\\n.*"), name + ": " + result.out());
         }
     }
 
@@ -276,24 +279,24 @@ class KubectlBodiesTest {
     @ValueSource(strings = {"1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"})
     void explainPodContainers(String version) throws Exception {
         Result result = kubectl(version, "explain", "pod.spec.containers");
-        assertEquals(0, result.code, result.err);
-        assertTrue(result.out.contains("KIND:       Pod"), result.out);
-        assertTrue(result.out.contains("FIELD: containers <[]Container>"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n  image\\s+<string>\\n.*"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n  ports\\s+<\\[\\]ContainerPort>\\n.*"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n  resources\\s+<ResourceRequirements>\\n.*"), result.out);
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("KIND:       Pod"), result.out());
+        assertTrue(result.out().contains("FIELD: containers <[]Container>"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  image\\s+<string>\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  ports\\s+<\\[\\]ContainerPort>\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  resources\\s+<ResourceRequirements>\\n.*"), result.out());
     }
 
     @ParameterizedTest(name = "kubectl {0}")
     @ValueSource(strings = {"1.27", "1.33"})
     void explainDeploymentSpecRecursively(String version) throws Exception {
         Result result = kubectl(version, "explain", "deployment.spec", "--recursive");
-        assertEquals(0, result.code, result.err);
-        assertTrue(result.out.contains("GROUP:      apps"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n  replicas\\s+<integer>\\n.*"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n      maxSurge\\s+<IntOrString>\\n.*"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n      containers\\s+<\\[\\]Container>.*"), result.out);
-        assertTrue(result.out.matches("(?s).*\\n          limits\\s+<map\\[string\\]Quantity>\\n.*"), result.out);
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("GROUP:      apps"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  replicas\\s+<integer>\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n      maxSurge\\s+<IntOrString>\\n.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n      containers\\s+<\\[\\]Container>.*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n          limits\\s+<map\\[string\\]Quantity>\\n.*"), result.out());
     }
 
     /** Go's JSON writes null for a zero Time and nil slices; the protobuf form has nothing there. */
@@ -318,35 +321,15 @@ class KubectlBodiesTest {
         }
     }
 
-    record Result(int code, String out, String err) {
-    }
-
+    /** kubectl 1.NN with a discovery cache of its own; the test is skipped where that version is not installed. */
     static Result kubectl(String version, String... args) throws IOException, InterruptedException {
-        Path binary = kubectlBinary(version);
-        assumeTrue(Files.isExecutable(binary), "kubectl " + version + " is not installed");
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", dir.resolve("kubeconfig").toString(),
-                "--cache-dir", dir.resolve("cache-" + version).toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
+        assumeTrue(Kubectl.installed(version), "kubectl " + version + " is not installed");
+        Kubectl kubectl = clients.get(version);
+        if (kubectl == null) {
+            kubectl = new Kubectl(version, dir.resolve("kubeconfig"), dir.resolve("kubectl-" + version));
+            clients.put(version, kubectl);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    /** kubectl.1.NN beside the file the kubectl on the PATH links to. */
-    static Path kubectlBinary(String version) throws IOException {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(folder, "kubectl");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toRealPath().getParent().resolve("kubectl." + version);
-            }
-        }
-        return Path.of("kubectl." + version);
+        return kubectl.run(args);
     }
 
     static String utf8(byte[] bytes) {

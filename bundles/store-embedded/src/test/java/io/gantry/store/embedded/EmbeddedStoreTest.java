@@ -19,9 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,25 +132,6 @@ class EmbeddedStoreTest extends StorageBackendConformance {
         EmbeddedStore store = new EmbeddedStore(config);
         open.add(store);
         return store;
-    }
-
-    private static void writeConcurrently(EmbeddedStore store, int writers, int each) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            done.add(pool.submit(() -> {
-                for (int i = 0; i < each; i++) {
-                    String key = "/registry/pods/default/w" + writer + "-" + i;
-                    StoredEntry entry = store.create(key, bytes("v"));
-                    store.update(key, bytes("v2"), entry.modRevision());
-                }
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
     }
 
     private static void assertPagesEqual(StoredPage expected, StoredPage actual) {

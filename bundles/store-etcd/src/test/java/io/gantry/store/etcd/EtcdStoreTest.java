@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,24 +158,5 @@ class EtcdStoreTest extends StorageBackendConformance {
         EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), keyPrefix));
         open.add(store);
         return store;
-    }
-
-    private static void writeConcurrently(EtcdStore store, int writers, int each) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            done.add(pool.submit(() -> {
-                for (int i = 0; i < each; i++) {
-                    String key = "/registry/pods/default/w" + writer + "-" + i;
-                    StoredEntry entry = store.create(key, bytes("v"));
-                    store.update(key, bytes("v2"), entry.modRevision());
-                }
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
     }
 }

@@ -7,15 +7,13 @@ import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.GoValue;
 import io.gantry.apiserver.kinds.LabelSelectors;
 import io.gantry.apiserver.kinds.ReplicaStatus;
+import io.gantry.apiserver.kinds.WorkloadStrategy;
 import io.gantry.apiserver.kinds.pod.PodTemplates;
 import io.gantry.apiserver.registry.Column;
-import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.ScaleRule;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,27 +21,12 @@ import java.util.regex.Pattern;
  * rolling update, ten old replica sets kept and a 600 s progress deadline by default; a selector
  * that matches the template's labels and never changes.
  */
-public final class DeploymentStrategy extends KindStrategy {
+public final class DeploymentStrategy extends WorkloadStrategy {
 
     private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
 
     public DeploymentStrategy() {
-        super(ResourceKind.DEPLOYMENTS);
-    }
-
-    @Override
-    public List<String> categories() {
-        return List.of("all");
-    }
-
-    @Override
-    public Set<String> subresources() {
-        return Set.of("status", "scale");
-    }
-
-    @Override
-    public Optional<ScaleRule> scale() {
-        return Optional.of(ScaleRule.APPS);
+        super(ResourceKind.DEPLOYMENTS, ScaleRule.APPS);
     }
 
     /** SetDefaults_Deployment. */
@@ -69,21 +52,7 @@ public final class DeploymentStrategy extends KindStrategy {
     public void validate(ObjectNode deployment, Validator v) {
         JsonNode spec = deployment.path("spec");
         ReplicaStatus.validateReplicas(spec, v);
-        JsonNode selector = spec.get("selector");
-        boolean usable = false;
-        if (selector == null || selector.isNull()) {
-            v.required("spec.selector");
-        } else {
-            int before = v.causes().size();
-            LabelSelectors.validate(selector, "spec.selector", v);
-            usable = v.causes().size() == before;
-            if (LabelSelectors.isEmpty(selector)) {
-                v.invalid("spec.selector", GoValue.labelSelector(selector), "empty selector is invalid for deployment");
-            }
-        }
-        JsonNode matcher = usable ? selector : null;
-        PodTemplates.validateForController(spec.get("template"), "spec.template",
-                matcher == null || LabelSelectors.isEmpty(matcher) ? null : labels -> LabelSelectors.matches(matcher, labels), v);
+        validateSelectorAndTemplate(spec, v);
         strategy(spec.path("strategy"), v);
         long minReady = spec.path("minReadySeconds").asLong(0);
         v.nonNegative("spec.minReadySeconds", minReady);
@@ -170,10 +139,7 @@ public final class DeploymentStrategy extends KindStrategy {
     @Override
     public void validateUpdate(ObjectNode deployment, ObjectNode old, Validator v) {
         validate(deployment, v);
-        JsonNode selector = deployment.path("spec").path("selector");
-        if (!Trees.same(selector, old.path("spec").path("selector"))) {
-            v.immutable("spec.selector", GoValue.labelSelector(selector));
-        }
+        validateSelectorUnchanged(deployment, old, v);
     }
 
     @Override
@@ -186,19 +152,13 @@ public final class DeploymentStrategy extends KindStrategy {
 
     @Override
     public List<Column> columns() {
-        return List.of(Column.NAME,
+        return columns(List.of(
                 Column.of("Ready", "Number of the pod with ready state", d -> Cells.number(d, "status", "readyReplicas")
                         + "/" + Cells.number(d, "spec", "replicas")),
                 Column.of("Up-to-date", "Total number of non-terminating pods targeted by this deployment that have the "
                         + "desired template spec.", d -> Cells.number(d, "status", "updatedReplicas")),
                 Column.of("Available", "Total number of available non-terminating pods (ready for at least "
-                        + "minReadySeconds) targeted by this deployment.", d -> Cells.number(d, "status", "availableReplicas")),
-                Column.AGE,
-                Column.wide("Containers", "Names of each container in the template.",
-                        d -> Cells.containerNames(d.path("spec").path("template").path("spec"))),
-                Column.wide("Images", "Images referenced by each container in the template.",
-                        d -> Cells.containerImages(d.path("spec").path("template").path("spec"))),
-                Column.wide("Selector", "Label selector for pods.",
-                        d -> LabelSelectors.format(d.path("spec").path("selector"))));
+                        + "minReadySeconds) targeted by this deployment.", d -> Cells.number(d, "status", "availableReplicas"))),
+                "Label selector for pods.", d -> LabelSelectors.format(d.path("spec").path("selector")));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.registry.Column;
+import io.gantry.apiserver.registry.Trees;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -18,7 +19,12 @@ final class EventColumns {
 
     /** The fields printEvent reads, whichever API version holds them. */
     interface View {
-        String namespace();
+        /** The event as stored. */
+        JsonNode event();
+
+        default String namespace() {
+            return Trees.textOr(event(), "", "metadata", "namespace");
+        }
 
         JsonNode involvedObject();
 
@@ -27,7 +33,9 @@ final class EventColumns {
 
         long count();
 
-        JsonNode series();
+        default JsonNode series() {
+            return event().path("series");
+        }
     }
 
     private EventColumns() {

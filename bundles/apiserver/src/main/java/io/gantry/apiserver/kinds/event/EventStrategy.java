@@ -8,7 +8,6 @@ import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.NameRule;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -42,18 +41,7 @@ public final class EventStrategy extends KindStrategy {
 
     @Override
     public Map<String, Function<ObjectNode, String>> fieldSelectors() {
-        Map<String, Function<ObjectNode, String>> fields = new LinkedHashMap<>();
-        for (String field : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
-            fields.put("involvedObject." + field, e -> Trees.textOr(e, "", "involvedObject", field));
-        }
-        fields.put("reason", e -> Trees.textOr(e, "", "reason"));
-        fields.put("reportingComponent", e -> Trees.textOr(e, "", "reportingComponent"));
-        fields.put("source", e -> {
-            String component = Trees.textOr(e, "", "source", "component");
-            return component.isEmpty() ? Trees.textOr(e, "", "reportingComponent") : component;
-        });
-        fields.put("type", e -> Trees.textOr(e, "", "type"));
-        return fields;
+        return EventFieldSelectors.of("involvedObject", "reportingComponent", CoreView::of);
     }
 
     @Override
@@ -66,11 +54,6 @@ public final class EventStrategy extends KindStrategy {
 
         static CoreView of(JsonNode event) {
             return new CoreView(event);
-        }
-
-        @Override
-        public String namespace() {
-            return Trees.textOr(event, "", "metadata", "namespace");
         }
 
         @Override
@@ -91,11 +74,6 @@ public final class EventStrategy extends KindStrategy {
         @Override
         public long count() {
             return event.path("count").asLong(0);
-        }
-
-        @Override
-        public JsonNode series() {
-            return event.path("series");
         }
     }
 }

@@ -7,7 +7,6 @@ import io.gantry.apiserver.registry.Column;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -58,18 +57,7 @@ public final class EventsV1Strategy extends KindStrategy {
 
     @Override
     public Map<String, Function<ObjectNode, String>> fieldSelectors() {
-        Map<String, Function<ObjectNode, String>> fields = new LinkedHashMap<>();
-        for (String field : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
-            fields.put("regarding." + field, e -> Trees.textOr(e, "", "regarding", field));
-        }
-        fields.put("reason", e -> Trees.textOr(e, "", "reason"));
-        fields.put("reportingController", e -> Trees.textOr(e, "", "reportingController"));
-        fields.put("source", e -> {
-            String component = Trees.textOr(e, "", "deprecatedSource", "component");
-            return component.isEmpty() ? Trees.textOr(e, "", "reportingController") : component;
-        });
-        fields.put("type", e -> Trees.textOr(e, "", "type"));
-        return fields;
+        return EventFieldSelectors.of("regarding", "reportingController", V1View::of);
     }
 
     @Override
@@ -82,11 +70,6 @@ public final class EventsV1Strategy extends KindStrategy {
 
         static V1View of(JsonNode event) {
             return new V1View(event);
-        }
-
-        @Override
-        public String namespace() {
-            return Trees.textOr(event, "", "metadata", "namespace");
         }
 
         @Override
@@ -109,11 +92,6 @@ public final class EventsV1Strategy extends KindStrategy {
         @Override
         public long count() {
             return event.path("deprecatedCount").asLong(0);
-        }
-
-        @Override
-        public JsonNode series() {
-            return event.path("series");
         }
     }
 }

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.apiserver.kinds.Cells;
 import io.gantry.apiserver.kinds.ReplicaStatus;
+import io.gantry.apiserver.kinds.WorkloadStrategy;
 import io.gantry.apiserver.kinds.pod.PodTemplates;
-import io.gantry.apiserver.kinds.replicaset.ReplicaSetStrategy;
 import io.gantry.apiserver.registry.Column;
-import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.ScaleRule;
 import io.gantry.apiserver.registry.Trees;
 import io.gantry.apiserver.registry.Validator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,25 +20,10 @@ import java.util.function.Function;
  * selector (a plain label map) and the controller's own labels default to the template's labels;
  * one replica by default; unlike a replica set's, the selector may change.
  */
-public final class ReplicationControllerStrategy extends KindStrategy {
+public final class ReplicationControllerStrategy extends WorkloadStrategy {
 
     public ReplicationControllerStrategy() {
-        super(ResourceKind.REPLICATION_CONTROLLERS);
-    }
-
-    @Override
-    public List<String> categories() {
-        return List.of("all");
-    }
-
-    @Override
-    public Set<String> subresources() {
-        return Set.of("status", "scale");
-    }
-
-    @Override
-    public Optional<ScaleRule> scale() {
-        return Optional.of(ScaleRule.REPLICATION_CONTROLLER);
+        super(ResourceKind.REPLICATION_CONTROLLERS, ScaleRule.REPLICATION_CONTROLLER);
     }
 
     /** SetDefaults_ReplicationController and the declarative replicas default. */
@@ -91,18 +73,16 @@ public final class ReplicationControllerStrategy extends KindStrategy {
 
     @Override
     public void validateStatusUpdate(ObjectNode controller, ObjectNode old, Validator v) {
-        ReplicaStatus.validate(controller.path("status"),
-                new String[] {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"},
-                new String[] {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"}, v);
+        validateReplicaSetStatus(controller, v);
     }
 
     @Override
     public Map<String, Function<ObjectNode, String>> fieldSelectors() {
-        return Map.of("status.replicas", rc -> String.valueOf(Cells.number(rc, "status", "replicas")));
+        return replicasFieldSelector();
     }
 
     @Override
     public List<Column> columns() {
-        return ReplicaSetStrategy.replicaColumns(rc -> Cells.labels(rc.path("spec").path("selector")));
+        return replicaSetColumns(rc -> Cells.labels(rc.path("spec").path("selector")));
     }
 }

@@ -1,4 +1,4 @@
-package io.gantry.apiserver.e2e;
+package io.gantry.apiserver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,16 +10,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real kubectl binary of a given minor version (the {@code kubectl.1.NN} files beside the
- * one {@code kubectl} on the PATH links to), with its own kubeconfig and discovery cache.
+ * One real kubectl binary (the {@code kubectl} on the PATH, or one of a given minor version: the
+ * {@code kubectl.1.NN} files beside the one it links to), with its own kubeconfig and discovery
+ * cache, as the end-to-end tests run it against a {@link TestApiServer}.
  */
-final class Kubectl {
+public final class Kubectl {
 
     /** What one command printed, and its exit code. */
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
 
         /** stdout and stderr, for assertion messages. */
-        String both() {
+        public String both() {
             return "exit " + code + "\nstdout:\n" + out + "stderr:\n" + err;
         }
     }
@@ -28,14 +29,34 @@ final class Kubectl {
     private final Path kubeconfig;
     private final Path work;
 
-    Kubectl(String version, Path kubeconfig, Path work) throws IOException {
-        this.binary = binary(version).toString();
+    /** kubectl 1.NN, writing its cache and output files under WORK. */
+    public Kubectl(String version, Path kubeconfig, Path work) throws IOException {
+        this(binary(version), kubeconfig, work);
+    }
+
+    private Kubectl(Path binary, Path kubeconfig, Path work) throws IOException {
+        this.binary = binary.toString();
         this.kubeconfig = kubeconfig;
         this.work = Files.createDirectories(work);
     }
 
+    /** The {@code kubectl} on the PATH, writing its cache and output files under WORK. */
+    public static Kubectl onPath(Path kubeconfig, Path work) throws IOException {
+        return new Kubectl(Path.of("kubectl"), kubeconfig, work);
+    }
+
+    /** Whether kubectl 1.NN is installed beside the {@code kubectl} on the PATH. */
+    public static boolean installed(String version) {
+        try {
+            binary(version);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /** The binary of kubectl 1.NN, found beside the {@code kubectl} on the PATH. */
-    static Path binary(String version) {
+    public static Path binary(String version) {
         for (String dir : System.getenv("PATH").split(":")) {
             Path kubectl = Path.of(dir, "kubectl");
             if (Files.isExecutable(kubectl)) {
@@ -53,24 +74,24 @@ final class Kubectl {
     }
 
     /** The command line of {@code kubectl ARGS} against the test server, with this binary's own cache. */
-    List<String> command(String... args) {
+    public List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(),
                 "--cache-dir", work.resolve("cache").toString()));
         command.addAll(List.of(args));
         return command;
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         return stdin(null, args);
     }
 
     /** Runs {@code kubectl ARGS} with STDIN (or none) and waits at most 60 s for it. */
-    Result stdin(String stdin, String... args) throws IOException, InterruptedException {
+    public Result stdin(String stdin, String... args) throws IOException, InterruptedException {
         return run(stdin, Map.of(), args);
     }
 
     /** Runs {@code kubectl ARGS} with STDIN (or none) and more environment, and waits at most 60 s for it. */
-    Result run(String stdin, Map<String, String> environment, String... args) throws IOException, InterruptedException {
+    public Result run(String stdin, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
