@@ -111,6 +111,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             namespaces = new NamespaceLifecycle(this);
         }
         namespaces.kick();
+        startWatchCaches();
     }
 
     @Deactivate
@@ -148,6 +149,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         NamespaceLifecycle current = namespaces;
         if (current != null && inUse) {
             current.kick();
+            startWatchCaches();
         }
     }
 
@@ -176,6 +178,20 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     boolean hasBackend() {
         return storage.installed().contains(storage.inUse());
+    }
+
+    /** Starts every kind's watch cache once the backend in use is there (see {@link Watches#start}). */
+    private void startWatchCaches() {
+        if (!hasBackend()) {
+            return; // started when the backend arrives (addBackend)
+        }
+        try {
+            int started = watches.start(kinds.all());
+            LOG.debug("Watch caches of {} kinds running", started);
+        } catch (ApiException | StoreException e) {
+            // the backend does not answer yet: caches then start with their first watchers
+            LOG.warn("Watch caches not started ahead ({}); each starts with its first watch", e.getMessage());
+        }
     }
 
     private void migrateInBackground(String target) {
