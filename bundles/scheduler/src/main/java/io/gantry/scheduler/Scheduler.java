@@ -64,7 +64,8 @@ public class Scheduler {
     private final ApiClient api;
     private final ScheduledExecutorService worker;
     private final Placement placement = new Placement();
-    private final Map<String, Boolean> queued = new ConcurrentHashMap<>();
+    /** Pods with a turn queued, and when it is due ({@link System#nanoTime}). */
+    private final Map<String, Long> queued = new ConcurrentHashMap<>();
     private volatile Config config;
     private final Informer<Pod> pods;
     private final Informer<Node> nodes;
@@ -146,11 +147,16 @@ public class Scheduler {
             return;
         }
         String key = pod.metadata.namespace + "/" + pod.metadata.name;
-        if (queued.putIfAbsent(key, Boolean.TRUE) == null) {
+        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
+        // Once per pod, unless this turn comes sooner than the one queued: a pod waiting out its
+        // retry is tried at once when a node becomes ready, as Kubernetes' scheduling queue moves
+        // unschedulable pods back to active on node events. A later turn left queued finds the
+        // pod bound (or tries it once more): harmless.
+        if (queued.merge(key, due, Math::min) == due) {
             try {
                 worker.schedule(() -> schedule(pod.metadata.namespace, pod.metadata.name), delaySeconds, TimeUnit.SECONDS);
             } catch (RuntimeException rejected) {
-                queued.remove(key);
+                queued.remove(key, due);
             }
         }
     }
