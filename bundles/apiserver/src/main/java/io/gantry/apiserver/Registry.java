@@ -217,7 +217,13 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     @Override
     public Migration migrate(String target, Consumer<Migration> progress) {
-        return storage.migrate(target, progress);
+        Migration result = storage.migrate(target, progress);
+        if (result.state() == Migration.State.DONE) {
+            // the switch ended the caches on the old backend: start them on the new one now, not
+            // with each kind's first watch (see startWatchCaches)
+            startWatchCaches();
+        }
+        return result;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.gantry.api.client.WatchEvent;
 import io.gantry.api.client.WatchListener;
 import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.store.InMemoryStorageBackend;
+import io.gantry.api.store.migration.Migration;
 import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry starts every kind's watch cache when it activates, so that a selector watch from
- * the revision of an earlier list (what an informer does first) is served, not told 410.
+ * The registry starts every kind's watch cache when it activates and after a migration, so that a
+ * selector watch from the revision of an earlier list (what an informer does first) is served,
+ * not told 410.
  */
 class WatchCacheStartTest {
 
@@ -49,20 +51,30 @@ class WatchCacheStartTest {
         registry.create(ResourceKind.CONFIG_MAPS, configMap("c"));
         List<String> seen = new CopyOnWriteArrayList<>();
 
-        Watch watch = registry.watch(ResourceKind.CONFIG_MAPS, "default", APP_X.from(listed), new WatchListener<>() {
-            @Override
-            public void onEvent(WatchEvent<ConfigMap> event) {
-                seen.add(event.type() + " " + event.object().metadata.name);
-            }
-
-            @Override
-            public void onClose(ApiException cause) {
-                seen.add("closed " + (cause == null ? "" : cause.code()));
-            }
-        });
+        Watch watch = registry.watch(ResourceKind.CONFIG_MAPS, "default", APP_X.from(listed), recorder(seen));
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 2);
             assertEquals(List.of("ADDED b", "ADDED c"), seen);
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Test
+    void afterAMigrationTheCachesStartOnTheNewBackend() {
+        registry.addBackend("other", new InMemoryStorageBackend());
+        registry.activate(config());
+        registry.create(ResourceKind.CONFIG_MAPS, configMap("a"));
+
+        assertEquals(Migration.State.DONE, registry.migrate("other", step -> { }).state());
+        String listed = registry.list(ResourceKind.CONFIG_MAPS, "default", APP_X).metadata.resourceVersion;
+        registry.create(ResourceKind.CONFIG_MAPS, configMap("b"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+
+        Watch watch = registry.watch(ResourceKind.CONFIG_MAPS, "default", APP_X.from(listed), recorder(seen));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+            assertEquals(List.of("ADDED b"), seen);
         } finally {
             watch.close();
         }
@@ -86,6 +98,20 @@ class WatchCacheStartTest {
                     }
                 }));
         assertEquals(410, expired.code());
+    }
+
+    private static WatchListener<ConfigMap> recorder(List<String> seen) {
+        return new WatchListener<>() {
+            @Override
+            public void onEvent(WatchEvent<ConfigMap> event) {
+                seen.add(event.type() + " " + event.object().metadata.name);
+            }
+
+            @Override
+            public void onClose(ApiException cause) {
+                seen.add("closed " + (cause == null ? "" : cause.code()));
+            }
+        };
     }
 
     private static ConfigMap configMap(String name) {

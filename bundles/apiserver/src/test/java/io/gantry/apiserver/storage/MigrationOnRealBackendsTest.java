@@ -89,7 +89,10 @@ class MigrationOnRealBackendsTest {
         writers.awaitMore(WRITES_PER_PHASE);
         writers.stop();
 
-        System.out.println("Writes acknowledged: " + writers.writes.get() + ", failed: " + writers.failures);
+        System.out.printf("Writes acknowledged: %d, failed: %s; to embedded: %d objects in %d ms; to etcd: %d objects"
+                        + " in %d ms; watcher relists: %d%n", writers.writes.get(), writers.failures, toEmbedded.objects(),
+                Duration.between(toEmbedded.started(), toEmbedded.finished()).toMillis(), toEtcd.objects(),
+                Duration.between(toEtcd.started(), toEtcd.finished()).toMillis(), watcher.relists.get());
         // a write may wait for a copy and be refused (503), or find its object renumbered by the
         // copy into etcd (409, as any stale resourceVersion: the client reads again); nothing else
         assertEquals(List.of(), writers.failures.stream().filter(f -> !f.startsWith("409 ") && !f.startsWith("503 ")).toList());
