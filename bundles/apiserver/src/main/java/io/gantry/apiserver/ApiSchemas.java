@@ -51,20 +51,29 @@ final class ApiSchemas implements SchemaChecker {
 
     @Override
     public void check(KindStrategy kind, ObjectNode object, WriteOptions options) {
-        Optional<Descriptor> descriptor = schemas.kind(kind.kind().apiVersion(), kind.kind().kind());
+        check(kind.kind().group(), kind.kind().version(), kind.kind().kind(), object, options);
+    }
+
+    @Override
+    public void checkScale(ObjectNode scale, WriteOptions options) {
+        check("autoscaling", "v1", "Scale", scale, options);
+    }
+
+    private void check(String group, String version, String kind, ObjectNode object, WriteOptions options) {
+        Optional<Descriptor> descriptor = schemas.kind(group.isEmpty() ? version : group + "/" + version, kind);
         if (descriptor.isEmpty()) {
             return;
         }
         FieldValidation validation = options.validation();
         SchemaCheck.Result result = check.check(object, descriptor.get(), validation != FieldValidation.STRICT);
         if (!result.invalidValues().isEmpty()) {
-            throw cannotBeHandled(kind, result.invalidValues().stream()
+            throw cannotBeHandled(group, version, kind, result.invalidValues().stream()
                     .map(cause -> cause.field + ": " + cause.message).collect(Collectors.joining(", ")),
                     result.invalidValues());
         }
         if (!result.unknownFields().isEmpty()) {
             if (validation == FieldValidation.STRICT) {
-                throw cannotBeHandled(kind, "strict decoding error: " + result.unknownFields().stream()
+                throw cannotBeHandled(group, version, kind, "strict decoding error: " + result.unknownFields().stream()
                         .map(cause -> cause.message).collect(Collectors.joining(", ")), result.unknownFields());
             }
             if (validation == FieldValidation.WARN) {
@@ -117,12 +126,13 @@ final class ApiSchemas implements SchemaChecker {
         return openApiV3;
     }
 
-    private static ApiException cannotBeHandled(KindStrategy kind, String why, List<StatusCause> causes) {
-        Status status = Status.failure(400, "BadRequest", kind.kind().kind() + " in version \"" + kind.kind().version()
-                + "\" cannot be handled as a " + kind.kind().kind() + ": " + why);
+    private static ApiException cannotBeHandled(String group, String version, String kind, String why,
+                                                List<StatusCause> causes) {
+        Status status = Status.failure(400, "BadRequest", kind + " in version \"" + version
+                + "\" cannot be handled as a " + kind + ": " + why);
         status.details = new StatusDetails();
-        status.details.kind = kind.kind().kind();
-        status.details.group = kind.kind().group();
+        status.details.kind = kind;
+        status.details.group = group;
         status.details.causes = causes;
         return new ApiException(status);
     }

@@ -48,11 +48,19 @@ public class ApiServlet extends HttpServlet {
     private static final long BOOKMARK_SECONDS = 20;
     private static final long HEARTBEAT_SECONDS = 2;
 
+
     private final transient Registry registry;
     private final transient Kinds kinds;
     private final transient ResourceStore store;
     private final transient Discovery discovery;
     private final transient ApiSchemas schemas;
+    /** Heartbeats and deadlines of every asynchronous watch: one thread, as each tick is a short write. */
+    private final transient java.util.concurrent.ScheduledExecutorService watchTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "gantry-watch-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -61,6 +69,17 @@ public class ApiServlet extends HttpServlet {
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
         this.schemas = registry.schemas();
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        watchTimer.shutdownNow();
+    }
+
+    @Override
+    public void destroy() {
+        watchTimer.shutdownNow();
+        super.destroy();
     }
 
     /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
@@ -284,6 +303,34 @@ public class ApiServlet extends HttpServlet {
         boolean bookmarks = query.bool("allowWatchBookmarks");
         Long requested = query.number("timeoutSeconds");
         long timeout = requested == null || requested <= 0 ? MAX_WATCH_SECONDS : Math.min(MAX_WATCH_SECONDS, requested);
+        if (!request.isAsyncSupported()) {
+            pullWatch(response, target, query, selection, table, include, bookmarks, timeout);
+            return;
+        }
+        // Opened before the response starts, so that a refused watch (410, 504) is a plain Status.
+        javax.servlet.AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        response.setStatus(200);
+        response.setContentType(JSON);
+        response.setHeader("Cache-Control", "no-cache, private");
+        HttpWatch http = new HttpWatch(async, response.getOutputStream(), target.kind, table, include);
+        async.addListener(http);
+        CacheWatcher watcher;
+        try {
+            watcher = registry.watches().push(target.kind, target.namespace, selection, query.text("resourceVersion"),
+                    bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null, http);
+        } catch (RuntimeException refused) {
+            async.complete();
+            throw refused;
+        }
+        response.flushBuffer();
+        http.start(watcher, watchTimer, timeout);
+    }
+
+    /** A watch on the request thread, for containers without async support. */
+    private void pullWatch(HttpServletResponse response, Target target, Query query, Selection selection,
+                           boolean table, Tables.IncludeObject include, boolean bookmarks, long timeout)
+            throws IOException {
         try (CacheWatcher watcher = registry.watches().open(target.kind, target.namespace, selection,
                 query.text("resourceVersion"), bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null)) {
             response.setStatus(200);
@@ -300,8 +347,6 @@ public class ApiServlet extends HttpServlet {
                         return;
                     }
                     if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
-                        // A client that went away is noticed only on a write: a blank between
-                        // events is one that every JSON stream reader skips.
                         out.write(' ');
                         out.flush();
                         lastHeartbeat = System.nanoTime();
@@ -404,6 +449,10 @@ public class ApiServlet extends HttpServlet {
                     + "types include: application/json-patch+json, application/merge-patch+json, "
                     + "application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
+        if (type.equals(Patcher.APPLY) && query.text("fieldManager") == null) {
+            // checked before the manager defaults to the client program, as kube-apiserver does
+            throw Query.requiredOption("PATCH", "fieldManager", "is required for apply patch");
+        }
         byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
         String sub = target.subresource;
         ObjectNode result;
@@ -455,7 +504,8 @@ public class ApiServlet extends HttpServlet {
             options = tree == null || tree.isMissingNode() || tree.isNull() ? new DeleteOptions()
                     : Json.mapper().treeToValue(tree, DeleteOptions.class);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("DeleteOptions cannot be handled: " + e.getOriginalMessage());
+            throw ApiException.badRequest("DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: "
+                    + mismatch(e));
         }
         Long grace = query.number("gracePeriodSeconds");
         if (grace != null) {
@@ -469,6 +519,31 @@ public class ApiServlet extends HttpServlet {
             options.propagationPolicy = policy;
         }
         return options;
+    }
+
+    /**
+     * What was wrong in DeleteOptions, by field and JSON type as the schema check words it
+     * ({@code gracePeriodSeconds in body must be of type integer: "string"}), never by Java type.
+     */
+    private static String mismatch(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) || m.getPath().isEmpty()) {
+            return "the body does not match DeleteOptions";
+        }
+        StringBuilder field = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference step : m.getPath()) {
+            if (step.getFieldName() != null) {
+                field.append(field.length() == 0 ? "" : ".").append(step.getFieldName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        Class<?> target = m.getTargetType();
+        String expected = target == null ? "object"
+                : Number.class.isAssignableFrom(target) || target == long.class || target == int.class ? "integer"
+                : target == Boolean.class || target == boolean.class ? "boolean"
+                : target == String.class ? "string"
+                : java.util.Collection.class.isAssignableFrom(target) ? "array" : "object";
+        return field + " in body must be of type " + expected;
     }
 
     // --- bodies and responses ---

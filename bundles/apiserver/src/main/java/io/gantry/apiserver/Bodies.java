@@ -27,16 +27,34 @@ final class Bodies {
     private Bodies() {
     }
 
+    /**
+     * How much of a too large body is read and dropped before the 413 is sent: a client still
+     * sending when the server answers and closes would see its connection reset instead of the
+     * answer. Beyond this the connection is closed.
+     */
+    private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
+
     /** The whole body, or 413 when it is larger than the limit. */
     static byte[] read(InputStream in, long declaredLength) throws IOException {
         if (declaredLength > MAX_BYTES) {
+            drain(in);
             throw tooLarge();
         }
         byte[] body = in.readNBytes(MAX_BYTES + 1);
         if (body.length > MAX_BYTES) {
+            drain(in);
             throw tooLarge();
         }
         return body;
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (total < MAX_DRAINED_BYTES && (n = in.read(buffer)) > 0) {
+            total += n;
+        }
     }
 
     private static ApiException tooLarge() {

@@ -1,6 +1,9 @@
 package io.gantry.apiserver;
 
 import io.gantry.api.client.ApiException;
+import io.gantry.api.meta.v1.Status;
+import io.gantry.api.meta.v1.StatusCause;
+import io.gantry.api.meta.v1.StatusDetails;
 import java.util.List;
 import javax.servlet.http.HttpServletRequest;
 
@@ -61,7 +64,7 @@ final class Query {
         }
         for (String value : values) {
             if (!value.equals("All")) {
-                throw ApiException.invalidParameter("dryRun", value, "supported values: \"All\"");
+                throw unsupportedOption(request.getMethod(), "dryRun", value, "\"All\"");
             }
         }
         return true;
@@ -69,16 +72,51 @@ final class Query {
 
     /** The options of a write: dry run, field manager (at most 128 characters), field validation. */
     WriteOptions writeOptions() {
+        String validation = text("fieldValidation");
+        if (validation != null && !List.of("Ignore", "Strict", "Warn").contains(validation)) {
+            throw unsupportedOption(request.getMethod(), "fieldValidation", validation, "\"Ignore\", \"Strict\", \"Warn\"");
+        }
         String manager = text("fieldManager");
         if (manager != null && manager.length() > 128) {
-            throw ApiException.invalidParameter("fieldManager", manager, "must be no more than 128 characters");
+            throw invalidOption(request.getMethod(), "fieldManager", "FieldValueTooLong",
+                    "Too long: may not be more than 128 bytes");
         }
         if (manager == null) {
             // kube-apiserver names an unnamed manager after the client program, from its User-Agent
             String agent = request.getHeader("User-Agent");
             manager = agent == null || agent.isBlank() ? null : agent.split("/", 2)[0].trim();
         }
-        return new WriteOptions(dryRun(), manager, FieldValidation.of(text("fieldValidation")),
+        return new WriteOptions(dryRun(), manager, FieldValidation.of(validation),
                 new java.util.ArrayList<>());
+    }
+
+    /**
+     * A query parameter of a write that kube-apiserver's options validation refuses: 422 Invalid
+     * on the verb's options kind ({@code CreateOptions.meta.k8s.io "" is invalid: dryRun: ...}),
+     * with the parameter as the cause's field.
+     */
+    static ApiException unsupportedOption(String method, String field, String value, String supported) {
+        return invalidOption(method, field, "FieldValueNotSupported",
+                "Unsupported value: \"" + value + "\": supported values: " + supported);
+    }
+
+    /** The same for a parameter the verb requires, such as the field manager of an apply. */
+    static ApiException requiredOption(String method, String field, String detail) {
+        return invalidOption(method, field, "FieldValueRequired", "Required value: " + detail);
+    }
+
+    private static ApiException invalidOption(String method, String field, String reason, String cause) {
+        String kind = switch (method) {
+            case "POST" -> "CreateOptions";
+            case "PUT" -> "UpdateOptions";
+            case "PATCH" -> "PatchOptions";
+            default -> "DeleteOptions";
+        };
+        Status status = Status.failure(422, "Invalid", kind + ".meta.k8s.io \"\" is invalid: " + field + ": " + cause);
+        status.details = new StatusDetails();
+        status.details.group = "meta.k8s.io";
+        status.details.kind = kind;
+        status.details.causes = List.of(new StatusCause(reason, cause, field));
+        return new ApiException(status);
     }
 }

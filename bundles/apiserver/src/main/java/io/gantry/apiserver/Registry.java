@@ -68,9 +68,6 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
         @AttributeDefinition(description = "Storage backend plugin holding the cluster state (gantry.plugin name)")
         String storage() default "embedded";
-
-        @AttributeDefinition(description = "Seconds a write waits while a storage migration copies the state")
-        int migrationWriteWaitSeconds() default 10;
     }
 
     private final StorageSwitch storage;

@@ -165,6 +165,12 @@ public final class ResourceStore {
      * @param namespace the namespace of the URL, or null to take the object's (or "default")
      */
     public ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options) {
+        return create(kind, namespace, body, options, false);
+    }
+
+    /** @param applied whether the body comes from a server-side apply, which recorded its own field ownership */
+    private ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options,
+                              boolean applied) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(kind, object);
         schema.check(kind, object, options);
@@ -185,6 +191,17 @@ public final class ResourceStore {
             throw invalid(kind, object, v.causes());
         }
         checkNamespaceAcceptsContent(kind, metadata);
+        if (kind.allocates()) {
+            synchronized (allocationLock(kind)) {
+                allocate(kind, object, null);
+                return finishCreate(kind, object, metadata, name, options, applied);
+            }
+        }
+        return finishCreate(kind, object, metadata, name, options, applied);
+    }
+
+    private ObjectNode finishCreate(KindStrategy kind, ObjectNode object, ObjectNode metadata, String name,
+                                    WriteOptions options, boolean applied) {
         metadata.put("uid", UUID.randomUUID().toString());
         metadata.put("creationTimestamp", Times.now());
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
@@ -193,7 +210,9 @@ public final class ResourceStore {
         } else {
             metadata.remove("generation");
         }
-        object = patcher.track(kind, null, object, options, null);
+        if (!applied) {
+            object = patcher.track(kind, null, object, options, null);
+        }
         if (options.dryRun()) {
             if (store().get(key(kind, metadata.path("namespace").asText(null), name)).isPresent()) {
                 throw ApiException.alreadyExists(kind.kind(), name);
@@ -281,7 +300,7 @@ public final class ResourceStore {
             checkName(name, patched);
             schema.check(kind, patched, options);
             if (current.isEmpty()) {
-                return create(kind, namespace, patched, options);
+                return create(kind, namespace, patched, options, true);
             }
             String patchedVersion = Trees.text(patched, "metadata", "resourceVersion");
             boolean pinned = patchedVersion != null
@@ -354,30 +373,79 @@ public final class ResourceStore {
             if (!applied) {
                 updated = patcher.track(kind, old, updated, options, status ? "status" : null);
             }
-            Trees.object(updated, "metadata").put("resourceVersion", stored);
-            if (Trees.same(updated, old)) {
-                return old; // nothing changed: no new revision, as Kubernetes does
+            if (kind.allocates() && !status) {
+                synchronized (allocationLock(kind)) {
+                    allocate(kind, updated, old);
+                    ObjectNode written = writeOnce(kind, entry.get(), old, updated, stored, options, conditional, name);
+                    if (written != null) {
+                        return written;
+                    }
+                }
+            } else {
+                ObjectNode written = writeOnce(kind, entry.get(), old, updated, stored, options, conditional, name);
+                if (written != null) {
+                    return written;
+                }
             }
-            boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
-                    && kind.readyToRemove(updated);
-            if (options.dryRun()) {
+            if (attempt >= WRITE_ATTEMPTS) {
+                throw ApiException.modified(kind.kind(), name);
+            }
+        }
+    }
+
+    /** One compare-and-set attempt of {@link #write}; null when someone wrote first and it may retry. */
+    private ObjectNode writeOnce(KindStrategy kind, StoredEntry entry, ObjectNode old, ObjectNode updated,
+                             String stored, WriteOptions options, boolean conditional, String name) {
+        Trees.object(updated, "metadata").put("resourceVersion", stored);
+        if (Trees.same(updated, old)) {
+            return old; // nothing changed: no new revision, as Kubernetes does
+        }
+        boolean remove = isMarked(updated) && updated.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0
+                && kind.readyToRemove(updated);
+        if (options.dryRun()) {
+            return updated;
+        }
+        try {
+            if (remove) {
+                store().delete(entry.key(), entry.modRevision());
                 return updated;
             }
-            try {
-                if (remove) {
-                    store().delete(entry.get().key(), entry.get().modRevision());
-                    return updated;
-                }
-                return decode(store().update(entry.get().key(), encode(updated), entry.get().modRevision()));
-            } catch (StoreException.Conflict e) {
-                if (conditional || attempt >= WRITE_ATTEMPTS) {
-                    throw ApiException.modified(kind.kind(), name);
-                }
-            } catch (StoreException.KeyNotFound e) {
-                throw ApiException.notFound(kind.kind(), name);
-            } catch (StoreException e) {
-                throw storeFailure(e);
+            return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+        } catch (StoreException.Conflict e) {
+            if (conditional) {
+                throw ApiException.modified(kind.kind(), name);
             }
+            return null;
+        } catch (StoreException.KeyNotFound e) {
+            throw ApiException.notFound(kind.kind(), name);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    private final java.util.Map<String, Object> allocationLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Allocations of a kind are decided one write at a time in this API server: they read every
+     * other object of the kind. Several API servers would need a shared allocation record.
+     */
+    private Object allocationLock(KindStrategy kind) {
+        return allocationLocks.computeIfAbsent(kind.kind().qualifiedName(), k -> new Object());
+    }
+
+    private void allocate(KindStrategy kind, ObjectNode object, ObjectNode old) {
+        String self = key(kind, object.path("metadata").path("namespace").asText(null),
+                object.path("metadata").path("name").asText());
+        List<ObjectNode> others = new ArrayList<>();
+        for (StoredEntry entry : store().list(prefix(kind, null)).entries()) {
+            if (!entry.key().equals(self)) {
+                others.add(decode(entry));
+            }
+        }
+        Validator v = new Validator();
+        kind.allocate(object, old, others, v);
+        if (!v.isEmpty()) {
+            throw invalid(kind, object, v.causes());
         }
     }
 
@@ -506,8 +574,8 @@ public final class ResourceStore {
 
     private static void checkPropagation(String policy) {
         if (policy != null && !List.of("Orphan", "Background", "Foreground").contains(policy)) {
-            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
-                    + "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+            throw Query.unsupportedOption("DELETE", "propagationPolicy", policy,
+                    "\"Background\", \"Foreground\", \"Orphan\"");
         }
     }
 
@@ -540,6 +608,7 @@ public final class ResourceStore {
     public ObjectNode updateScale(KindStrategy kind, String namespace, String name, ObjectNode scale,
                                   WriteOptions options) {
         ScaleRule rule = scaleRule(kind);
+        schema.checkScale(scale, options);
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
             Validator v = new Validator();
@@ -661,14 +730,44 @@ public final class ResourceStore {
         }
     }
 
-    /** Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}). */
+    /**
+     * Sets a namespace's {@code spec.finalizers} ({@code PUT namespaces/NAME/finalize}): the one
+     * write that may change them (an update keeps them, as kube-apiserver's namespace strategy
+     * does, so this cannot go through {@link #write}); a terminating namespace whose finalizers
+     * are all gone is removed.
+     */
     public ObjectNode finalizeNamespace(KindStrategy namespaces, String name, ObjectNode body, WriteOptions options) {
-        ObjectNode current = get(namespaces, null, name);
-        ObjectNode updated = current.deepCopy();
         JsonNode finalizers = body.path("spec").path("finalizers");
-        Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
-                : Json.mapper().createArrayNode());
-        return write(namespaces, null, name, updated, options, false, false, false);
+        for (int attempt = 0; ; attempt++) {
+            StoredEntry entry = entry(namespaces, null, name);
+            ObjectNode old = decode(entry);
+            ObjectNode updated = old.deepCopy();
+            Trees.object(updated, "spec").set("finalizers", finalizers.isArray() ? finalizers.deepCopy()
+                    : Json.mapper().createArrayNode());
+            Validator v = new Validator();
+            namespaces.validate(updated, v);
+            if (!v.isEmpty()) {
+                throw invalid(namespaces, updated, v.causes());
+            }
+            if (Trees.same(updated, old) || options.dryRun()) {
+                return updated;
+            }
+            try {
+                if (isMarked(updated) && namespaces.readyToRemove(updated)) {
+                    store().delete(entry.key(), entry.modRevision());
+                    return updated;
+                }
+                return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+            } catch (StoreException.Conflict e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw ApiException.modified(namespaces.kind(), name);
+                }
+            } catch (StoreException.KeyNotFound e) {
+                throw ApiException.notFound(namespaces.kind(), name);
+            } catch (StoreException e) {
+                throw storeFailure(e);
+            }
+        }
     }
 
     // --- helpers ---

@@ -18,4 +18,12 @@ public interface SchemaChecker {
      * @throws io.gantry.api.client.ApiException a 400 BadRequest or 422 Invalid Status naming each bad field
      */
     void check(KindStrategy kind, ObjectNode object, WriteOptions options);
+
+    /**
+     * Checks the {@code autoscaling/v1} Scale of a scale subresource write the same way.
+     *
+     * @throws io.gantry.api.client.ApiException a 400 BadRequest naming each field of the wrong type
+     */
+    default void checkScale(ObjectNode scale, WriteOptions options) {
+    }
 }

@@ -33,7 +33,13 @@ public class Watches implements AutoCloseable {
     /** A watcher that pushes to a sink (in-process watches). */
     public CacheWatcher push(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
                              WatchSink sink) {
-        return cache.watch(request(kind, namespace, selection, resourceVersion, null), sink);
+        return push(kind, namespace, selection, resourceVersion, null, sink);
+    }
+
+    /** A watcher that pushes to a sink, with BOOKMARK items at an interval (null for none). */
+    public CacheWatcher push(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
+                             Duration bookmarks, WatchSink sink) {
+        return cache.watch(request(kind, namespace, selection, resourceVersion, bookmarks), sink);
     }
 
     /**

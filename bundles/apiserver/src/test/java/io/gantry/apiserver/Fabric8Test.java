@@ -14,14 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.gantry.api.store.InMemoryStorageBackend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,34 +24,20 @@ import org.junit.jupiter.api.Test;
 /** The REST API driven by the fabric8 Kubernetes client, as Java operators use it. */
 class Fabric8Test {
 
-    static Server jetty;
+    static TestApiServer api;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Registry registry = new Registry("memory");
-        registry.addBackend("memory", new InMemoryStorageBackend());
-        registry.ensureSystemNamespaces();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ApiServlet(registry)), "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl("http://127.0.0.1:" + connector.getLocalPort())
-                .withNamespace("default")
-                .build();
+        api = new TestApiServer(false);
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withNamespace("default").build();
         client = new KubernetesClientBuilder().withConfig(config).build();
     }
 
     @AfterAll
     static void stop() throws Exception {
         client.close();
-        jetty.stop();
+        api.close();
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.json.Json;
-import io.gantry.api.store.InMemoryStorageBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,31 +43,19 @@ class KubectlTest {
 
     @TempDir
     static Path dir;
-    static Server jetty;
+    static TestApiServer api;
     static Registry registry;
-    static String server;
 
     @BeforeAll
     static void start() throws Exception {
-        registry = new Registry("memory");
-        registry.addBackend("memory", new InMemoryStorageBackend());
-        registry.ensureSystemNamespaces();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ApiServlet(registry)), "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        server = "http://127.0.0.1:" + connector.getLocalPort();
-        Kubeconfig.write(dir.resolve("kubeconfig"), server);
+        api = new TestApiServer(false);
+        registry = api.registry;
+        api.kubeconfig(dir.resolve("kubeconfig"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        jetty.stop();
+        api.close();
     }
 
     @Test

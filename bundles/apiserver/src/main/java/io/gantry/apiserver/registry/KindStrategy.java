@@ -131,6 +131,25 @@ public abstract class KindStrategy {
         }
     }
 
+    /**
+     * True when objects of this kind take something from a cluster-wide range on create or
+     * update (a service's cluster IP and node ports): the registry then calls {@link #allocate}
+     * with every other object of the kind, one write of the kind at a time.
+     */
+    public boolean allocates() {
+        return false;
+    }
+
+    /**
+     * Assigns what the server allocates, after validation and before the write, refusing values
+     * already taken or outside their range with a cause in {@code v}.
+     *
+     * @param old the stored object on an update, null on a create
+     * @param others every other stored object of the kind
+     */
+    public void allocate(ObjectNode object, ObjectNode old, List<ObjectNode> others, Validator v) {
+    }
+
     /** Checks a new object (metadata is checked by the registry already). */
     public void validate(ObjectNode object, Validator v) {
     }

@@ -29,6 +29,12 @@ import java.util.Locale;
 public final class BodyReader {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * How deep a body may nest: far deeper than any Kubernetes object (a pod template's deepest
+     * field is about fifteen levels down), and shallow enough that no walk over the tree (this
+     * reader, the schema check, the patchers) can exhaust a request thread's stack.
+     */
+    static final int MAX_DEPTH = 100;
 
     private final ProtobufCodec protobuf;
     private final JsonFactory json = new JsonFactory();
@@ -105,7 +111,7 @@ public final class BodyReader {
             throw ApiException.badRequest("the request body is not valid " + language + at(e.getLocation()) + ": "
                     + problem(e));
         } catch (IOException e) {
-            throw ApiException.badRequest("the request body cannot be read: " + e.getMessage());
+            throw ApiException.badRequest("the request body cannot be read: " + withoutClassNames(e.getMessage()));
         }
         if (!root.isObject()) {
             throw ApiException.badRequest("the request body must be an object (a " + language + " "
@@ -124,6 +130,7 @@ public final class BodyReader {
         private final JsonParser parser;
         private final List<String> duplicates;
         private final Map<String, JsonNode> anchors = new HashMap<>();
+        private int depth;
 
         TreeBuilder(JsonParser parser, List<String> duplicates) {
             this.parser = parser;
@@ -140,7 +147,15 @@ public final class BodyReader {
                 return anchored.deepCopy();
             }
             String anchor = parser.getObjectId() instanceof String id ? id : null;
+            boolean nested = parser.currentToken().isStructStart();
+            if (nested && ++depth > MAX_DEPTH) {
+                throw ApiException.badRequest("the request body nests deeper than " + MAX_DEPTH + " levels, at "
+                        + path);
+            }
             JsonNode value = token(path);
+            if (nested) {
+                depth--;
+            }
             if (anchor != null) {
                 anchors.put(anchor, value);
             }
@@ -243,8 +258,13 @@ public final class BodyReader {
 
     /** The parser's complaint on one line, without snakeyaml's copy of the position and the source line. */
     private static String problem(JsonProcessingException e) {
-        return e.getOriginalMessage().replaceAll("(?s)\\s*in 'reader', line \\d+, column \\d+:.*", "")
-                .replaceAll("\\s+", " ").trim();
+        return withoutClassNames(e.getOriginalMessage().replaceAll("(?s)\\s*in 'reader', line \\d+, column \\d+:.*", "")
+                .replaceAll("\\s+", " ").trim());
+    }
+
+    /** A parser's message without the Java exception it wraps ({@code java.io.CharConversionException: ...}). */
+    private static String withoutClassNames(String message) {
+        return String.valueOf(message).replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error):\\s*", "");
     }
 
     private static String at(JsonLocation location) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.gantry.apiserver.patch.MergeExtensions;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
  * OpenAPI schemas of protobuf messages, named as Kubernetes names its definitions
  * ({@code io.k8s.api.core.v1.PodSpec}) and shaped like kube-openapi's: special apimachinery
  * types as their JSON form, embedded structs flattened, {@code x-kubernetes-group-version-kind}
- * on kinds. The descriptors carry no documentation, so there are no descriptions.
+ * on kinds, and the merge tags of lists and maps that kubectl's client-side apply reads. The
+ * descriptors carry no documentation, so there are no descriptions.
  */
 final class OpenApiSchemas {
 
@@ -104,10 +106,12 @@ final class OpenApiSchemas {
             } else if (field.isMapField()) {
                 ObjectNode map = NODES.objectNode().put("type", "object");
                 map.set("additionalProperties", element(field.getMessageType().findFieldByNumber(2), pending));
+                MergeExtensions.addTo(map, message.getFullName(), field.getName(), true);
                 properties.set(field.getName(), map);
             } else if (field.isRepeated()) {
                 ObjectNode array = NODES.objectNode().put("type", "array");
                 array.set("items", element(field, pending));
+                MergeExtensions.addTo(array, message.getFullName(), field.getName(), false);
                 properties.set(field.getName(), array);
             } else {
                 properties.set(field.getName(), element(field, pending));

@@ -78,6 +78,16 @@ public final class ServiceStrategy extends KindStrategy {
     }
 
     @Override
+    public boolean allocates() {
+        return true;
+    }
+
+    @Override
+    public void allocate(ObjectNode service, ObjectNode old, List<ObjectNode> others, Validator v) {
+        ServiceAllocation.allocate(service, old, others, v);
+    }
+
+    @Override
     public void validate(ObjectNode service, Validator v) {
         ServiceValidation.validate(service, v);
     }

@@ -1,0 +1,90 @@
+package io.gantry.benchmarks;
+
+import static io.gantry.benchmarks.NodeApi.PODS;
+import static io.gantry.benchmarks.NodeApi.expect;
+
+import io.gantry.api.core.v1.Pod;
+import io.gantry.api.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * {@code pods N}: N pods of examples/httpd-pod.yaml's image, one after another: create to Running,
+ * to answering HTTP on the pod IP, and delete to gone (containers stopped and removed).
+ */
+final class PodStartup {
+
+    private final NodeApi api = new NodeApi();
+
+    void run(int n) throws Exception {
+        api.ensureNamespace();
+        String node = firstReadyNode();
+        String run = NodeApi.runId();
+        Latencies running = new Latencies();
+        Latencies answering = new Latencies();
+        Latencies gone = new Latencies();
+        for (int i = 0; i < n; i++) {
+            String name = "pod-" + run + "-" + i;
+            String path = PODS + "/" + name;
+            long start = System.nanoTime();
+            expect(201, api.send("POST", PODS, NodeApi.pod(name, run, null)));
+            Pod pod = waitFor(path, p -> p != null && "Running".equals(p.status.phase) && p.status.podIP != null);
+            running.add(System.nanoTime() - start);
+            String url = "http://" + pod.status.podIP + "/";
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!answers(url)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not answer on " + url + " within 60 s");
+                }
+                Thread.onSpinWait();
+            }
+            answering.add(System.nanoTime() - start);
+            start = System.nanoTime();
+            expect(200, api.send("DELETE", path, null));
+            waitFor(path, p -> p == null);
+            gone.add(System.nanoTime() - start);
+        }
+        System.out.printf(Locale.ROOT, "pods: %d pods on node %s, one at a time%n", n, node);
+        running.print("create to Running", Double.NaN);
+        answering.print("create to answering HTTP", Double.NaN);
+        gone.print("delete to gone", Double.NaN);
+    }
+
+    private String firstReadyNode() throws Exception {
+        HttpResponse<String> nodes = expect(200, api.send("GET", "/api/v1/nodes", null));
+        if (!nodes.body().contains("\"type\":\"Ready\",\"status\":\"True\"")) {
+            throw new IllegalStateException("no node is Ready: start one with ./gantry up");
+        }
+        return Json.mapper().readTree(nodes.body()).path("items").path(0).path("metadata").path("name").asText();
+    }
+
+    private Pod waitFor(String path, Predicate<Pod> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = api.send("GET", path, null);
+            Pod pod = response.statusCode() == 200 ? Json.read(response.body(), Pod.class) : null;
+            if (condition.test(pod)) {
+                return pod;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException(path + " did not reach the expected state within 120 s");
+    }
+
+    private boolean answers(String url) {
+        try {
+            return api.http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
