@@ -131,11 +131,6 @@ class WatchCacheStartTest {
             }
 
             @Override
-            public int migrationWriteWaitSeconds() {
-                return 10;
-            }
-
-            @Override
             public Class<? extends Annotation> annotationType() {
                 return Registry.Config.class;
             }
