@@ -108,6 +108,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             namespaces = new NamespaceLifecycle(this);
         }
         namespaces.kick();
+        startWatchCaches();
     }
 
     @Deactivate
@@ -145,6 +146,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         NamespaceLifecycle current = namespaces;
         if (current != null && inUse) {
             current.kick();
+            startWatchCaches();
         }
     }
 
@@ -175,6 +177,20 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         return storage.installed().contains(storage.inUse());
     }
 
+    /** Starts every kind's watch cache once the backend in use is there (see {@link Watches#start}). */
+    private void startWatchCaches() {
+        if (!hasBackend()) {
+            return; // started when the backend arrives (addBackend)
+        }
+        try {
+            int started = watches.start(kinds.all());
+            LOG.debug("Watch caches of {} kinds running", started);
+        } catch (ApiException | StoreException e) {
+            // the backend does not answer yet: caches then start with their first watchers
+            LOG.warn("Watch caches not started ahead ({}); each starts with its first watch", e.getMessage());
+        }
+    }
+
     private void migrateInBackground(String target) {
         Thread thread = new Thread(() -> {
             Migration result = migrate(target, step -> LOG.info("Storage migration to '{}': {}", target, step));
@@ -198,7 +214,13 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     @Override
     public Migration migrate(String target, Consumer<Migration> progress) {
-        return storage.migrate(target, progress);
+        Migration result = storage.migrate(target, progress);
+        if (result.state() == Migration.State.DONE) {
+            // the switch ended the caches on the old backend: start them on the new one now, not
+            // with each kind's first watch (see startWatchCaches)
+            startWatchCaches();
+        }
+        return result;
     }
 
     @Override

@@ -42,6 +42,24 @@ public class Watches implements AutoCloseable {
         return cache.watch(request(kind, namespace, selection, resourceVersion, bookmarks), sink);
     }
 
+    /**
+     * Starts the cache of each kind now rather than with its first watcher. A cache that starts
+     * lazily holds changes only from its start, so a selector watch from the revision of a list
+     * made before it (an informer's first watch) would be told 410 and list again; started early,
+     * the window covers every list made since.
+     *
+     * @return the number of caches running or started
+     * @throws io.gantry.api.client.ApiException 503 if no storage backend is in use
+     */
+    public int start(Iterable<KindStrategy> kinds) {
+        int started = 0;
+        for (KindStrategy kind : kinds) {
+            cache.start(ResourceStore.prefix(kind, null));
+            started++;
+        }
+        return started;
+    }
+
     /** Ends every watch with 410 Expired, so that clients relist (the backend changed). */
     public void reset() {
         cache.reset();

@@ -2,47 +2,54 @@ package io.gantry.kubelet;
 
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informer;
-import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.SharedInformers;
 import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.core.v1.Secret;
 import io.gantry.api.meta.v1.KubeObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * Secrets and config maps from watch-fed caches (informers), so starting containers and
- * refreshing volume files never polls the API; a change is passed on at once, which is how an
- * updated secret reaches the files of the pods that mount it. Until a cache holds its first
- * list, reads go to the API.
+ * Secrets and config maps from the JVM's shared informers, so starting containers and refreshing
+ * volume files never polls the API; a change is passed on at once, which is how an updated secret
+ * reaches the files of the pods that mount it. Until a cache holds its first list, reads go to the
+ * API.
  */
 final class ApiConfigSource implements ConfigSource, AutoCloseable {
 
     private final ApiClient api;
     private final Informer<Secret> secrets;
     private final Informer<ConfigMap> configMaps;
+    private final BiConsumer<String, String> changed;
+    private final List<Informer.Registration> handlers = new ArrayList<>();
 
     /** @param changed told the namespace and name of each secret or config map that changed */
-    ApiConfigSource(ApiClient api, BiConsumer<String, String> changed) {
+    ApiConfigSource(ApiClient api, SharedInformers informers, BiConsumer<String, String> changed) {
         this.api = api;
-        this.secrets = new Informer<>(api, ResourceKind.SECRETS, null, ListOptions.ALL, handler(changed));
-        this.configMaps = new Informer<>(api, ResourceKind.CONFIG_MAPS, null, ListOptions.ALL, handler(changed));
+        this.secrets = informers.informer(ResourceKind.SECRETS);
+        this.configMaps = informers.informer(ResourceKind.CONFIG_MAPS);
+        this.changed = changed;
     }
 
-    ApiConfigSource start() {
-        secrets.start();
-        configMaps.start();
+    /** Starts passing changes on (each cached object first, as an add). */
+    synchronized ApiConfigSource start() {
+        handlers.add(secrets.addHandler(handler(changed)));
+        handlers.add(configMaps.addHandler(handler(changed)));
         return this;
     }
 
+    /** Stops passing changes on; the shared informers go on for their other users. */
     @Override
-    public void close() {
-        secrets.close();
-        configMaps.close();
+    public synchronized void close() {
+        handlers.forEach(Informer.Registration::close);
+        handlers.clear();
     }
 
     @Override

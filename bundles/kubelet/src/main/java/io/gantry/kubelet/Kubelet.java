@@ -6,6 +6,7 @@ import io.gantry.api.client.ApiException;
 import io.gantry.api.client.Informer;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.SharedInformers;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.runtime.ContainerRuntime;
@@ -135,14 +136,17 @@ public class Kubelet {
     private final ApiConfigSource ownConfigSource;
 
     @Activate
-    public Kubelet(@Reference ApiClient api, Config config) {
-        this(api, config, null);
+    public Kubelet(@Reference ApiClient api, @Reference SharedInformers informers, Config config) {
+        this(api, informers, config, null);
     }
 
-    /** @param configSource secrets and config maps; null reads them from the API through informers */
-    Kubelet(ApiClient api, Config config, ConfigSource configSource) {
+    /**
+     * @param informers    the JVM's shared informers; not used when a config source is given
+     * @param configSource secrets and config maps; null reads them through the shared informers
+     */
+    Kubelet(ApiClient api, SharedInformers informers, Config config, ConfigSource configSource) {
         if (configSource == null) {
-            ApiConfigSource informed = new ApiConfigSource(api, this::configChanged);
+            ApiConfigSource informed = new ApiConfigSource(api, informers, this::configChanged);
             this.ownConfigSource = informed;
             configSource = informed;
         } else {
@@ -183,6 +187,8 @@ public class Kubelet {
                 new CrashLoopBackOff(Duration.ofMillis(config.crashLoopBackOffMillis()),
                         Duration.ofSeconds(config.crashLoopBackOffMaxSeconds())),
                 stoppers, Clock.systemUTC(), this::requeue);
+        // private, not shared: only this node's pods, selected by the API server (a node of a large
+        // cluster must not cache every pod of it)
         this.pods = new Informer<>(api, ResourceKind.PODS, null, ListOptions.fields("spec.nodeName=" + nodeName),
                 new Informer.Handler<>() {
                     @Override
@@ -354,7 +360,12 @@ public class Kubelet {
         }
     }
 
-    /** Pods whose volumes show secrets, config maps or the pod itself get a turn, which rewrites what changed. */
+    /**
+     * Pods whose volumes show secrets, config maps or the pod itself get a turn, which rewrites what
+     * changed. A safety resync over the informer's cache (never a read of the API): changes reach
+     * the files at once through {@link #configChanged} and the pod informer; this catches a file
+     * write that failed, as the Kubernetes kubelet's periodic pod sync does.
+     */
     private void refreshVolumes() {
         if (!pods.hasSynced()) {
             return;

@@ -57,7 +57,7 @@ final class DockerNode implements AutoCloseable {
 
     /** Starts a kubelet for the node (again, after {@link #stopKubelet()}). */
     void start() {
-        kubelet = new Kubelet(api, config, new ConfigSource() {
+        kubelet = new Kubelet(api, null, config, new ConfigSource() { // its own config source: no informers
             @Override
             public Map<String, byte[]> secret(String namespace, String name) {
                 return secrets.get(namespace + "/" + name);

@@ -3,9 +3,10 @@ package io.gantry.scheduler;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.Indexes;
 import io.gantry.api.client.Informer;
-import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.SharedInformers;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.Pod;
@@ -32,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds each unscheduled pod to a node. Watches pods and nodes through informers, queues the
+ * Binds each unscheduled pod to a node. Watches pods and nodes through the JVM's shared informers
+ * ({@link SharedInformers}; nothing here lists the API), queues the
  * pods without a node, and places each with the {@link SchedulerPolicy} plugin the pod names in
  * {@code spec.schedulerName} ({@code default-scheduler} or empty: the configured default).
  * A pod that fits nowhere gets {@code PodScheduled=False} and is tried again later and whenever
@@ -62,28 +64,23 @@ public class Scheduler {
     private final ApiClient api;
     private final ScheduledExecutorService worker;
     private final Placement placement = new Placement();
-    private final Map<String, Boolean> queued = new ConcurrentHashMap<>();
+    /** Pods with a turn queued, and when it is due ({@link System#nanoTime}). */
+    private final Map<String, Long> queued = new ConcurrentHashMap<>();
     private volatile Config config;
-    private Informer<Pod> pods;
-    private Informer<Node> nodes;
+    private final Informer<Pod> pods;
+    private final Informer<Node> nodes;
+    private final Informer.Registration podHandler;
+    private final Informer.Registration nodeHandler;
 
     @Activate
-    public Scheduler(@Reference ApiClient api, Config config) {
+    public Scheduler(@Reference ApiClient api, @Reference SharedInformers informers, Config config) {
         this.api = api;
         this.config = config;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gantry-scheduler"));
-        this.pods = new Informer<>(api, ResourceKind.PODS, null, ListOptions.ALL, new Informer.Handler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                enqueue(pod, 0);
-            }
-
-            @Override
-            public void onUpdate(Pod previous, Pod current) {
-                enqueue(current, 0);
-            }
-        });
-        this.nodes = new Informer<>(api, ResourceKind.NODES, null, ListOptions.ALL, new Informer.Handler<>() {
+        this.pods = informers.informer(ResourceKind.PODS);
+        this.nodes = informers.informer(ResourceKind.NODES);
+        // the shared informers are started already: a handler added now is told about every cached object first
+        this.nodeHandler = nodes.addHandler(new Informer.Handler<>() {
             @Override
             public void onAdd(Node node) {
                 retryPending();
@@ -96,8 +93,17 @@ public class Scheduler {
                 }
             }
         });
-        nodes.start();
-        pods.start();
+        this.podHandler = pods.addHandler(new Informer.Handler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                enqueue(pod, 0);
+            }
+
+            @Override
+            public void onUpdate(Pod previous, Pod current) {
+                enqueue(current, 0);
+            }
+        });
     }
 
     @Modified
@@ -108,8 +114,8 @@ public class Scheduler {
 
     @Deactivate
     void deactivate() {
-        pods.close();
-        nodes.close();
+        podHandler.close();
+        nodeHandler.close();
         worker.shutdownNow();
     }
 
@@ -141,19 +147,25 @@ public class Scheduler {
             return;
         }
         String key = pod.metadata.namespace + "/" + pod.metadata.name;
-        if (queued.putIfAbsent(key, Boolean.TRUE) == null) {
+        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
+        // Once per pod, unless this turn comes sooner than the one queued: a pod waiting out its
+        // retry is tried at once when a node becomes ready, as Kubernetes' scheduling queue moves
+        // unschedulable pods back to active on node events. A later turn left queued finds the
+        // pod bound (or tries it once more): harmless.
+        if (queued.merge(key, due, Math::min) == due) {
             try {
                 worker.schedule(() -> schedule(pod.metadata.namespace, pod.metadata.name), delaySeconds, TimeUnit.SECONDS);
             } catch (RuntimeException rejected) {
-                queued.remove(key);
+                queued.remove(key, due);
             }
         }
     }
 
+    /** Queues every pod without a node again; the informer's node index finds them without a scan. */
     private void retryPending() {
         Informer<Pod> current = pods;
         if (current != null) {
-            current.list().forEach(pod -> enqueue(pod, 0));
+            current.byIndex(Indexes.NODE_NAME, "").forEach(pod -> enqueue(pod, 0));
         }
     }
 

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local cache of one kind of object, fed by list then watch, as client-go's informers are:
- * components read from it instead of polling the API. Get the one shared per kind from
- * {@link Informers}; construct one only for a private, filtered view (a kubelet's own pods).
+ * components read from it instead of polling the API. Get the one shared per kind from the
+ * {@link SharedInformers} service (an {@link Informers} outside OSGi); construct one only for a
+ * private, filtered view (a kubelet's own pods).
  *
  * <p>The cache never goes backwards: an event whose resourceVersion is not newer than the cached
  * object's is dropped, and no event of a watch the informer has left behind (after a 410, a lost

@@ -10,9 +10,9 @@ import java.util.Map;
  * The shared informers of one JVM, as client-go's SharedInformerFactory: one {@link Informer} per
  * kind, listing and watching once, whose cache, indexes and handlers every component uses.
  * Components register handlers (and close their registrations when they stop); the owner of this
- * factory closes it, and with it every informer.
+ * factory closes it, and with it every informer. In OSGi it is published as {@link SharedInformers}.
  */
-public final class Informers implements AutoCloseable {
+public final class Informers implements SharedInformers, AutoCloseable {
 
     private final ApiClient client;
     private final Map<String, Informer<?>> informers = new HashMap<>();
@@ -22,7 +22,7 @@ public final class Informers implements AutoCloseable {
         this.client = client;
     }
 
-    /** The shared informer of a kind, started the first time it is asked for. */
+    @Override
     @SuppressWarnings("unchecked")
     public synchronized <T extends KubeObject> Informer<T> informer(ResourceKind<T> kind) {
         if (closed) {
@@ -38,7 +38,7 @@ public final class Informers implements AutoCloseable {
         return informer;
     }
 
-    /** True once every informer asked for so far holds a full list. */
+    @Override
     public synchronized boolean hasSynced() {
         return informers.values().stream().allMatch(Informer::hasSynced);
     }

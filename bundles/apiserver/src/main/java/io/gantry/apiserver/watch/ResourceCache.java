@@ -68,6 +68,7 @@ final class ResourceCache {
     private final Thread dispatcher;
     private long head;
     private long windowStart;
+    private volatile boolean storeWatchEnded;
     private WatchItem lastBookmark;
     private StoreWatch storeWatch;
     private volatile boolean stopped;
@@ -102,6 +103,7 @@ final class ResourceCache {
             @Override
             public void onClose(StoreException cause) {
                 if (cause != null) {
+                    cache.storeWatchEnded = true;
                     cache.incoming.add(cause);
                 }
             }
@@ -111,8 +113,13 @@ final class ResourceCache {
         return cache;
     }
 
+    /**
+     * True once this cache is stopped or about to be: its store watch ended (a backend switch ends
+     * it synchronously; the dispatcher stops the cache a moment later), so a cache started now
+     * replaces it rather than joining it.
+     */
     boolean isStopped() {
-        return stopped;
+        return stopped || storeWatchEnded;
     }
 
     /**

@@ -1,0 +1,47 @@
+package io.gantry.apiserver.informers;
+
+import io.gantry.api.client.ApiClient;
+import io.gantry.api.client.Informer;
+import io.gantry.api.client.Informers;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.SharedInformers;
+import io.gantry.api.meta.v1.KubeObject;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The JVM's one set of shared informers, published for every component (scheduler, kubelet,
+ * controllers). It lives here because the in-process registry is today the only {@link ApiClient}
+ * of a JVM; it needs nothing of the API server but an {@code ApiClient}, so a node whose client
+ * talks HTTP to a remote API server gets the same service from the same component.
+ *
+ * <p>The reference is static: if the client goes, the informers close with this component and the
+ * components using them are restarted with fresh ones on the next client.
+ */
+@Component(service = SharedInformers.class)
+public class SharedInformersService implements SharedInformers {
+
+    private final Informers informers;
+
+    @Activate
+    public SharedInformersService(@Reference ApiClient api) {
+        this.informers = new Informers(api);
+    }
+
+    @Deactivate
+    void deactivate() {
+        informers.close();
+    }
+
+    @Override
+    public <T extends KubeObject> Informer<T> informer(ResourceKind<T> kind) {
+        return informers.informer(kind);
+    }
+
+    @Override
+    public boolean hasSynced() {
+        return informers.hasSynced();
+    }
+}
