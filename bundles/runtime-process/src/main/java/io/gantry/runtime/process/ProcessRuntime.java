@@ -137,7 +137,7 @@ public class ProcessRuntime implements ContainerRuntime {
 
     /** Stops watching; the processes keep running, for the next instance to adopt. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         active = false;
         subscribers.clear();
     }
