@@ -17,10 +17,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,8 +27,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * A runtime that runs nothing, for scale tests of many pods on many simulated nodes: sandboxes and
- * containers live in memory; a started container is Running after the configured delay, or, at
- * the configured rate, exits with code 1 instead (the draws come from a seeded random, so a run can
+ * containers live in memory; a container's start takes the configured delay, after which it is
+ * Running or, at the configured rate, has exited with code 1 (the draws come from a seeded random, so a run can
  * be repeated). Stopping a container ends it at once with code 0. Nothing survives the instance:
  * a new one starts empty, and the kubelet starts the pods again.
  */
@@ -47,7 +43,7 @@ public class SimRuntime implements ContainerRuntime {
     @ObjectClassDefinition(name = "Gantry simulated runtime")
     public @interface Config {
 
-        @AttributeDefinition(description = "Milliseconds from a container's start until it runs (or fails)")
+        @AttributeDefinition(description = "Milliseconds a container's start takes, after which it runs (or has failed)")
         long startDelayMillis() default 200;
 
         @AttributeDefinition(description = "Share of container starts that fail with exit code 1, from 0 to 1")
@@ -60,7 +56,7 @@ public class SimRuntime implements ContainerRuntime {
     private record Sandbox(SandboxConfig config, String id, Instant createdAt, boolean ready) {
     }
 
-    /** A container; {@code runsAt} is when its start takes effect, null until started. */
+    /** A container; {@code runsAt} is when its start took effect, null until started. */
     private record Sim(String id, String sandboxId, String podUid, ContainerConfig config, Instant createdAt,
                        Instant runsAt, boolean fails, Instant finishedAt, int exitCode) {
 
@@ -70,7 +66,7 @@ public class SimRuntime implements ContainerRuntime {
             String reason = null;
             Instant started = runsAt;
             Instant finished = finishedAt;
-            if (runsAt == null || runsAt.isAfter(now) && finishedAt == null) {
+            if (runsAt == null) {
                 state = ContainerStatus.State.CREATED;
                 started = null;
             } else if (finishedAt == null && fails) {
@@ -98,11 +94,6 @@ public class SimRuntime implements ContainerRuntime {
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
     private final Map<String, Sim> containers = new ConcurrentHashMap<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "gantry-sim-runtime");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     @Activate
     public SimRuntime(Config config) {
@@ -121,8 +112,7 @@ public class SimRuntime implements ContainerRuntime {
     }
 
     @Deactivate
-    void deactivate() {
-        timer.shutdownNow();
+    public void deactivate() {
         subscribers.clear();
     }
 
@@ -183,26 +173,32 @@ public class SimRuntime implements ContainerRuntime {
         return id;
     }
 
+    /**
+     * Takes the start delay, as an engine's start call takes its time, then the container runs, or
+     * has failed. (A container reported Created after its start would look to the kubelet like one
+     * that never started.)
+     */
     @Override
     public void startContainer(String containerId) {
+        if (!containers.containsKey(containerId)) {
+            throw new IllegalStateException("container " + containerId + " does not exist");
+        }
         boolean fails;
         synchronized (random) {
             fails = random.nextDouble() < failureRate;
         }
+        try {
+            Thread.sleep(startDelay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("start of container " + containerId + " interrupted", e);
+        }
         Sim started = containers.computeIfPresent(containerId, (id, c) -> new Sim(id, c.sandboxId(), c.podUid(), c.config(),
-                c.createdAt(), clock.instant().plus(startDelay), fails, null, 0));
+                c.createdAt(), clock.instant(), fails, null, 0));
         if (started == null) {
-            throw new IllegalStateException("container " + containerId + " does not exist");
+            throw new IllegalStateException("container " + containerId + " was removed while it started");
         }
-        Sandbox sandbox = sandboxes.get(started.sandboxId());
-        if (sandbox != null) {
-            try {
-                timer.schedule(() -> changed(sandbox.config().nodeName(), started.podUid()), startDelay.toMillis(),
-                        TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException deactivated) {
-                // no one listens any more
-            }
-        }
+        notify(started);
     }
 
     @Override
