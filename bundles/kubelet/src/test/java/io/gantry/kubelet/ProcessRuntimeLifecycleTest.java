@@ -100,7 +100,7 @@ class ProcessRuntimeLifecycleTest {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + "/")).build();
         Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() > 0);
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().equals("hello from Gantry, pod web\n"));
 
         api.delete(ResourceKind.PODS, "default", "web", new DeleteOptions());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> api.absent(ResourceKind.PODS, "default", "web"));
@@ -179,7 +179,8 @@ class ProcessRuntimeLifecycleTest {
 
             @Override
             public String[] images() {
-                return new String[] {"gantry/httpd:1.0=busybox httpd -f -v -p ${POD_IP}:${PORT} -h ${ROOTFS}"};
+                return new String[] {"gantry/httpd:1.0=echo \"hello from Gantry, pod $HOSTNAME\" > index.html; "
+                        + "exec busybox httpd -f -p @POD_IP@:@PORT@ -h ."};
             }
 
             @Override

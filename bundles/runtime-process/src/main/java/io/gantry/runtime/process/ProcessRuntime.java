@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * computed, and binds the pod IP itself.
  *
  * <p>What to run: the container's {@code command} (and {@code args}) as given; without a command,
- * the host command line the {@code images} configuration maps its image to (with
- * {@code ${POD_IP}}, {@code ${PORT}} and {@code ${ROOTFS}} replaced), followed by its args;
+ * the shell command line the {@code images} configuration maps its image to (with
+ * {@code @POD_IP@}, {@code @PORT@} and {@code @ROOTFS@} replaced; its args are the line's
+ * positional parameters);
  * an image with no mapping runs its {@code args} alone, and a container with neither fails with
  * ErrImagePull. Nothing is pulled. {@code runAsUser} and {@code readOnlyRootFilesystem} are not
  * applied; CPU and memory limits are, where cgroups v2 may be written ({@link CgroupLimits}).
@@ -83,6 +85,9 @@ public class ProcessRuntime implements ContainerRuntime {
     private static final int START_ERROR_EXIT = 128;
     private static final int MAX_EXEC_OUTPUT = 10_000;
     private static final Duration ADOPTED_EXIT_WAIT = Duration.ofMillis(500);
+    /** As the image of examples/images/build.sh does: a page naming the pod, served on port 80 (here the pod's first port). */
+    static final String DEFAULT_IMAGES = "gantry/httpd:1.0=echo \"hello from Gantry, pod $HOSTNAME\" > index.html; "
+            + "exec busybox httpd -f -p @POD_IP@:@PORT@ -h .";
 
     @ObjectClassDefinition(name = "Gantry process runtime")
     public @interface Config {
@@ -91,9 +96,10 @@ public class ProcessRuntime implements ContainerRuntime {
                 + "runtime-process/ in Karaf's data folder")
         String rootDir() default "";
 
-        @AttributeDefinition(description = "Host command lines of known images, as image=command line; "
-                + "${POD_IP}, ${PORT} (the pod's first port) and ${ROOTFS} (the container's folder) are replaced")
-        String[] images() default {"gantry/httpd:1.0=busybox httpd -f -v -p ${POD_IP}:${PORT} -h ${ROOTFS}"};
+        @AttributeDefinition(description = "Host commands of known images, one image=shell command line per "
+                + "entry or per line; @POD_IP@, @PORT@ (the pod's first port) and @ROOTFS@ (the container's folder) "
+                + "are replaced, and the container's args are the line's positional parameters")
+        String[] images() default {DEFAULT_IMAGES};
 
         @AttributeDefinition(description = "Folder of cgroups v2, where CPU and memory limits are set if it may be written")
         String cgroupRoot() default "/sys/fs/cgroup";
@@ -101,7 +107,7 @@ public class ProcessRuntime implements ContainerRuntime {
 
     private final Path sandboxRoot;
     private final Path memoryRoot;
-    private final Map<String, List<String>> images;
+    private final Map<String, String> images;
     private final CgroupLimits limits;
     private final Map<String, SandboxRecord> sandboxes = new ConcurrentHashMap<>();
     private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
@@ -534,10 +540,10 @@ public class ProcessRuntime implements ContainerRuntime {
             argv.addAll(config.command());
             argv.addAll(args);
         } else if (images.containsKey(config.image())) {
-            for (String word : images.get(config.image())) {
-                argv.add(word.replace("${POD_IP}", sandbox.podIp()).replace("${PORT}", Integer.toString(sandbox.firstPort()))
-                        .replace("${ROOTFS}", rootfs.toString()));
-            }
+            // the line runs in a shell (exec in it makes the server the process that gets the signals)
+            argv.addAll(List.of("/bin/sh", "-c", images.get(config.image()).replace("@POD_IP@", sandbox.podIp())
+                    .replace("@PORT@", Integer.toString(sandbox.firstPort())).replace("@ROOTFS@", rootfs.toString()),
+                    config.image()));
             argv.addAll(args);
         } else if (!args.isEmpty()) {
             argv.addAll(args);
@@ -628,14 +634,17 @@ public class ProcessRuntime implements ContainerRuntime {
         }
     }
 
-    private static Map<String, List<String>> parseImages(String[] lines) {
-        Map<String, List<String>> parsed = new HashMap<>();
-        for (String line : lines == null ? new String[0] : lines) {
-            int equals = line.indexOf('=');
-            if (equals > 0 && !line.substring(equals + 1).isBlank()) {
-                parsed.put(line.substring(0, equals).trim(), List.of(line.substring(equals + 1).trim().split("\\s+")));
-            } else if (!line.isBlank()) {
-                LOG.warn("Process runtime: ignoring images entry '{}', expected image=command line", line);
+    private static Map<String, String> parseImages(String[] entries) {
+        Map<String, String> parsed = new TreeMap<>();
+        for (String entry : entries == null ? new String[0] : entries) {
+            // a .cfg holds one string: entries there are lines (\n, and a \ continues the line)
+            for (String line : entry.split("\n")) {
+                int equals = line.indexOf('=');
+                if (equals > 0 && !line.substring(equals + 1).isBlank()) {
+                    parsed.put(line.substring(0, equals).trim(), line.substring(equals + 1).trim());
+                } else if (!line.isBlank()) {
+                    LOG.warn("Process runtime: ignoring images entry '{}', expected image=command line", line);
+                }
             }
         }
         return parsed;

@@ -135,20 +135,33 @@ class ProcessRuntimeTest {
         int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
         SandboxConfig config = sandbox("uid-4", List.of(new PortMapping("TCP", port, podIp, port)));
         String sandbox = runtime.runPodSandbox(config);
-        Path site = Files.createDirectories(root.resolve("site"));
-        Files.writeString(site.resolve("index.html"), "served by busybox\n");
         String id = runtime.createContainer(sandbox, new ContainerConfig("web", 0, "gantry/httpd:1.0", null, null,
                 Map.of(), null, 0, 0, List.of(), null, null, false), config);
         runtime.startContainer(id);
-        Files.copy(site.resolve("index.html"), runtime.logFile(id).resolveSibling("rootfs").resolve("index.html"));
 
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + port + "/index.html")).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + port + "/")).build();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().equals("served by busybox\n"));
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().equals("hello from Gantry, pod pod-uid-4\n"));
         ExecResult exec = runtime.exec(id, List.of("sh", "-c", "echo $POD_IP; exit 4"), Duration.ofSeconds(5));
         assertEquals(4, exec.exitCode());
         assertEquals(podIp + "\n", exec.output());
+        runtime.stopContainer(id, Duration.ofSeconds(10));
+        assertEquals(ContainerStatus.State.EXITED, runtime.containerStatus(id).state());
+    }
+
+    @Test
+    void aMappedImageGetsTheContainersArgs() throws IOException {
+        runtime = new ProcessRuntime(config(root));
+        SandboxConfig config = sandbox("uid-7", List.of());
+        String sandbox = runtime.runPodSandbox(config);
+        String id = runtime.createContainer(sandbox, new ContainerConfig("echo", 0, "example/echo:1", null,
+                List.of("hi", "there"), Map.of(), null, 0, 0, List.of(), null, null, false), config);
+        runtime.startContainer(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.containerStatus(id).state() == ContainerStatus.State.EXITED);
+
+        assertEquals(0, runtime.containerStatus(id).exitCode());
+        assertEquals("hi there from " + podIp + "\n", Files.readString(runtime.logFile(id)));
     }
 
     @Test
@@ -185,7 +198,7 @@ class ProcessRuntimeTest {
         ImageUnavailableException error = assertThrows(ImageUnavailableException.class, () -> runtime.createContainer(sandbox,
                 new ContainerConfig("app", 0, "nginx:1.25", null, null, Map.of(), null, 0, 0, List.of(), null, null, false),
                 config));
-        assertEquals("image \"nginx:1.25\" has no host command in the process runtime (known: gantry/httpd:1.0), and "
+        assertEquals("image \"nginx:1.25\" has no host command in the process runtime (known: example/echo:1, gantry/httpd:1.0), and "
                 + "container app gives no command: add it to images in etc/io.gantry.runtime.process.cfg, or give the "
                 + "container a command", error.getMessage());
         String missing = runtime.createContainer(sandbox, new ContainerConfig("app", 0, "busybox",
@@ -220,7 +233,7 @@ class ProcessRuntimeTest {
 
             @Override
             public String[] images() {
-                return new String[] {"gantry/httpd:1.0=busybox httpd -f -v -p ${POD_IP}:${PORT} -h ${ROOTFS}"};
+                return new String[] {ProcessRuntime.DEFAULT_IMAGES + "\nexample/echo:1=echo \"$@\" from @POD_IP@"};
             }
 
             @Override
