@@ -120,9 +120,10 @@ class ProcessRuntimeLifecycleTest {
         startKubelet();
 
         Pod after = await(pod, p -> "Running".equals(p.status.phase) && p.status.containerStatuses.get(0).ready);
-        assertEquals(containerId, after.status.containerStatuses.get(0).containerID, "the same process runs on");
+        assertEquals(containerId, after.status.containerStatuses.get(0).containerID, "the same process runs on: "
+                + io.gantry.api.json.Json.write(after.status));
         assertEquals(0, after.status.containerStatuses.get(0).restartCount);
-        assertEquals(1, runtime.listContainers(nodeName).size());
+        assertEquals(1, runtime.listContainers(nodeName).size(), String.valueOf(runtime.listContainers(nodeName)));
     }
 
     private void startKubelet() {
@@ -157,8 +158,7 @@ class ProcessRuntimeLifecycleTest {
     }
 
     private static Pod pod(String name, Container container) {
-        Pod pod = DockerNode.pod(name, container);
-        return pod;
+        return DockerNode.pod(name, container);
     }
 
     private static Container shell(String name, String script) {

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +166,6 @@ public class ProcessRuntime implements ContainerRuntime {
         }
         save(sandboxDir(id).resolve(SANDBOX_FILE), sandbox);
         sandboxes.put(id, sandbox);
-        changed(sandbox);
         return id;
     }
 
@@ -238,7 +236,6 @@ public class ProcessRuntime implements ContainerRuntime {
                 config.memoryLimitBytes(), System.currentTimeMillis(), null, null, 0, 0, 0, null);
         save(dir.resolve(CONTAINER_FILE), container);
         containers.put(id, container);
-        changed(sandbox);
         return id;
     }
 
