@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
@@ -34,7 +35,8 @@ public class FeaturesTest extends GantryTestSupport {
     @Test
     public void allInOneInstallsEveryGantryFeature() throws Exception {
         for (String name : List.of("gantry-all-in-one", "gantry-control-plane", "gantry-node", "gantry-core",
-                "gantry-api", "gantry-store-hazelcast", "gantry-scheduler-spread", "gantry-runtime-docker")) {
+                "gantry-api", "gantry-store-hazelcast", "gantry-scheduler-spread", "gantry-runtime-docker",
+                "gantry-runtime-process")) {
             assertTrue(name + " is installed", features.isInstalled(features.getFeature(name)));
         }
     }
@@ -43,7 +45,7 @@ public class FeaturesTest extends GantryTestSupport {
     public void everyGantryBundleIsActive() {
         List<String> expected = List.of("io.gantry.api", "io.gantry.cluster", "io.gantry.store.hazelcast",
                 "io.gantry.apiserver", "io.gantry.scheduler", "io.gantry.scheduler.spread", "io.gantry.kubelet",
-                "io.gantry.runtime.docker", "io.gantry.shell");
+                "io.gantry.runtime.docker", "io.gantry.runtime.process", "io.gantry.shell");
         List<String> found = new ArrayList<>();
         for (Bundle bundle : bundleContext.getBundles()) {
             if (bundle.getSymbolicName().startsWith("io.gantry.")) {
@@ -61,6 +63,7 @@ public class FeaturesTest extends GantryTestSupport {
         await().atMost(STARTUP).until(() -> plugin(StorageBackend.class, "hazelcast"));
         await().atMost(STARTUP).until(() -> plugin(SchedulerPolicy.class, "spread"));
         await().atMost(STARTUP).until(() -> plugin(ContainerRuntime.class, "docker"));
+        await().atMost(STARTUP).until(() -> plugin(ContainerRuntime.class, "process"));
         await().atMost(STARTUP).until(() -> bundleContext.getServiceReference(ApiClient.class) != null);
         // No load balancer ships yet: the SPI is exported for plugins to come.
         assertFalse(plugin(LoadBalancer.class, "*"));
@@ -83,6 +86,23 @@ public class FeaturesTest extends GantryTestSupport {
         String table = shell("gantry:get nodes -o wide");
         assertTrue(table, table.startsWith("NAME "));
         assertTrue(table, table.contains("INTERNAL-IP"));
+    }
+
+    @Test
+    public void shellListsEveryPluginAndUseNamesWhatIsInstalled() throws Exception {
+        await().atMost(STARTUP).until(() -> shell("gantry:plugins").contains("process"));
+        String table = shell("gantry:plugins");
+        assertTrue(table, table.startsWith("SPI "));
+        assertTrue(table, table.lines().anyMatch(line -> line.matches("runtime +docker +\\* +\\*")));
+        assertTrue(table, table.lines().anyMatch(line -> line.matches("runtime +process")));
+        assertTrue(table, table.lines().anyMatch(line -> line.matches("loadbalancer +\\(none installed\\)")));
+        try {
+            shell("gantry:use runtime containerd");
+            fail("an unknown plugin is an error");
+        } catch (Exception e) {
+            assertTrue(String.valueOf(e.getMessage()), String.valueOf(e.getMessage())
+                    .contains("no runtime plugin 'containerd' is installed (installed: docker, process)"));
+        }
     }
 
     private boolean plugin(Class<?> spi, String name) throws Exception {

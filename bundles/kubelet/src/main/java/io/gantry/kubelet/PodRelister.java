@@ -34,6 +34,8 @@ final class PodRelister {
     private final Consumer<String> changed;
     private final Map<String, ObservedPod> pods = new ConcurrentHashMap<>();
     private volatile Set<String> unreachable = Set.of();
+    /** Runtimes listed at least once: before that, what runs of their pods is not known. */
+    private volatile Set<String> listed = Set.of();
 
     /**
      * @param runtimes the installed runtime plugins by name, as of the moment of the call
@@ -63,6 +65,14 @@ final class PodRelister {
         return new HashSet<>(pods.keySet());
     }
 
+    /**
+     * Whether the runtime was listed since this kubelet started: until then a pod without observed
+     * state may be running there all the same, and starting it would run it twice.
+     */
+    boolean listed(String runtime) {
+        return listed.contains(runtime);
+    }
+
     /** Whether the runtime answered at the last relist. */
     boolean reachable(String runtime) {
         return !unreachable.contains(runtime);
@@ -71,7 +81,8 @@ final class PodRelister {
     /**
      * Lists every runtime and reports the pods that changed since the last relist.
      *
-     * @return whether a runtime stopped or started answering (every pod may need a look)
+     * @return whether a runtime stopped or started answering, or was listed for the first time
+     *         (every pod may need a look)
      */
     boolean relist() {
         boolean reachability;
@@ -79,12 +90,14 @@ final class PodRelister {
         synchronized (this) {
             Map<String, ObservedPod> fresh = new HashMap<>();
             Set<String> failed = new HashSet<>();
+            Set<String> nowListed = new HashSet<>(listed);
             Map<String, ContainerRuntime> installed = runtimes.get();
             for (Map.Entry<String, ContainerRuntime> runtime : installed.entrySet()) {
                 try {
                     List<SandboxStatus> sandboxes = runtime.getValue().listPodSandboxes(nodeName);
                     List<ContainerStatus> containers = runtime.getValue().listContainers(nodeName);
                     group(runtime.getKey(), sandboxes, containers, fresh);
+                    nowListed.add(runtime.getKey());
                 } catch (RuntimeException e) {
                     failed.add(runtime.getKey());
                     if (!unreachable.contains(runtime.getKey())) {
@@ -108,7 +121,9 @@ final class PodRelister {
             }
             pods.keySet().retainAll(fresh.keySet());
             pods.putAll(fresh);
-            reachability = !failed.equals(unreachable);
+            // a runtime listed for the first time: its pods, skipped until now, get their turn
+            reachability = !failed.equals(unreachable) || !nowListed.equals(listed);
+            listed = Set.copyOf(nowListed);
             if (reachability) {
                 unreachable.stream().filter(name -> !failed.contains(name))
                         .forEach(name -> LOG.info("Container runtime {} answers again", name));

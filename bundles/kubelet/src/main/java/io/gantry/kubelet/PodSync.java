@@ -109,6 +109,9 @@ final class PodSync {
         ObservedPod observed = relister.get(uid);
         String runtimeName = observed != null ? observed.runtime() : runtimes.nameFor(pod);
         Optional<ContainerRuntime> found = runtimes.find(runtimeName);
+        if (found.isPresent() && !relister.listed(runtimeName) && relister.reachable(runtimeName)) {
+            return; // a new kubelet, or a runtime just bound, not listed yet: its first relist gives every pod a turn
+        }
         if (found.isEmpty() || !relister.reachable(runtimeName)) {
             report(pod, PodStatuses.runtimeMissing(pod, runtimes.describe(runtimeName), clock.instant()));
             return;

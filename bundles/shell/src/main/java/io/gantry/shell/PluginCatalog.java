@@ -1,0 +1,102 @@
+package io.gantry.shell;
+
+import io.gantry.api.store.migration.StorageMigrations;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.function.Supplier;
+
+/**
+ * What {@code gantry:plugins} shows and {@code gantry:use} changes, apart from OSGi: the installed
+ * plugins come from a {@link Installed} source, the defaults from {@link Settings} (configuration
+ * admin in Karaf), so the commands' logic is tested with fakes.
+ */
+final class PluginCatalog {
+
+    /** The names ({@code gantry.plugin}) of the registered services of one interface. */
+    interface Installed {
+        SortedSet<String> names(String serviceInterface);
+    }
+
+    /** Configuration values by PID and key; a set is persisted and reaches the component live. */
+    interface Settings {
+        /** The value, or null when the configuration or the key does not exist. */
+        String get(String pid, String key) throws IOException;
+
+        void set(String pid, String key, String value) throws IOException;
+    }
+
+    /**
+     * One SPI's state.
+     *
+     * @param defaultPlugin what the configuration names ("" for none)
+     * @param inUse         what runs now: the storage backend the API server uses (a migration may be
+     *                      under way), else the default if it is installed, else ""
+     */
+    record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration) {
+    }
+
+    private final Installed installed;
+    private final Settings settings;
+    private final Supplier<StorageMigrations> storage;
+
+    /** @param storage the API server's storage switch, or a supplier of null where no API server runs here */
+    PluginCatalog(Installed installed, Settings settings, Supplier<StorageMigrations> storage) {
+        this.installed = installed;
+        this.settings = settings;
+        this.storage = storage;
+    }
+
+    List<SpiState> states() throws IOException {
+        List<SpiState> states = new ArrayList<>();
+        for (PluginSpi spi : PluginSpi.ALL) {
+            SortedSet<String> names = installed.names(spi.serviceInterface());
+            String configured = settings.get(spi.pid(), spi.key());
+            String defaultPlugin = configured == null || configured.isBlank() ? spi.fallback() : configured.trim();
+            String inUse = names.contains(defaultPlugin) ? defaultPlugin : "";
+            StorageMigrations migrations = spi.name().equals("store") ? storage.get() : null;
+            if (migrations != null) {
+                inUse = migrations.inUse();
+            }
+            states.add(new SpiState(spi.name(), List.copyOf(names), defaultPlugin, inUse,
+                    spi.configFile() + " " + spi.key()));
+        }
+        return states;
+    }
+
+    /**
+     * Makes the named plugin the SPI's default, live and persisted; returns what was done, for the
+     * user.
+     *
+     * @throws IllegalArgumentException naming what is installed, for an unknown SPI or plugin
+     */
+    String use(String spiName, String plugin) throws IOException {
+        PluginSpi spi = PluginSpi.named(spiName).orElseThrow(() -> new IllegalArgumentException(
+                "unknown SPI '" + spiName + "': the SPIs are " + PluginSpi.names()));
+        SortedSet<String> names = installed.names(spi.serviceInterface());
+        if (plugin == null || plugin.isBlank()) {
+            throw new IllegalArgumentException("gantry:use " + spi.name() + " needs the plugin to use (installed: "
+                    + list(names) + ")");
+        }
+        if (!names.contains(plugin)) {
+            throw new IllegalArgumentException("no " + spi.name() + " plugin '" + plugin + "' is installed (installed: "
+                    + list(names) + ")" + (spi.name().equals("loadbalancer") ? "; the proxy is not installed" : ""));
+        }
+        String before = settings.get(spi.pid(), spi.key());
+        if (plugin.equals(before)) {
+            return spi.name() + ": " + plugin + " is already the default";
+        }
+        settings.set(spi.pid(), spi.key(), plugin);
+        return spi.name() + ": the default is now " + plugin + (before == null || before.isBlank() ? "" : " (was " + before + ")")
+                + ", saved as " + spi.key() + " in " + spi.configFile() + switch (spi.name()) {
+                    case "runtime" -> "; running pods keep the runtime that started them";
+                    case "store" -> "; the API server moves the cluster state to it now (gantry:store shows how far)";
+                    default -> "";
+                };
+    }
+
+    private static String list(SortedSet<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+}
