@@ -26,6 +26,7 @@ import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
@@ -33,6 +34,7 @@ import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -446,6 +448,52 @@ public class DockerRuntime implements ContainerRuntime {
         }
         Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(exitCode == null ? -1 : exitCode.intValue(), false, output.toString());
+    }
+
+    @Override
+    public void logs(String containerId, LogOptions options, OutputStream out) throws IOException {
+        var command = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withFollowStream(options.follow()).withTimestamps(options.timestamps());
+        if (options.tailLines() != null) {
+            command.withTail(Math.max(0, options.tailLines()));
+        }
+        if (options.since() != null) {
+            command.withSince((int) Math.min(Integer.MAX_VALUE, Math.max(0, options.since().getEpochSecond())));
+        }
+        IOException[] failed = new IOException[1];
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                try {
+                    out.write(frame.getPayload());
+                    if (options.follow()) {
+                        out.flush(); // a follower sees each line as it comes
+                    }
+                } catch (IOException e) {
+                    failed[0] = e; // the reader went away: stop reading the engine's stream
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing is all that is left to do
+                    }
+                }
+            }
+        };
+        try {
+            call(() -> {
+                try {
+                    return command.exec(callback).awaitCompletion();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        } finally {
+            callback.close();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 
     @Override
