@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.Status;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
@@ -53,6 +54,7 @@ public class ApiServlet extends HttpServlet {
     private final transient ResourceStore store;
     private final transient Discovery discovery;
     private final transient ApiSchemas schemas;
+    private final transient PodLogProxy podLogs;
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -61,6 +63,7 @@ public class ApiServlet extends HttpServlet {
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
         this.schemas = registry.schemas();
+        this.podLogs = new PodLogProxy(new KubeletLocator(store, kinds));
     }
 
     /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
@@ -251,6 +254,9 @@ public class ApiServlet extends HttpServlet {
                 object = store.get(target.kind, target.namespace, target.name);
             } else if (target.subresource.equals("scale")) {
                 object = store.getScale(target.kind, target.namespace, target.name);
+            } else if (target.subresource.equals("log") && target.kind == kinds.of(ResourceKind.PODS)) {
+                podLogs.serve(target.namespace, target.name, query, response);
+                return;
             } else {
                 throw notServedYet(target);
             }
