@@ -92,6 +92,18 @@ public interface ContainerRuntime {
     ExecResult exec(String containerId, List<String> command, Duration timeout);
 
     /**
+     * Runs a command in a running container with its standard streams attached, as
+     * {@code kubectl exec} does, and waits until it ends or the thread is interrupted; returns its
+     * exit code. A runtime that cannot attach streams throws {@link UnsupportedOperationException}.
+     * Since 2.1.
+     *
+     * @throws IOException when the streams fail
+     */
+    default int exec(String containerId, List<String> command, ExecStreams streams) throws IOException {
+        throw new UnsupportedOperationException("this container runtime cannot attach to a command's streams");
+    }
+
+    /**
      * Writes a container's log (its standard output and error, interleaved as written) to the
      * stream; when {@link LogOptions#follow() following}, goes on until the container stops, the
      * thread is interrupted, or a write fails because the reader went away. A runtime that keeps no

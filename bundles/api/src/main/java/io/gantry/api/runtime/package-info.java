@@ -1,7 +1,7 @@
 /**
  * Container runtime SPI: pod sandboxes and their containers, after the Kubernetes CRI. 2.0: the
  * runtime owns its labels (typed pod and attempt fields instead), events, exec and mounts.
- * 2.1: container logs.
+ * 2.1: container logs, commands with attached streams.
  */
 @Export
 @Version("2.1.0")

@@ -25,6 +25,7 @@ import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
+import io.gantry.api.runtime.ExecStreams;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
@@ -448,6 +449,56 @@ public class DockerRuntime implements ContainerRuntime {
         }
         Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(exitCode == null ? -1 : exitCode.intValue(), false, output.toString());
+    }
+
+    @Override
+    public int exec(String containerId, List<String> command, ExecStreams streams) throws IOException {
+        String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                .withAttachStdin(streams.stdin() != null).withAttachStdout(streams.stdout() != null)
+                .withAttachStderr(streams.stderr() != null).withTty(streams.tty()).exec().getId());
+        IOException[] failed = new IOException[1];
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
+                        ? streams.stderr() : streams.stdout();
+                if (out == null) {
+                    return;
+                }
+                try {
+                    out.write(frame.getPayload());
+                    out.flush();
+                } catch (IOException e) {
+                    failed[0] = e; // the client went away: the command loses its streams
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing is all that is left to do
+                    }
+                }
+            }
+        };
+        try {
+            call(() -> {
+                try {
+                    var start = docker.execStartCmd(execId).withDetach(false).withTty(streams.tty());
+                    if (streams.stdin() != null) {
+                        start.withStdIn(streams.stdin());
+                    }
+                    return start.exec(callback).awaitCompletion();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        } finally {
+            callback.close();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+        return exitCode == null ? -1 : exitCode.intValue();
     }
 
     @Override
