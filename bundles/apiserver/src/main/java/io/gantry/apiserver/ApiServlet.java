@@ -55,6 +55,7 @@ public class ApiServlet extends HttpServlet {
     private final transient Discovery discovery;
     private final transient ApiSchemas schemas;
     private final transient PodLogProxy podLogs;
+    private final transient PodExecProxy podExec;
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -63,7 +64,9 @@ public class ApiServlet extends HttpServlet {
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
         this.schemas = registry.schemas();
-        this.podLogs = new PodLogProxy(new KubeletLocator(store, kinds));
+        KubeletLocator kubelets = new KubeletLocator(store, kinds);
+        this.podLogs = new PodLogProxy(kubelets);
+        this.podExec = new PodExecProxy(kubelets);
     }
 
     /** A resource path: {@code /api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]} or {@code /apis/G/V/...}. */
@@ -257,6 +260,9 @@ public class ApiServlet extends HttpServlet {
             } else if (target.subresource.equals("log") && target.kind == kinds.of(ResourceKind.PODS)) {
                 podLogs.serve(target.namespace, target.name, query, response);
                 return;
+            } else if (target.subresource.equals("exec") && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serve(target.namespace, target.name, request, response);
+                return;
             } else {
                 throw notServedYet(target);
             }
@@ -359,6 +365,10 @@ public class ApiServlet extends HttpServlet {
                 Status success = Status.success();
                 success.code = 201;
                 write(response, 201, success);
+                return;
+            }
+            if ("exec".equals(target.subresource) && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serve(target.namespace, target.name, request, response); // SPDY clients POST
                 return;
             }
             if (target.subresource != null) {

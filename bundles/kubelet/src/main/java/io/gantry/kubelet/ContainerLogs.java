@@ -1,9 +1,5 @@
 package io.gantry.kubelet;
 
-import io.gantry.api.core.v1.Container;
-import io.gantry.api.core.v1.Pod;
-import io.gantry.api.runtime.ContainerRuntime;
-import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.LogOptions;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -13,11 +9,6 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * {@code GET /containerLogs/NAMESPACE/POD/CONTAINER}: a container's log from its runtime, with
@@ -27,21 +18,11 @@ import java.util.stream.Stream;
  */
 final class ContainerLogs implements KubeletServer.Handler {
 
-    private final BiFunction<String, String, Optional<Pod>> pods;
-    private final Function<String, ObservedPod> observed;
-    private final Function<String, Optional<ContainerRuntime>> runtimes;
+    private final NodeContainers containers;
     private final Clock clock;
 
-    /**
-     * @param pods     this node's pods by namespace and name
-     * @param observed what the runtimes hold of a pod, by uid (null when nothing)
-     * @param runtimes runtime plugins by name
-     */
-    ContainerLogs(BiFunction<String, String, Optional<Pod>> pods, Function<String, ObservedPod> observed,
-                  Function<String, Optional<ContainerRuntime>> runtimes, Clock clock) {
-        this.pods = pods;
-        this.observed = observed;
-        this.runtimes = runtimes;
+    ContainerLogs(NodeContainers containers, Clock clock) {
+        this.containers = containers;
         this.clock = clock;
     }
 
@@ -59,17 +40,17 @@ final class ContainerLogs implements KubeletServer.Handler {
         String namespace = request.path().get(0);
         String podName = request.path().get(1);
         String name = request.path().get(2);
-        Target target;
+        NodeContainers.Found target;
         LogOptions options;
         long limitBytes;
         try {
             options = options(request);
             limitBytes = number(request, "limitBytes", Long.MAX_VALUE);
-            target = find(namespace, podName, name, "true".equals(request.query().get("previous")));
+            target = containers.find(namespace, podName, name, "true".equals(request.query().get("previous")));
         } catch (IllegalArgumentException e) {
             KubeletServer.error(out, 400, e.getMessage());
             return;
-        } catch (NotFound e) {
+        } catch (NodeContainers.NotFound e) {
             KubeletServer.error(out, 404, e.getMessage());
             return;
         }
@@ -77,7 +58,7 @@ final class ContainerLogs implements KubeletServer.Handler {
         Thread streaming = Thread.currentThread();
         Thread watcher = options.follow() ? clientGone(connection.getInputStream(), streaming) : null;
         try {
-            target.runtime.logs(target.containerId, options, new Limited(out, limitBytes));
+            target.runtime().logs(target.container().id(), options, new Limited(out, limitBytes));
         } catch (Limited.Reached e) {
             // as much as was asked for
         } finally {
@@ -87,47 +68,6 @@ final class ContainerLogs implements KubeletServer.Handler {
             Thread.interrupted(); // an interrupt from the watcher ended the stream; the thread goes back to its pool
         }
         out.flush();
-    }
-
-    private record Target(ContainerRuntime runtime, String containerId) {
-    }
-
-    /** The runtime and container a request names; an error in the kubelet's words otherwise. */
-    private Target find(String namespace, String podName, String name, boolean previous) throws NotFound {
-        Pod pod = pods.apply(namespace, podName).orElseThrow(() -> new NotFound("pod \"" + podName
-                + "\" in namespace \"" + namespace + "\" not found on this node"));
-        if (Stream.of(pod.spec.containers, pod.spec.initContainers).filter(c -> c != null).flatMap(List::stream)
-                .map((Container c) -> c.name).noneMatch(name::equals)) {
-            throw new IllegalArgumentException("container " + name + " is not valid for pod " + podName);
-        }
-        ObservedPod held = pod.metadata.uid == null ? null : observed.apply(pod.metadata.uid);
-        ContainerStatus container = held == null ? null : previous ? held.previous(name) : held.latest(name);
-        if (previous && (container == null || container.state() != ContainerStatus.State.EXITED)) {
-            throw new IllegalArgumentException("previous terminated container \"" + name + "\" in pod \"" + podName
-                    + "\" not found");
-        }
-        if (container == null || container.state() == ContainerStatus.State.CREATED) {
-            throw new IllegalArgumentException("container \"" + name + "\" in pod \"" + podName
-                    + "\" is waiting to start: " + waitingReason(pod, name));
-        }
-        ContainerRuntime runtime = runtimes.apply(held.runtime()).orElseThrow(() -> new IllegalArgumentException(
-                "container runtime '" + held.runtime() + "' of pod " + podName + " is not available on this node"));
-        return new Target(runtime, container.id());
-    }
-
-    private static String waitingReason(Pod pod, String name) {
-        if (pod.status != null) {
-            for (var list : Stream.of(pod.status.containerStatuses, pod.status.initContainerStatuses)
-                    .filter(l -> l != null).toList()) {
-                for (var status : list) {
-                    if (name.equals(status.name) && status.state != null && status.state.waiting != null
-                            && status.state.waiting.reason != null) {
-                        return status.state.waiting.reason;
-                    }
-                }
-            }
-        }
-        return "ContainerCreating";
     }
 
     private LogOptions options(KubeletServer.Request request) {
@@ -185,14 +125,6 @@ final class ContainerLogs implements KubeletServer.Handler {
         watcher.setDaemon(true);
         watcher.start();
         return watcher;
-    }
-
-    private static final class NotFound extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotFound(String message) {
-            super(message);
-        }
     }
 
     /** Passes on at most limitBytes, then ends the stream. */

@@ -224,10 +224,12 @@ public class Kubelet {
     }
 
     private KubeletServer startServer(Config config) {
-        ContainerLogs logs = new ContainerLogs(pods::get, relister::get,
-                name -> Optional.ofNullable(runtimes.get(name)), Clock.systemUTC());
+        NodeContainers containers = new NodeContainers(pods::get, relister::get,
+                name -> Optional.ofNullable(runtimes.get(name)));
         try {
-            return new KubeletServer(config.nodeIP(), config.port(), Map.of("containerLogs", logs));
+            return new KubeletServer(config.nodeIP(), config.port(), Map.of(
+                    "containerLogs", new ContainerLogs(containers, Clock.systemUTC()),
+                    "exec", new ContainerExec(containers)));
         } catch (java.io.IOException e) {
             // pods still run; only logs and exec through the API are missing
             LOG.error("The kubelet endpoint cannot listen on {}:{} ({}): kubectl logs and exec will not reach node {}. "

@@ -44,10 +44,17 @@ final class KubeletServer implements AutoCloseable {
      * One request's head.
      *
      * @param path    the path's segments after the first, decoded
-     * @param query   the first value of each query parameter, decoded
+     * @param values  every value of each query parameter, decoded, in order
      * @param headers by lower-case name
      */
-    record Request(String method, List<String> path, Map<String, String> query, Map<String, String> headers) {
+    record Request(String method, List<String> path, Map<String, List<String>> values, Map<String, String> headers) {
+
+        /** The first value of each query parameter. */
+        Map<String, String> query() {
+            Map<String, String> first = new LinkedHashMap<>();
+            values.forEach((name, all) -> first.put(name, all.get(0)));
+            return first;
+        }
     }
 
     private final ServerSocket socket;
@@ -112,7 +119,7 @@ final class KubeletServer implements AutoCloseable {
                 return;
             }
             handler.handle(new Request(request.method(), request.path().subList(1, request.path().size()),
-                    request.query(), request.headers()), connection);
+                    request.values(), request.headers()), connection);
         } catch (SocketException e) {
             LOG.debug("Kubelet endpoint: the client went away: {}", e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -155,7 +162,7 @@ final class KubeletServer implements AutoCloseable {
                 path.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
             }
         }
-        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, List<String>> query = new LinkedHashMap<>();
         if (question >= 0) {
             for (String pair : target.substring(question + 1).split("&")) {
                 if (pair.isEmpty()) {
@@ -164,7 +171,7 @@ final class KubeletServer implements AutoCloseable {
                 int equals = pair.indexOf('=');
                 String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
                 String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                query.putIfAbsent(name, value);
+                query.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
             }
         }
         return new Request(requestLine[0], List.copyOf(path), query, headers);

@@ -3,6 +3,7 @@ package io.gantry.kubelet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.gantry.kubelet.KubectlCluster.*;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
@@ -41,71 +42,14 @@ import org.junit.jupiter.api.Test;
  */
 class KubectlLogsDockerTest {
 
-    static final Duration LONG = Duration.ofSeconds(60);
-    static final String KUBECTL = kubectl();
-
-    static Path dir;
-    static Server jetty;
-    static Registry registry;
-    static DockerRuntime runtime;
-    static Kubelet kubelet;
-    static String node = "kl-" + UUID.randomUUID().toString().substring(0, 8);
-    static String server;
-
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("kubectl-logs");
-        registry = new Registry("memory");
-        registry.addBackend("memory", new InMemoryStorageBackend());
-        registry.ensureSystemNamespaces();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ApiServlet(registry)), "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        server = "http://127.0.0.1:" + connector.getLocalPort();
-        Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: gantry
-                  cluster:
-                    server: %s
-                contexts:
-                - name: gantry
-                  context:
-                    cluster: gantry
-                    namespace: default
-                current-context: gantry
-                """.formatted(server));
-        runtime = new DockerRuntime(DockerNode.dockerConfig());
-        String cidr = "127." + ThreadLocalRandom.current().nextInt(160, 250) + "." + ThreadLocalRandom.current().nextInt(1, 250)
-                + ".0/24";
-        kubelet = new Kubelet(registry, new TestConfig(node, cidr, Files.createDirectories(dir.resolve("root"))));
-        kubelet.addRuntime(runtime, Map.of(Plugins.NAME, "docker"));
-        await().atMost(LONG).until(() -> registry.find(ResourceKind.NODES, null, node)
-                .map(n -> n.status != null && n.status.extra("daemonEndpoints") != null).orElse(false));
+        KubectlCluster.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            kubelet.deactivate();
-            jetty.stop();
-        } finally {
-            runtime.listContainers(node).forEach(c -> runtime.removeContainer(c.id()));
-            runtime.listPodSandboxes(node).forEach(s -> {
-                runtime.stopPodSandbox(s.id());
-                runtime.removePodSandbox(s.id());
-            });
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        KubectlCluster.stop();
     }
 
     @Test
@@ -127,34 +71,34 @@ class KubectlLogsDockerTest {
                 """);
         awaitPod("printer", p -> p.status.containerStatuses != null && p.status.containerStatuses.size() == 2
                 && p.status.containerStatuses.stream().allMatch(c -> c.state != null && c.state.running != null));
-        await().atMost(LONG).until(() -> kubectl("logs", "printer", "-c", "main").out.contains("line 5"));
+        await().atMost(LONG).until(() -> kubectl("logs", "printer", "-c", "main").out().contains("line 5"));
 
-        assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\n", kubectl("logs", "printer", "-c", "main").out);
-        assertEquals("line 4\nline 5\n", kubectl("logs", "printer", "-c", "main", "--tail=2").out);
-        assertEquals("from side\n", kubectl("logs", "printer", "-c", "side").out);
+        assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\n", kubectl("logs", "printer", "-c", "main").out());
+        assertEquals("line 4\nline 5\n", kubectl("logs", "printer", "-c", "main", "--tail=2").out());
+        assertEquals("from side\n", kubectl("logs", "printer", "-c", "side").out());
         Result stamped = kubectl("logs", "printer", "-c", "main", "--tail=1", "--timestamps");
-        assertTrue(stamped.out.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z line 5\n"), stamped.out + stamped.err);
-        assertEquals("line 5\n", kubectl("logs", "printer", "-c", "main", "--since=1h", "--tail=1").out);
-        assertEquals("line 1\n", kubectl("logs", "printer", "-c", "main", "--limit-bytes=7").out);
+        assertTrue(stamped.out().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z line 5\n"), stamped.out() + stamped.err());
+        assertEquals("line 5\n", kubectl("logs", "printer", "-c", "main", "--since=1h", "--tail=1").out());
+        assertEquals("line 1\n", kubectl("logs", "printer", "-c", "main", "--limit-bytes=7").out());
 
         // kubectl picks the first container itself; the API server asks for a choice
         Result defaulted = kubectl("logs", "printer");
-        assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\n", defaulted.out, defaulted.err);
+        assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\n", defaulted.out(), defaulted.err());
         Response unnamed = get("/api/v1/namespaces/default/pods/printer/log");
-        assertEquals(400, unnamed.code);
-        assertTrue(unnamed.body.contains("\"message\":\"a container name must be specified for pod printer, "
-                + "choose one of: [main side]\""), unnamed.body);
+        assertEquals(400, unnamed.code());
+        assertTrue(unnamed.body().contains("\"message\":\"a container name must be specified for pod printer, "
+                + "choose one of: [main side]\""), unnamed.body());
 
         // kubectl checks the name itself first; the API server words it the same
         Result unknown = kubectl("logs", "printer", "-c", "nope");
-        assertEquals("error: container nope is not valid for pod printer", unknown.err.trim());
+        assertEquals("error: container nope is not valid for pod printer", unknown.err().trim());
         Response unknownByApi = get("/api/v1/namespaces/default/pods/printer/log?container=nope");
-        assertEquals(400, unknownByApi.code);
-        assertTrue(unknownByApi.body.contains("\"reason\":\"BadRequest\"") && unknownByApi.body.contains(
-                "\"message\":\"container nope is not valid for pod printer\""), unknownByApi.body);
+        assertEquals(400, unknownByApi.code());
+        assertTrue(unknownByApi.body().contains("\"reason\":\"BadRequest\"") && unknownByApi.body().contains(
+                "\"message\":\"container nope is not valid for pod printer\""), unknownByApi.body());
         Result absent = kubectl("logs", "nobody");
         assertEquals("error: error from server (NotFound): pods \"nobody\" not found in namespace \"default\"",
-                absent.err.trim(), "kubectl's words for a NotFound of the pod it looks up first");
+                absent.err().trim(), "kubectl's words for a NotFound of the pod it looks up first");
     }
 
     @Test
@@ -179,9 +123,9 @@ class KubectlLogsDockerTest {
                 && p.status.containerStatuses.stream().allMatch(c -> c.state != null && c.state.running != null));
 
         // the follower sees lines while the container runs, and kubectl ends by itself when it stops
-        Path out = dir.resolve("ticks.out");
+        Path out = dir.resolve("ticks.out()");
         Process follow = new ProcessBuilder(command("logs", "-f", "ticker", "-c", "main")).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("ticks.err").toFile()).start();
+                .redirectError(dir.resolve("ticks.err()").toFile()).start();
         try {
             await().atMost(LONG).until(() -> Files.readString(out).contains("tick 1"));
             assertTrue(follow.isAlive(), "still following");
@@ -196,9 +140,9 @@ class KubectlLogsDockerTest {
         }
 
         // a follower of a container that never stops gets new lines until it leaves
-        Path beats = dir.resolve("beats.out");
+        Path beats = dir.resolve("beats.out()");
         Process forever = new ProcessBuilder(command("logs", "-f", "ticker", "-c", "forever", "--tail=1"))
-                .redirectOutput(beats.toFile()).redirectError(dir.resolve("beats.err").toFile()).start();
+                .redirectOutput(beats.toFile()).redirectError(dir.resolve("beats.err()").toFile()).start();
         try {
             await().atMost(LONG).until(() -> Files.readAllLines(beats).size() >= 5);
             List<String> lines = Files.readAllLines(beats);
@@ -233,11 +177,11 @@ class KubectlLogsDockerTest {
                     emptyDir: {}
                 """);
         Result none = kubectl("logs", "crasher", "--previous");
-        assertTrue(none.err.startsWith("Error from server (BadRequest): "), none.err);
+        assertTrue(none.err().startsWith("Error from server (BadRequest): "), none.err());
         awaitPod("crasher", p -> p.status.containerStatuses != null && p.status.containerStatuses.get(0).restartCount >= 2);
         await().atMost(LONG).untilAsserted(() -> {
-            String previous = kubectl("logs", "crasher", "--previous").out;
-            String current = kubectl("logs", "crasher").out;
+            String previous = kubectl("logs", "crasher", "--previous").out();
+            String current = kubectl("logs", "crasher").out();
             assertTrue(previous.matches("run \\d+\n") && current.matches("run \\d+\n"), previous + "/" + current);
             assertEquals(Integer.parseInt(previous.trim().substring(4)) + 1, Integer.parseInt(current.trim().substring(4)));
         });
@@ -261,7 +205,7 @@ class KubectlLogsDockerTest {
                 && p.status.containerStatuses.get(0).state.waiting != null
                 && "ErrImageNeverPull".equals(p.status.containerStatuses.get(0).state.waiting.reason));
         assertEquals("Error from server (BadRequest): container \"main\" in pod \"imageless\" is waiting to start: "
-                + "ErrImageNeverPull", kubectl("logs", "imageless").err.trim());
+                + "ErrImageNeverPull", kubectl("logs", "imageless").err().trim());
 
         create("""
                 apiVersion: v1
@@ -276,74 +220,7 @@ class KubectlLogsDockerTest {
                     image: gantry/httpd:1.0
                 """);
         assertEquals("Error from server (BadRequest): pod unscheduled does not have a host assigned",
-                kubectl("logs", "unscheduled").err.trim());
+                kubectl("logs", "unscheduled").err().trim());
     }
 
-    static void create(String manifest) throws Exception {
-        Result created = kubectlIn(manifest.formatted(node), "create", "-f", "-");
-        assertEquals(0, created.code, created.err);
-    }
-
-    static void awaitPod(String name, Predicate<Pod> test) {
-        await().atMost(LONG).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Pod pod = registry.get(ResourceKind.PODS, "default", name);
-            return pod.status != null && test.test(pod);
-        });
-    }
-
-    record Result(int code, String out, String err) {
-    }
-
-    record Response(int code, String body) {
-    }
-
-    static Response get(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(server + path).toURL().openConnection();
-        int code = connection.getResponseCode();
-        try (InputStream in = code < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-            return new Response(code, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-    }
-
-    static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(KUBECTL, "--kubeconfig", dir.resolve("kubeconfig").toString(),
-                "--cache-dir", dir.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    static Result kubectl(String... args) throws IOException, InterruptedException {
-        return kubectlIn(null, args);
-    }
-
-    static Result kubectlIn(String stdin, String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (stdin != null) {
-            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 60 s");
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    /** kubectl 1.33 where the machine has several versions side by side, else the one on the path. */
-    private static String kubectl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path found = Path.of(dir, "kubectl");
-            if (Files.isExecutable(found)) {
-                try {
-                    Path versioned = found.toRealPath().resolveSibling("kubectl.1.33");
-                    return Files.isExecutable(versioned) ? versioned.toString() : found.toString();
-                } catch (IOException e) {
-                    return found.toString();
-                }
-            }
-        }
-        return "kubectl";
-    }
 }

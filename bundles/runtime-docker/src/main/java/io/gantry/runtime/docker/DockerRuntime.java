@@ -456,6 +456,19 @@ public class DockerRuntime implements ContainerRuntime {
         String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
                 .withAttachStdin(streams.stdin() != null).withAttachStdout(streams.stdout() != null)
                 .withAttachStderr(streams.stderr() != null).withTty(streams.tty()).exec().getId());
+        if (streams.stdin() != null && ExecAttachment.supports(config.dockerHost())) {
+            calls.incrementAndGet();
+            ExecAttachment.run(config.dockerHost(), execId, streams.stdin(), streams.stdout(), streams.stderr(),
+                    streams.tty());
+        } else {
+            attach(execId, streams);
+        }
+        Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+        return exitCode == null ? -1 : exitCode.intValue();
+    }
+
+    /** Carries an exec's streams through docker-java, which cannot end the command's input: without stdin only. */
+    private void attach(String execId, ExecStreams streams) throws IOException {
         IOException[] failed = new IOException[1];
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -497,8 +510,6 @@ public class DockerRuntime implements ContainerRuntime {
         if (failed[0] != null) {
             throw failed[0];
         }
-        Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
-        return exitCode == null ? -1 : exitCode.intValue();
     }
 
     @Override
