@@ -25,7 +25,7 @@ import javax.servlet.http.HttpServletResponse;
  * ({@link JettyTunnel}). The kubelet runs the command and speaks the channel protocol.
  *
  * <p>A request without a WebSocket upgrade (SPDY, from older kubectl) is checked the same way
- * and then refused with 501: kubectl shows the refusal's message after "unable to upgrade connection".
+ * and then refused with a 501 Status that says what is served instead, which kubectl prints.
  */
 final class PodExecProxy {
 

@@ -140,6 +140,21 @@ final class KubectlCluster {
         return kubectlIn(null, args);
     }
 
+    /** Another kubectl of the machine's side-by-side versions ({@code 1.29}). */
+    static Result kubectlVersion(String version, String... args) throws IOException, InterruptedException {
+        List<String> command = command(args);
+        command.set(0, Path.of(KUBECTL).resolveSibling("kubectl." + version).toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kubectl " + version + " " + String.join(" ", args) + " did not finish within 60 s");
+        }
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
     static Result kubectlIn(String stdin, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");

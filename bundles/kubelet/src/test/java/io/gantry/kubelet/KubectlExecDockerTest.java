@@ -80,4 +80,13 @@ class KubectlExecDockerTest {
         KubectlCluster.Result absent = kubectl("exec", "nobody", "--", "true");
         assertTrue(absent.err().contains("pods \"nobody\" not found"), absent.err());
     }
+
+    @Test
+    void olderKubectlAskingForSpdyIsToldWhy() throws Exception {
+        // kubectl 1.29 speaks SPDY only: the API server checks the request, then names what it serves instead
+        KubectlCluster.Result spdy = KubectlCluster.kubectlVersion("1.29", "exec", "shell", "-c", "main", "--", "echo", "hi");
+        assertEquals(1, spdy.code(), spdy.out());
+        assertEquals("Error from server (NotImplemented): exec is served over WebSocket (v5.channel.k8s.io, kubectl 1.30 "
+                + "or newer); SPDY is not served by this build", spdy.err().trim());
+    }
 }
