@@ -133,6 +133,13 @@ final class ContainerExec implements KubeletServer.Handler {
             LOG.info("Exec of {} in container {} failed: {}", command, found.container().name(), e.getMessage());
             status(socket, failure("InternalError", e.getMessage(), -1));
             return;
+        } catch (IOException e) {
+            if (reader.isAlive()) {
+                throw e;
+            }
+            LOG.debug("Exec of {} in container {} ended with its client: {}", command, found.container().name(),
+                    e.getMessage());
+            return; // the client left: nobody to tell
         } finally {
             synchronized (finished) {
                 finished[0] = true;
