@@ -46,11 +46,12 @@ final class KubectlCluster {
     static Registry registry;
     static DockerRuntime runtime;
     static Kubelet kubelet;
-    static String node = "kl-" + UUID.randomUUID().toString().substring(0, 8);
+    static String node;
     static String server;
 
     static void start() throws Exception {
-        dir = Files.createTempDirectory("kubectl-logs");
+        node = "kl-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = Files.createTempDirectory("kubectl-cluster");
         registry = new Registry("memory");
         registry.addBackend("memory", new InMemoryStorageBackend());
         registry.ensureSystemNamespaces();
