@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.Status;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
@@ -61,6 +62,8 @@ public class ApiServlet extends HttpServlet {
                 thread.setDaemon(true);
                 return thread;
             });
+    private final transient PodLogProxy podLogs;
+    private final transient PodExecProxy podExec;
 
     @Activate
     public ApiServlet(@Reference Registry registry) {
@@ -69,6 +72,9 @@ public class ApiServlet extends HttpServlet {
         this.store = registry.store();
         this.discovery = new Discovery(kinds);
         this.schemas = registry.schemas();
+        KubeletLocator kubelets = new KubeletLocator(store, kinds);
+        this.podLogs = new PodLogProxy(kubelets);
+        this.podExec = new PodExecProxy(kubelets);
     }
 
     @org.osgi.service.component.annotations.Deactivate
@@ -270,6 +276,12 @@ public class ApiServlet extends HttpServlet {
                 object = store.get(target.kind, target.namespace, target.name);
             } else if (target.subresource.equals("scale")) {
                 object = store.getScale(target.kind, target.namespace, target.name);
+            } else if (target.subresource.equals("log") && target.kind == kinds.of(ResourceKind.PODS)) {
+                podLogs.serve(target.namespace, target.name, query, response);
+                return;
+            } else if (target.subresource.equals("exec") && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serve(target.namespace, target.name, request, response);
+                return;
             } else {
                 throw notServedYet(target);
             }
@@ -398,6 +410,10 @@ public class ApiServlet extends HttpServlet {
                 Status success = Status.success();
                 success.code = 201;
                 write(response, 201, success);
+                return;
+            }
+            if ("exec".equals(target.subresource) && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serve(target.namespace, target.name, request, response); // SPDY clients POST
                 return;
             }
             if (target.subresource != null) {

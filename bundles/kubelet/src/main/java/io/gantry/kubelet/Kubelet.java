@@ -74,6 +74,10 @@ public class Kubelet {
         @AttributeDefinition(description = "Address of this node as pods and other nodes see it")
         String nodeIP() default "127.0.0.1";
 
+        @AttributeDefinition(description = "Port of the kubelet's own HTTP endpoint (logs, exec) on nodeIP; 0 takes a free one. "
+                + "Nodes on one host need distinct ports")
+        int port() default 10250;
+
         @AttributeDefinition(description = "Container runtime plugin (gantry.plugin name) for pods that name none")
         String defaultRuntime() default "docker";
 
@@ -134,6 +138,7 @@ public class Kubelet {
     private final ExecutorService stoppers;
     private final Informer<Pod> pods;
     private final ApiConfigSource ownConfigSource;
+    private final KubeletServer server;
 
     @Activate
     public Kubelet(@Reference ApiClient api, @Reference SharedInformers informers, Config config) {
@@ -209,6 +214,7 @@ public class Kubelet {
                         podChanged(pod.metadata.uid); // removed without a graceful stop: its containers go now
                     }
                 });
+        this.server = startServer(config);
         timers.execute(this::reportNodeStatus);
         timers.scheduleWithFixedDelay(this::reportNodeStatus, config.statusIntervalSeconds(),
                 config.statusIntervalSeconds(), TimeUnit.SECONDS);
@@ -223,8 +229,31 @@ public class Kubelet {
                 config.defaultRuntime());
     }
 
+    private KubeletServer startServer(Config config) {
+        NodeContainers containers = new NodeContainers(pods::get, relister::get,
+                name -> Optional.ofNullable(runtimes.get(name)));
+        try {
+            return new KubeletServer(config.nodeIP(), config.port(), Map.of(
+                    "containerLogs", new ContainerLogs(containers, Clock.systemUTC()),
+                    "exec", new ContainerExec(containers)));
+        } catch (java.io.IOException e) {
+            // pods still run; only logs and exec through the API are missing
+            LOG.error("The kubelet endpoint cannot listen on {}:{} ({}): kubectl logs and exec will not reach node {}. "
+                    + "Set another port in etc/{}.cfg", config.nodeIP(), config.port(), e.getMessage(), nodeName, PID);
+            return null;
+        }
+    }
+
+    /** The port of this kubelet's HTTP endpoint, or 0 when it could not listen. */
+    public int port() {
+        return server == null ? 0 : server.port();
+    }
+
     @Deactivate
     void deactivate() {
+        if (server != null) {
+            server.close();
+        }
         pods.close();
         if (ownConfigSource != null) {
             ownConfigSource.close();
@@ -434,7 +463,7 @@ public class Kubelet {
             Optional<Node> existing = api.find(ResourceKind.NODES, null, nodeName);
             Node node = existing.orElseGet(this::newNode);
             node.status = NodeStatuses.status(existing.orElse(null), config.nodeIP(), nodeName, runtimeVersion,
-                    notReady, resources);
+                    notReady, resources, port());
             if (existing.isEmpty()) {
                 Node created = api.create(ResourceKind.NODES, node);
                 created.status = node.status;

@@ -1,10 +1,12 @@
 package io.gantry.kubelet;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.NodeAddress;
 import io.gantry.api.core.v1.NodeCondition;
 import io.gantry.api.core.v1.NodeStatus;
 import io.gantry.api.core.v1.NodeSystemInfo;
+import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.Times;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +29,10 @@ final class NodeStatuses {
      *
      * @param runtimeVersion the default runtime's version, or null when it is not reachable
      * @param notReadyMessage why the node is not ready, when runtimeVersion is null
+     * @param kubeletPort     the port of the kubelet's endpoint on hostIp, or 0 when it has none
      */
     static NodeStatus status(Node previous, String hostIp, String hostname, String runtimeVersion,
-                             String notReadyMessage, NodeResources resources) {
+                             String notReadyMessage, NodeResources resources, int kubeletPort) {
         NodeStatus status = new NodeStatus();
         status.capacity = ordered(resources.capacity());
         status.allocatable = ordered(resources.allocatable());
@@ -43,6 +46,12 @@ final class NodeStatuses {
         info.kubeletVersion = KUBELET_VERSION;
         info.kubeProxyVersion = KUBELET_VERSION;
         status.nodeInfo = info;
+        if (kubeletPort > 0) {
+            // where the API server reaches this kubelet for logs and exec (NodeDaemonEndpoints)
+            ObjectNode endpoints = Json.mapper().createObjectNode();
+            endpoints.putObject("kubeletEndpoint").put("Port", kubeletPort);
+            status.extra("daemonEndpoints", endpoints);
+        }
 
         boolean ready = runtimeVersion != null;
         String now = Times.now();

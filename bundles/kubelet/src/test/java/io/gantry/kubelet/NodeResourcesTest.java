@@ -14,7 +14,7 @@ class NodeResourcesTest {
         NodeResources resources = NodeResources.of("4", "8Gi", 50, "500m", "1Gi");
         assertEquals(Map.of("cpu", "4", "memory", "8388608Ki", "pods", "50"), resources.capacity());
         assertEquals(Map.of("cpu", "3500m", "memory", "7340032Ki", "pods", "50"), resources.allocatable());
-        NodeStatus status = NodeStatuses.status(null, "127.0.0.1", "n1", "docker://20.10", null, resources);
+        NodeStatus status = NodeStatuses.status(null, "127.0.0.1", "n1", "docker://20.10", null, resources, 10250);
         assertEquals("3500m", status.allocatable.get("cpu"));
         assertEquals("4", status.capacity.get("cpu"));
         assertEquals("True", status.conditions.get(0).status);

@@ -33,6 +33,11 @@ final class TestConfig implements Kubelet.Config {
     }
 
     @Override
+    public int port() {
+        return 0; // a free port: tests run nodes side by side
+    }
+
+    @Override
     public String defaultRuntime() {
         return defaultRuntime;
     }

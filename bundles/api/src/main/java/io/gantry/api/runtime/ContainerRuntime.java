@@ -1,5 +1,7 @@
 package io.gantry.api.runtime;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -88,6 +90,30 @@ public interface ContainerRuntime {
      * most the timeout.
      */
     ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * Runs a command in a running container with its standard streams attached, as
+     * {@code kubectl exec} does, and waits until it ends or the thread is interrupted; returns its
+     * exit code. A runtime that cannot attach streams throws {@link UnsupportedOperationException}.
+     * Since 2.1.
+     *
+     * @throws IOException when the streams fail
+     */
+    default int exec(String containerId, List<String> command, ExecStreams streams) throws IOException {
+        throw new UnsupportedOperationException("this container runtime cannot attach to a command's streams");
+    }
+
+    /**
+     * Writes a container's log (its standard output and error, interleaved as written) to the
+     * stream; when {@link LogOptions#follow() following}, goes on until the container stops, the
+     * thread is interrupted, or a write fails because the reader went away. A runtime that keeps no
+     * logs throws {@link UnsupportedOperationException}. Since 2.1.
+     *
+     * @throws IOException when writing to {@code out} fails
+     */
+    default void logs(String containerId, LogOptions options, OutputStream out) throws IOException {
+        throw new UnsupportedOperationException("this container runtime keeps no logs");
+    }
 
     /**
      * Reports changes as they happen: the uid of each pod of the named node whose sandbox or

@@ -25,7 +25,9 @@ import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
+import io.gantry.api.runtime.ExecStreams;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
@@ -33,6 +35,7 @@ import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -446,6 +449,113 @@ public class DockerRuntime implements ContainerRuntime {
         }
         Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(exitCode == null ? -1 : exitCode.intValue(), false, output.toString());
+    }
+
+    @Override
+    public int exec(String containerId, List<String> command, ExecStreams streams) throws IOException {
+        String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                .withAttachStdin(streams.stdin() != null).withAttachStdout(streams.stdout() != null)
+                .withAttachStderr(streams.stderr() != null).withTty(streams.tty()).exec().getId());
+        if (streams.stdin() != null && ExecAttachment.supports(config.dockerHost())) {
+            calls.incrementAndGet();
+            ExecAttachment.run(config.dockerHost(), execId, streams.stdin(), streams.stdout(), streams.stderr(),
+                    streams.tty());
+        } else {
+            attach(execId, streams);
+        }
+        Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+        return exitCode == null ? -1 : exitCode.intValue();
+    }
+
+    /** Carries an exec's streams through docker-java, which cannot end the command's input: without stdin only. */
+    private void attach(String execId, ExecStreams streams) throws IOException {
+        IOException[] failed = new IOException[1];
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
+                        ? streams.stderr() : streams.stdout();
+                if (out == null) {
+                    return;
+                }
+                try {
+                    out.write(frame.getPayload());
+                    out.flush();
+                } catch (IOException e) {
+                    failed[0] = e; // the client went away: the command loses its streams
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing is all that is left to do
+                    }
+                }
+            }
+        };
+        try {
+            call(() -> {
+                try {
+                    var start = docker.execStartCmd(execId).withDetach(false).withTty(streams.tty());
+                    if (streams.stdin() != null) {
+                        start.withStdIn(streams.stdin());
+                    }
+                    return start.exec(callback).awaitCompletion();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        } finally {
+            callback.close();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
+    @Override
+    public void logs(String containerId, LogOptions options, OutputStream out) throws IOException {
+        var command = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withFollowStream(options.follow()).withTimestamps(options.timestamps());
+        if (options.tailLines() != null) {
+            command.withTail(Math.max(0, options.tailLines()));
+        }
+        if (options.since() != null) {
+            command.withSince((int) Math.min(Integer.MAX_VALUE, Math.max(0, options.since().getEpochSecond())));
+        }
+        IOException[] failed = new IOException[1];
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                try {
+                    out.write(frame.getPayload());
+                    if (options.follow()) {
+                        out.flush(); // a follower sees each line as it comes
+                    }
+                } catch (IOException e) {
+                    failed[0] = e; // the reader went away: stop reading the engine's stream
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing is all that is left to do
+                    }
+                }
+            }
+        };
+        try {
+            call(() -> {
+                try {
+                    return command.exec(callback).awaitCompletion();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        } finally {
+            callback.close();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 
     @Override

@@ -1,0 +1,163 @@
+package io.gantry.apiserver;
+
+import io.gantry.api.client.ApiException;
+import io.gantry.api.meta.v1.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * {@code .../pods/NAME/exec}: kubectl (≥ 1.30) upgrades the request to a WebSocket with a
+ * Kubernetes channel protocol; this proxy upgrades a connection to the kubelet of the pod's node
+ * ({@code /exec/NS/POD/CONTAINER} on its daemon endpoint) with the client's key and protocols,
+ * answers the client with the kubelet's 101, and from then on passes bytes both ways
+ * ({@link JettyTunnel}). The kubelet runs the command and speaks the channel protocol.
+ *
+ * <p>A request without a WebSocket upgrade (SPDY, from older kubectl) is checked the same way
+ * and then refused with a 501 Status that says what is served instead, which kubectl prints.
+ */
+final class PodExecProxy {
+
+    private static final List<String> PASSED = List.of("command", "stdin", "stdout", "stderr", "tty");
+    private static final int CONNECT_MILLIS = 5_000;
+    private static final int HANDSHAKE_MILLIS = 30_000;
+
+    private final KubeletLocator kubelets;
+
+    PodExecProxy(KubeletLocator kubelets) {
+        this.kubelets = kubelets;
+    }
+
+    void serve(String namespace, String name, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String[] commands = request.getParameterValues("command");
+        if (commands == null || commands.length == 0) {
+            throw ApiException.badRequest("you must specify at least 1 command");
+        }
+        KubeletLocator.Location location = kubelets.locate(namespace, name, request.getParameter("container"));
+        String waiting = KubeletLocator.waiting(location.pod(), name, location.container());
+        if (waiting != null) {
+            throw ApiException.badRequest(waiting);
+        }
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade")) || key == null) {
+            throw new ApiException(Status.failure(501, "NotImplemented", "exec is served over WebSocket "
+                    + "(v5.channel.k8s.io, kubectl 1.30 or newer); SPDY is not served by this build"));
+        }
+        Socket kubelet = new Socket();
+        boolean handedOver = false;
+        try {
+            try {
+                kubelet.connect(new InetSocketAddress(location.host(), location.port()), CONNECT_MILLIS);
+                kubelet.setSoTimeout(HANDSHAKE_MILLIS);
+            } catch (IOException e) {
+                throw KubeletLocator.unavailable("the kubelet of node " + location.node() + " does not answer at "
+                        + location.host() + ":" + location.port() + ": " + e.getMessage());
+            }
+            OutputStream out = kubelet.getOutputStream();
+            out.write(("GET " + path(namespace, name, location.container(), request) + " HTTP/1.1\r\n"
+                    + "Host: " + location.host() + ":" + location.port() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\n"
+                    + "Sec-WebSocket-Protocol: " + String.valueOf(request.getHeader("Sec-WebSocket-Protocol")) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = kubelet.getInputStream();
+            Head head = Head.read(in);
+            if (head.code != 101) {
+                throw refused(head, in);
+            }
+            kubelet.setSoTimeout(0);
+            if (!JettyTunnel.prepare(request, kubelet)) {
+                throw new ApiException(Status.failure(501, "NotImplemented",
+                        "this HTTP server cannot hand a connection over; exec needs Jetty (Pax Web)"));
+            }
+            handedOver = true;
+            response.setStatus(101);
+            response.setHeader("Upgrade", "websocket");
+            response.setHeader("Connection", "Upgrade");
+            response.setHeader("Sec-WebSocket-Accept", head.headers.get("sec-websocket-accept"));
+            response.setHeader("Sec-WebSocket-Protocol", head.headers.get("sec-websocket-protocol"));
+        } catch (NoClassDefFoundError e) {
+            throw new ApiException(Status.failure(501, "NotImplemented",
+                    "exec needs the Jetty HTTP server (Pax Web), which is not installed"));
+        } finally {
+            if (!handedOver) {
+                kubelet.close();
+            }
+        }
+    }
+
+    private static String path(String namespace, String name, String container, HttpServletRequest request) {
+        StringBuilder path = new StringBuilder("/exec/").append(encode(namespace)).append('/').append(encode(name))
+                .append('/').append(encode(container));
+        char separator = '?';
+        for (String parameter : PASSED) {
+            String[] values = request.getParameterValues(parameter);
+            if (values != null) {
+                for (String value : values) {
+                    path.append(separator).append(parameter).append('=').append(encode(value));
+                    separator = '&';
+                }
+            }
+        }
+        return path.toString();
+    }
+
+    /** The kubelet's refusal (plain text) as a Status with its code and words. */
+    private static ApiException refused(Head head, InputStream in) throws IOException {
+        int length = (int) Math.min(64 * 1024, Long.parseLong(head.headers.getOrDefault("content-length", "0")));
+        String message = new String(in.readNBytes(length), StandardCharsets.UTF_8).trim();
+        return switch (head.code) {
+            case 400 -> ApiException.badRequest(message);
+            case 404 -> new ApiException(Status.failure(404, "NotFound", message));
+            default -> KubeletLocator.unavailable("the kubelet answered " + head.code + ": " + message);
+        };
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The status line and headers of the kubelet's answer, read byte by byte so nothing after them is consumed. */
+    private record Head(int code, Map<String, String> headers) {
+
+        static Head read(InputStream in) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int last4 = 0;
+            while (last4 != 0x0d0a0d0a) {
+                int b = in.read();
+                if (b < 0 || bytes.size() > 16 * 1024) {
+                    throw KubeletLocator.unavailable("the kubelet ended its answer to exec early");
+                }
+                bytes.write(b);
+                last4 = (last4 << 8) | b;
+            }
+            String[] lines = bytes.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            String[] status = lines[0].split(" ");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                }
+            }
+            try {
+                return new Head(Integer.parseInt(status[1]), headers);
+            } catch (RuntimeException e) {
+                throw KubeletLocator.unavailable("the kubelet's answer to exec is not HTTP: " + lines[0]);
+            }
+        }
+    }
+}
