@@ -327,16 +327,32 @@ public class ApiServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-cache, private");
         HttpWatch http = new HttpWatch(async, response.getOutputStream(), target.kind, table, include);
         async.addListener(http);
-        CacheWatcher watcher;
-        try {
-            watcher = registry.watches().push(target.kind, target.namespace, selection, query.text("resourceVersion"),
-                    bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null, http);
-        } catch (RuntimeException refused) {
-            async.complete();
-            throw refused;
+        // The cache may push items on its delivery threads as soon as the watch is open; they write
+        // under the HttpWatch's lock, so the request thread holds it until the headers are out.
+        synchronized (http) {
+            CacheWatcher watcher;
+            try {
+                watcher = registry.watches().push(target.kind, target.namespace, selection,
+                        query.text("resourceVersion"), bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null, http);
+            } catch (ApiException refused) {
+                // not started: a plain Status (410 Expired, 504 too large resource version, ...)
+                status(response, refused.status());
+                async.complete();
+                return;
+            } catch (io.gantry.api.store.StoreException failed) {
+                status(response, ResourceStore.storeFailure(failed).status());
+                async.complete();
+                return;
+            }
+            try {
+                response.flushBuffer();
+            } catch (IOException gone) {
+                watcher.close();
+                http.onClose(null);
+                return;
+            }
+            http.start(watcher, watchTimer, timeout);
         }
-        response.flushBuffer();
-        http.start(watcher, watchTimer, timeout);
     }
 
     /** A watch on the request thread, for containers without async support. */
