@@ -143,6 +143,27 @@ class KubectlLogsDockerTest {
     }
 
     @Test
+    void previousOfAContainerThatNeverRestartedIsABadRequest() throws Exception {
+        create("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: steady
+                spec:
+                  nodeName: %s
+                  containers:
+                  - name: main
+                    image: gantry/httpd:1.0
+                    command: ["sh", "-c", "echo up; sleep 3600"]
+                """);
+        // once its kubelet runs it (before, the kubelet does not know the pod yet)
+        awaitPod("steady", p -> p.status.containerStatuses != null && p.status.containerStatuses.get(0).state != null
+                && p.status.containerStatuses.get(0).state.running != null);
+        Result none = kubectl("logs", "steady", "--previous");
+        assertTrue(none.err().startsWith("Error from server (BadRequest): "), none.err());
+    }
+
+    @Test
     void previousShowsTheAttemptBeforeARestart() throws Exception {
         create("""
                 apiVersion: v1
@@ -162,8 +183,6 @@ class KubectlLogsDockerTest {
                   - name: data
                     emptyDir: {}
                 """);
-        Result none = kubectl("logs", "crasher", "--previous");
-        assertTrue(none.err().startsWith("Error from server (BadRequest): "), none.err());
         awaitPod("crasher", p -> p.status.containerStatuses != null && p.status.containerStatuses.get(0).restartCount >= 2);
         await().atMost(LONG).untilAsserted(() -> {
             String previous = kubectl("logs", "crasher", "--previous").out();
