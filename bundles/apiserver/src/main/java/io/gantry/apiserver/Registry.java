@@ -248,7 +248,9 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     /** Creates the namespaces every cluster has, and their default service accounts, if missing. */
     public void ensureSystemNamespaces() {
-        new NamespaceLifecycle(this).ensureSystemNamespaces();
+        try (NamespaceLifecycle lifecycle = new NamespaceLifecycle(this)) {
+            lifecycle.ensureSystemNamespaces();
+        }
     }
 
     // --- ApiClient: typed objects in, typed objects out ---

@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -868,9 +867,5 @@ public final class ResourceStore {
             chars[i] = NAME_SUFFIX[random.nextInt(NAME_SUFFIX.length)];
         }
         return new String(chars);
-    }
-
-    static boolean sameObject(ObjectNode a, ObjectNode b) {
-        return Objects.equals(a, b);
     }
 }
