@@ -87,7 +87,16 @@ final class ApiSchemas implements SchemaChecker {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty: expected a " + what);
         }
-        BodyReader.Body read = bodies.read(body, contentType);
+        BodyReader.Body read;
+        try {
+            read = bodies.read(body, contentType);
+        } catch (ApiException malformed) {
+            if (malformed.code() != 400) {
+                throw malformed;
+            }
+            // say which object the body was to be, as kube-apiserver's decoding errors do
+            throw ApiException.badRequest(what + " cannot be handled: " + malformed.getMessage());
+        }
         if (!read.duplicateFields().isEmpty()) {
             if (options.validation() == FieldValidation.STRICT) {
                 throw ApiException.badRequest(what + " cannot be handled: strict decoding error: "

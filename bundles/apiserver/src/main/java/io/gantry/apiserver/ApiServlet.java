@@ -11,14 +11,11 @@ import io.gantry.api.meta.v1.Status;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
 import io.gantry.apiserver.watch.CacheWatcher;
-import io.gantry.apiserver.watch.WatchItem;
-import io.gantry.api.client.WatchEvent;
 import java.time.Duration;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -47,7 +44,6 @@ public class ApiServlet extends HttpServlet {
     /** Kubernetes ends a watch after a while; clients watch again from where they were. */
     private static final long MAX_WATCH_SECONDS = 1800;
     private static final long BOOKMARK_SECONDS = 20;
-    private static final long HEARTBEAT_SECONDS = 2;
 
 
     private final transient Registry registry;
@@ -315,10 +311,6 @@ public class ApiServlet extends HttpServlet {
         boolean bookmarks = query.bool("allowWatchBookmarks");
         Long requested = query.number("timeoutSeconds");
         long timeout = requested == null || requested <= 0 ? MAX_WATCH_SECONDS : Math.min(MAX_WATCH_SECONDS, requested);
-        if (!request.isAsyncSupported()) {
-            pullWatch(response, target, query, selection, table, include, bookmarks, timeout);
-            return;
-        }
         // Opened before the response starts, so that a refused watch (410, 504) is a plain Status.
         javax.servlet.AsyncContext async = request.startAsync();
         async.setTimeout(0);
@@ -353,60 +345,6 @@ public class ApiServlet extends HttpServlet {
             }
             http.start(watcher, watchTimer, timeout);
         }
-    }
-
-    /** A watch on the request thread, for containers without async support. */
-    private void pullWatch(HttpServletResponse response, Target target, Query query, Selection selection,
-                           boolean table, Tables.IncludeObject include, boolean bookmarks, long timeout)
-            throws IOException {
-        try (CacheWatcher watcher = registry.watches().open(target.kind, target.namespace, selection,
-                query.text("resourceVersion"), bookmarks ? Duration.ofSeconds(BOOKMARK_SECONDS) : null)) {
-            response.setStatus(200);
-            response.setContentType(JSON);
-            response.setHeader("Cache-Control", "no-cache, private");
-            response.flushBuffer();
-            OutputStream out = response.getOutputStream();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
-            long lastHeartbeat = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                WatchItem item = watcher.next(1, TimeUnit.SECONDS);
-                if (item == null) {
-                    if (watcher.isEnded()) {
-                        return;
-                    }
-                    if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
-                        out.write(' ');
-                        out.flush();
-                        lastHeartbeat = System.nanoTime();
-                    }
-                    continue;
-                }
-                if (item.error() != null) {
-                    writeEvent(out, "ERROR", Json.tree(item.error().status()));
-                    return;
-                }
-                if (table && item.type() != WatchEvent.Type.BOOKMARK) {
-                    writeEvent(out, item.type().name(), Tables.table(target.kind, item.object(), include));
-                } else {
-                    out.write(item.line());
-                    out.flush();
-                }
-                lastHeartbeat = System.nanoTime();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.debug("Watch client went away: {}", e.getMessage());
-        }
-    }
-
-    private static void writeEvent(OutputStream out, String type, JsonNode object) throws IOException {
-        ObjectNode event = Json.mapper().createObjectNode();
-        event.put("type", type);
-        event.set("object", object);
-        out.write(Json.bytes(event));
-        out.write('\n');
-        out.flush();
     }
 
     private void post(HttpServletRequest request, HttpServletResponse response, Target target, Query query)
@@ -512,8 +450,7 @@ public class ApiServlet extends HttpServlet {
         WriteOptions options = query.writeOptions();
         byte[] body = Bodies.read(request.getInputStream(), request.getContentLengthLong());
         JsonNode tree = body.length == 0 ? Json.mapper().createObjectNode()
-                : Bodies.object(body, Bodies.mediaType(request.getContentType()), FieldValidation.IGNORE,
-                options.warnings(), "DeleteOptions");
+                : schemas.read(body, request.getContentType(), WriteOptions.internal(), "DeleteOptions");
         DeleteOptions deleteOptions = deleteOptions(tree, query);
         if (deleteOptions.dryRun != null && deleteOptions.dryRun.contains("All")) {
             options = new WriteOptions(true, options.fieldManager(), options.validation(), options.warnings());

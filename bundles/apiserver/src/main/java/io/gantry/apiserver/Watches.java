@@ -24,12 +24,6 @@ public class Watches implements AutoCloseable {
         this.cache = new WatchCache(backend, WatchCache.Options.DEFAULTS);
     }
 
-    /** A watcher the caller pulls from (HTTP watches, on their request thread). */
-    public CacheWatcher open(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
-                             Duration bookmarks) {
-        return cache.watch(request(kind, namespace, selection, resourceVersion, bookmarks));
-    }
-
     /** A watcher that pushes to a sink (in-process watches). */
     public CacheWatcher push(KindStrategy kind, String namespace, Selection selection, String resourceVersion,
                              WatchSink sink) {

@@ -62,7 +62,9 @@ final class KubectlCluster {
         connector.setPort(0);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ApiServlet(registry)), "/*");
+        ServletHolder holder = new ServletHolder(new ApiServlet(registry));
+        holder.setAsyncSupported(true); // as the OSGi whiteboard registers it: watches hold no request thread
+        context.addServlet(holder, "/*");
         jetty.setHandler(context);
         jetty.start();
         server = "http://127.0.0.1:" + connector.getLocalPort();
