@@ -81,6 +81,10 @@ public class Kubelet {
         @AttributeDefinition(description = "Container runtime plugin (gantry.plugin name) for pods that name none")
         String defaultRuntime() default "docker";
 
+        @AttributeDefinition(description = "Runtime classes, as RuntimeClass objects map a pod's spec.runtimeClassName to a "
+                + "handler: entries CLASS=RUNTIME (sandboxed=process). A class not listed names a runtime plugin itself")
+        String[] runtimeClasses() default {};
+
         @AttributeDefinition(description = "Seconds between node status updates")
         int statusIntervalSeconds() default 10;
 
@@ -296,8 +300,19 @@ public class Kubelet {
         return nodeName;
     }
 
-    private String runtimeName(String name) {
-        return name == null || name.isEmpty() ? config.defaultRuntime() : name;
+    /** The runtime plugin of a runtime class: the node's default for none, the configured handler, else the name. */
+    private String runtimeName(String runtimeClass) {
+        if (runtimeClass == null || runtimeClass.isEmpty()) {
+            return config.defaultRuntime();
+        }
+        // a .cfg file gives one string for the whole list: entries may come comma-separated
+        for (String entry : String.join(",", config.runtimeClasses()).split(",")) {
+            int equals = entry.indexOf('=');
+            if (equals > 0 && entry.substring(0, equals).trim().equals(runtimeClass)) {
+                return entry.substring(equals + 1).trim();
+            }
+        }
+        return runtimeClass;
     }
 
     private void syncPod(String key) {

@@ -10,6 +10,7 @@ final class TestConfig implements Kubelet.Config {
     private final String podCIDR;
     private final Path rootDir;
     String defaultRuntime = "docker";
+    String[] runtimeClasses = {};
 
     TestConfig(String nodeName, String podCIDR, Path rootDir) {
         this.nodeName = nodeName;
@@ -40,6 +41,11 @@ final class TestConfig implements Kubelet.Config {
     @Override
     public String defaultRuntime() {
         return defaultRuntime;
+    }
+
+    @Override
+    public String[] runtimeClasses() {
+        return runtimeClasses;
     }
 
     @Override
