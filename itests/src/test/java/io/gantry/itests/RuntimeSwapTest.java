@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -70,6 +71,13 @@ public class RuntimeSwapTest extends GantryTestSupport {
                 dockerContainerIds(containers.values()));
         docker.start();
         assertUnchanged(containers, "after the docker runtime came back");
+    }
+
+    /** The pods go, and with them their containers: nothing is left in the engine for the next test. */
+    @After
+    public void deletePods() {
+        api("DELETE", "/api/v1/namespaces/default/pods?labelSelector=app%3Dswap", null);
+        await().atMost(SETTLE).until(() -> pods().isEmpty());
     }
 
     private void assertUnchanged(Map<String, String> before, String when) {
