@@ -123,6 +123,8 @@ public class Kubelet {
     }
 
     private final Map<String, ContainerRuntime> runtimes = new ConcurrentHashMap<>();
+    /** The kubelet's folder (volumes); its file system is the node's for DiskPressure. */
+    private final Path root;
     private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
     /** Pod keys by uid, for what the relister reports by uid. */
     private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
@@ -173,7 +175,7 @@ public class Kubelet {
         this.workers = new PodWorkers(this::syncPod);
         this.relister = new PodRelister(nodeName, () -> Map.copyOf(runtimes), this::podChanged);
         ProbeManager probes = new ProbeManager(probeThreads, this::podChanged);
-        Path root = config.rootDir().isBlank()
+        this.root = config.rootDir().isBlank()
                 ? Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "kubelet", nodeName)
                 : Path.of(config.rootDir());
         this.podSync = new PodSync(nodeName, config.nodeIP(), api, new PodSync.Runtimes() {
@@ -478,7 +480,7 @@ public class Kubelet {
             Optional<Node> existing = api.find(ResourceKind.NODES, null, nodeName);
             Node node = existing.orElseGet(this::newNode);
             node.status = NodeStatuses.status(existing.orElse(null), config.nodeIP(), nodeName, runtimeVersion,
-                    notReady, resources, port());
+                    notReady, resources, port(), NodePressure.observe(root));
             if (existing.isEmpty()) {
                 Node created = api.create(ResourceKind.NODES, node);
                 created.status = node.status;

@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the kubelet reports about its node: capacity and allocatable, addresses, versions and the Ready condition. */
+/**
+ * What the kubelet reports about its node: capacity and allocatable, addresses, versions, and the
+ * conditions in Kubernetes' order (MemoryPressure, DiskPressure, PIDPressure, Ready).
+ */
 final class NodeStatuses {
 
     static final String KUBELET_VERSION = "v1.32.0-gantry";
@@ -33,6 +36,12 @@ final class NodeStatuses {
      */
     static NodeStatus status(Node previous, String hostIp, String hostname, String runtimeVersion,
                              String notReadyMessage, NodeResources resources, int kubeletPort) {
+        return status(previous, hostIp, hostname, runtimeVersion, notReadyMessage, resources, kubeletPort, NodePressure.NONE);
+    }
+
+    /** The node's status now, with the host's pressure as observed. */
+    static NodeStatus status(Node previous, String hostIp, String hostname, String runtimeVersion,
+                             String notReadyMessage, NodeResources resources, int kubeletPort, NodePressure pressure) {
         NodeStatus status = new NodeStatus();
         status.capacity = ordered(resources.capacity());
         status.allocatable = ordered(resources.allocatable());
@@ -55,24 +64,38 @@ final class NodeStatuses {
 
         boolean ready = runtimeVersion != null;
         String now = Times.now();
+        List<NodeCondition> conditions = new ArrayList<>();
+        conditions.add(condition(previous, now, "MemoryPressure", pressure.memory(), "KubeletHasInsufficientMemory",
+                "kubelet has insufficient memory available", "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available"));
+        conditions.add(condition(previous, now, "DiskPressure", pressure.disk(), "KubeletHasDiskPressure",
+                "kubelet has disk pressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"));
+        conditions.add(condition(previous, now, "PIDPressure", pressure.pids(), "KubeletHasInsufficientPID",
+                "kubelet has insufficient PID available", "KubeletHasSufficientPID", "kubelet has sufficient PID available"));
+        conditions.add(condition(previous, now, "Ready", ready, "KubeletReady", "kubelet is posting ready status",
+                "KubeletNotReady", notReadyMessage));
+        status.conditions = conditions;
+        return status;
+    }
+
+    /** A condition, True with the first reason; its transition time kept while its status stays. */
+    private static NodeCondition condition(Node previous, String now, String type, boolean isTrue, String trueReason,
+            String trueMessage, String falseReason, String falseMessage) {
         NodeCondition condition = new NodeCondition();
-        condition.type = "Ready";
-        condition.status = ready ? "True" : "False";
-        condition.reason = ready ? "KubeletReady" : "KubeletNotReady";
-        condition.message = ready ? "kubelet is posting ready status" : notReadyMessage;
+        condition.type = type;
+        condition.status = isTrue ? "True" : "False";
+        condition.reason = isTrue ? trueReason : falseReason;
+        condition.message = isTrue ? trueMessage : falseMessage;
         condition.lastHeartbeatTime = now;
         condition.lastTransitionTime = now;
         if (previous != null && previous.status != null && previous.status.conditions != null) {
             for (NodeCondition old : previous.status.conditions) {
-                if ("Ready".equals(old.type) && condition.status.equals(old.status) && old.lastTransitionTime != null) {
+                if (type.equals(old.type) && condition.status.equals(old.status) && old.lastTransitionTime != null) {
                     condition.lastTransitionTime = old.lastTransitionTime;
                 }
             }
         }
-        List<NodeCondition> conditions = new ArrayList<>();
-        conditions.add(condition);
-        status.conditions = conditions;
-        return status;
+        return condition;
     }
 
     private static Map<String, String> ordered(Map<String, String> resources) {

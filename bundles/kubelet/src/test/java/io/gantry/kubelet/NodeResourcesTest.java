@@ -17,7 +17,8 @@ class NodeResourcesTest {
         NodeStatus status = NodeStatuses.status(null, "127.0.0.1", "n1", "docker://20.10", null, resources, 10250);
         assertEquals("3500m", status.allocatable.get("cpu"));
         assertEquals("4", status.capacity.get("cpu"));
-        assertEquals("True", status.conditions.get(0).status);
+        assertEquals("Ready", status.conditions.get(3).type);
+        assertEquals("True", status.conditions.get(3).status);
     }
 
     @Test
