@@ -7,6 +7,7 @@ import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ImageUnavailableException;
+import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.SandboxConfig;
@@ -14,6 +15,7 @@ import io.gantry.api.runtime.SandboxStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -386,6 +388,22 @@ public class ProcessRuntime implements ContainerRuntime {
         Subscriber subscriber = new Subscriber(nodeName, changedPodUid);
         subscribers.add(subscriber);
         return () -> subscribers.remove(subscriber);
+    }
+
+    /**
+     * The container's standard output and error, whole, its last lines, or followed until it
+     * stops; its lines carry no times, so {@code since} and {@code timestamps} are not applied.
+     */
+    @Override
+    public void logs(String containerId, LogOptions options, OutputStream out) throws IOException {
+        Path file = logFile(containerId);
+        if (file == null) {
+            throw new IllegalStateException("container " + containerId + " does not exist");
+        }
+        FileLog.copy(file, options.tailLines(), options.follow(), () -> {
+            ContainerRecord current = refresh(containers.get(containerId));
+            return current != null && current.finishedAt() == null;
+        }, out);
     }
 
     /** The log file of a container (its standard output and error), for the kubelet's log endpoint. */

@@ -81,6 +81,41 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void logsAreServedWholeByTheirLastLinesAndFollowedUntilTheContainerStops() throws IOException {
+        runtime = new ProcessRuntime(config(root));
+        String sandbox = runtime.runPodSandbox(sandbox("uid-logs", List.of()));
+        String id = start(sandbox, "talker", "echo one; echo two; echo three;"
+                + " while [ ! -e go ]; do sleep 0.05; done; echo four");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(runtime.logFile(id)).contains("three"));
+
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        runtime.logs(id, io.gantry.api.runtime.LogOptions.all(), whole);
+        assertEquals("one\ntwo\nthree\n", whole.toString());
+        java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+        runtime.logs(id, new io.gantry.api.runtime.LogOptions(false, 2, null, false), tail);
+        assertEquals("two\nthree\n", tail.toString());
+
+        // following returns once the container has stopped and its last line is out
+        java.io.ByteArrayOutputStream followed = new java.io.ByteArrayOutputStream();
+        Thread follower = new Thread(() -> {
+            try {
+                runtime.logs(id, new io.gantry.api.runtime.LogOptions(true, 1, null, false), followed);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        follower.start();
+        Files.createFile(workingDirOf(id).resolve("go"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !follower.isAlive());
+        assertEquals("three\nfour\n", followed.toString());
+    }
+
+    /** The container's default working folder, its rootfs/ beside its log. */
+    private Path workingDirOf(String containerId) {
+        return runtime.logFile(containerId).getParent().resolve("rootfs");
+    }
+
+    @Test
     void stopSendsSigtermThenSigkillAfterTheGracePeriod() {
         runtime = new ProcessRuntime(config(root));
         String sandbox = runtime.runPodSandbox(sandbox("uid-2", List.of()));
