@@ -59,6 +59,20 @@ final class KubeletLocator {
         } else if (!containers.contains(container) && !init.contains(container) && !ephemeral.contains(container)) {
             throw ApiException.badRequest("container " + container + " is not valid for pod " + name);
         }
+        return locate(pod, name, container);
+    }
+
+    /** Where the kubelet of a pod's node answers, for what concerns the whole pod (port-forward). */
+    Location locate(String namespace, String name) {
+        ObjectNode pod = store.get(kinds.of(ResourceKind.PODS), namespace, name);
+        if (!"Running".equals(pod.at("/status/phase").asText())) {
+            throw ApiException.badRequest("pod " + name + " is not running: its phase is "
+                    + pod.at("/status/phase").asText("Pending"));
+        }
+        return locate(pod, name, null);
+    }
+
+    private Location locate(ObjectNode pod, String name, String container) {
         String nodeName = pod.at("/spec/nodeName").asText("");
         if (nodeName.isEmpty()) {
             throw ApiException.badRequest("pod " + name + " does not have a host assigned");

@@ -18,14 +18,13 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * {@code .../pods/NAME/exec}: kubectl (≥ 1.30) upgrades the request to a WebSocket with a
- * Kubernetes channel protocol; this proxy upgrades a connection to the kubelet of the pod's node
- * ({@code /exec/NS/POD/CONTAINER} on its daemon endpoint) with the client's key and protocols,
- * answers the client with the kubelet's 101, and from then on passes bytes both ways
- * ({@link JettyTunnel}). The kubelet runs the command and speaks the channel protocol.
- *
- * <p>A request without a WebSocket upgrade (SPDY, from older kubectl) is checked the same way
- * and then refused with a 501 Status that says what is served instead, which kubectl prints.
+ * {@code .../pods/NAME/exec} and {@code .../pods/NAME/portforward}: the client upgrades the
+ * request, to a WebSocket with a Kubernetes channel protocol (kubectl exec ≥ 1.30) or to SPDY/3.1
+ * (kubectl port-forward, and exec before 1.30); this proxy upgrades a connection to the kubelet of
+ * the pod's node ({@code /exec/NS/POD/CONTAINER} or {@code /portForward/NS/POD} on its daemon
+ * endpoint) the same way, with the client's key and protocols, answers the client with the
+ * kubelet's 101, and from then on passes bytes both ways ({@link JettyTunnel}), as
+ * kube-apiserver's upgrade-aware proxy does. The kubelet speaks the streaming protocol.
  */
 final class PodExecProxy {
 
@@ -50,10 +49,25 @@ final class PodExecProxy {
         if (waiting != null) {
             throw ApiException.badRequest(waiting);
         }
+        tunnel(request, response, location, path(namespace, name, location.container(), request), "exec");
+    }
+
+    /** {@code pods/NAME/portforward}: the pod must run; the kubelet connects to its ports. */
+    void servePortForward(String namespace, String name, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        KubeletLocator.Location location = kubelets.locate(namespace, name);
+        String ports = request.getParameter("ports");
+        tunnel(request, response, location, "/portForward/" + encode(namespace) + "/" + encode(name)
+                + (ports == null ? "" : "?ports=" + encode(ports)), "port-forward");
+    }
+
+    private void tunnel(HttpServletRequest request, HttpServletResponse response, KubeletLocator.Location location,
+                        String kubeletPath, String what) throws IOException {
         String key = request.getHeader("Sec-WebSocket-Key");
-        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade")) || key == null) {
-            throw new ApiException(Status.failure(501, "NotImplemented", "exec is served over WebSocket "
-                    + "(v5.channel.k8s.io, kubectl 1.30 or newer); SPDY is not served by this build"));
+        boolean websocket = "websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && key != null;
+        boolean spdy = "SPDY/3.1".equalsIgnoreCase(request.getHeader("Upgrade"));
+        if (!websocket && !spdy) {
+            throw ApiException.badRequest("Upgrade request required");
         }
         Socket kubelet = new Socket();
         boolean handedOver = false;
@@ -65,12 +79,17 @@ final class PodExecProxy {
                 throw KubeletLocator.unavailable("the kubelet of node " + location.node() + " does not answer at "
                         + location.host() + ":" + location.port() + ": " + e.getMessage());
             }
+            String upgrade = websocket
+                    ? "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                            + "Sec-WebSocket-Key: " + key + "\r\n"
+                            + "Sec-WebSocket-Protocol: " + String.join(", ", headers(request, "Sec-WebSocket-Protocol"))
+                            + "\r\n"
+                    : "Upgrade: SPDY/3.1\r\nConnection: Upgrade\r\n"
+                            + "X-Stream-Protocol-Version: " + String.join(", ", headers(request, "X-Stream-Protocol-Version"))
+                            + "\r\n";
             OutputStream out = kubelet.getOutputStream();
-            out.write(("GET " + path(namespace, name, location.container(), request) + " HTTP/1.1\r\n"
-                    + "Host: " + location.host() + ":" + location.port() + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: " + key + "\r\n"
-                    + "Sec-WebSocket-Protocol: " + String.valueOf(request.getHeader("Sec-WebSocket-Protocol")) + "\r\n\r\n")
+            out.write(("POST " + kubeletPath + " HTTP/1.1\r\n"
+                    + "Host: " + location.host() + ":" + location.port() + "\r\n" + upgrade + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = kubelet.getInputStream();
@@ -81,22 +100,36 @@ final class PodExecProxy {
             kubelet.setSoTimeout(0);
             if (!JettyTunnel.prepare(request, kubelet)) {
                 throw new ApiException(Status.failure(501, "NotImplemented",
-                        "this HTTP server cannot hand a connection over; exec needs Jetty (Pax Web)"));
+                        "this HTTP server cannot hand a connection over; " + what + " needs Jetty (Pax Web)"));
             }
             handedOver = true;
             response.setStatus(101);
-            response.setHeader("Upgrade", "websocket");
             response.setHeader("Connection", "Upgrade");
-            response.setHeader("Sec-WebSocket-Accept", head.headers.get("sec-websocket-accept"));
-            response.setHeader("Sec-WebSocket-Protocol", head.headers.get("sec-websocket-protocol"));
+            if (websocket) {
+                response.setHeader("Upgrade", "websocket");
+                response.setHeader("Sec-WebSocket-Accept", head.headers.get("sec-websocket-accept"));
+                response.setHeader("Sec-WebSocket-Protocol", head.headers.get("sec-websocket-protocol"));
+            } else {
+                response.setHeader("Upgrade", "SPDY/3.1");
+                response.setHeader("X-Stream-Protocol-Version", head.headers.get("x-stream-protocol-version"));
+            }
         } catch (NoClassDefFoundError e) {
             throw new ApiException(Status.failure(501, "NotImplemented",
-                    "exec needs the Jetty HTTP server (Pax Web), which is not installed"));
+                    what + " needs the Jetty HTTP server (Pax Web), which is not installed"));
         } finally {
             if (!handedOver) {
                 kubelet.close();
             }
         }
+    }
+
+    /** Every value of a header the client sent, however many times. */
+    private static List<String> headers(HttpServletRequest request, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        for (var all = request.getHeaders(name); all != null && all.hasMoreElements(); ) {
+            values.add(all.nextElement());
+        }
+        return values;
     }
 
     private static String path(String namespace, String name, String container, HttpServletRequest request) {
@@ -139,7 +172,7 @@ final class PodExecProxy {
             while (last4 != 0x0d0a0d0a) {
                 int b = in.read();
                 if (b < 0 || bytes.size() > 16 * 1024) {
-                    throw KubeletLocator.unavailable("the kubelet ended its answer to exec early");
+                    throw KubeletLocator.unavailable("the kubelet ended its answer early");
                 }
                 bytes.write(b);
                 last4 = (last4 << 8) | b;
@@ -156,7 +189,7 @@ final class PodExecProxy {
             try {
                 return new Head(Integer.parseInt(status[1]), headers);
             } catch (RuntimeException e) {
-                throw KubeletLocator.unavailable("the kubelet's answer to exec is not HTTP: " + lines[0]);
+                throw KubeletLocator.unavailable("the kubelet's answer is not HTTP: " + lines[0]);
             }
         }
     }

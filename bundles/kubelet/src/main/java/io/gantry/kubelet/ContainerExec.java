@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * 2 stderr, 3 the final Status, 4 terminal resizes, and in v5 255 to close a stream (how
  * {@code kubectl exec -i} ends the command's input). The command runs through the container's
  * runtime; its exit code ends the session as the Status kubectl turns into its own exit code.
+ * kubectl before 1.30 asks for the same over SPDY/3.1 with {@code v4.channel.k8s.io}
+ * ({@link SpdyExec}).
  */
 final class ContainerExec implements KubeletServer.Handler {
 
@@ -42,15 +44,18 @@ final class ContainerExec implements KubeletServer.Handler {
     public void handle(KubeletServer.Request request, Socket connection) throws IOException {
         OutputStream out = connection.getOutputStream();
         Map<String, String> headers = request.headers();
-        String protocol = protocol(headers.get("sec-websocket-protocol"));
+        boolean spdy = "SPDY/3.1".equalsIgnoreCase(headers.get("upgrade"));
         String key = headers.get("sec-websocket-key");
-        if (!"websocket".equalsIgnoreCase(headers.get("upgrade")) || key == null) {
-            KubeletServer.error(out, 400, "exec needs a WebSocket upgrade with protocol " + V5 + " or " + V4);
+        if (!spdy && (!"websocket".equalsIgnoreCase(headers.get("upgrade")) || key == null)) {
+            KubeletServer.error(out, 400, "exec needs a WebSocket upgrade with protocol " + V5 + " or " + V4
+                    + " (or SPDY/3.1 with " + V4 + ")");
             return;
         }
+        String offered = headers.get(spdy ? "x-stream-protocol-version" : "sec-websocket-protocol");
+        String protocol = spdy ? (SpdySession.values(offered).contains(V4) ? V4 : null) : protocol(offered);
         if (protocol == null) {
             KubeletServer.error(out, 400, "none of the offered protocols is served: "
-                    + headers.getOrDefault("sec-websocket-protocol", "none") + " (served: " + V5 + ", " + V4 + ")");
+                    + (offered == null ? "none" : offered) + " (served: " + (spdy ? V4 : V5 + ", " + V4) + ")");
             return;
         }
         if (request.path().size() != 3) {
@@ -84,6 +89,13 @@ final class ContainerExec implements KubeletServer.Handler {
         }
         if (found.container().state() != ContainerStatus.State.RUNNING) {
             KubeletServer.error(out, 400, "container \"" + name + "\" in pod \"" + podName + "\" is not running");
+            return;
+        }
+        if (spdy) {
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                    + "X-Stream-Protocol-Version: " + V4 + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            new SpdyExec(connection, found, command, stdin, stdout, stderr, tty).run();
             return;
         }
         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -146,8 +158,7 @@ final class ContainerExec implements KubeletServer.Handler {
             }
             Thread.interrupted(); // an interrupt from the reader has done its work
         }
-        status(socket, exitCode == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
-                : failure("NonZeroExitCode", "command terminated with non-zero exit code: exit status " + exitCode, exitCode));
+        status(socket, outcome(exitCode));
     }
 
     /** What the client sent: stdin data, or (v5) the end of stdin; resizes are not passed on. */
@@ -172,10 +183,16 @@ final class ContainerExec implements KubeletServer.Handler {
     }
 
     /** The Status kubectl reads on channel 3; with NonZeroExitCode, its ExitCode cause becomes kubectl's exit code. */
-    private static String failure(String reason, String message, int exitCode) {
+    static String failure(String reason, String message, int exitCode) {
         String details = exitCode < 0 ? "" : ",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"" + exitCode + "\"}]}";
         return "{\"metadata\":{},\"status\":\"Failure\",\"message\":" + quote(message) + ",\"reason\":\"" + reason + "\""
                 + details + "}";
+    }
+
+    /** The final Status of a command that ran to its exit. */
+    static String outcome(int exitCode) {
+        return exitCode == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
+                : failure("NonZeroExitCode", "command terminated with non-zero exit code: exit status " + exitCode, exitCode);
     }
 
     private static String quote(String text) {

@@ -241,7 +241,8 @@ public class Kubelet {
         try {
             return new KubeletServer(config.nodeIP(), config.port(), Map.of(
                     "containerLogs", new ContainerLogs(containers, Clock.systemUTC()),
-                    "exec", new ContainerExec(containers)));
+                    "exec", new ContainerExec(containers),
+                    "portForward", new PortForward(pods::get)));
         } catch (java.io.IOException e) {
             // pods still run; only logs and exec through the API are missing
             LOG.error("The kubelet endpoint cannot listen on {}:{} ({}): kubectl logs and exec will not reach node {}. "

@@ -45,7 +45,7 @@ final class KubeletServer implements AutoCloseable {
      *
      * @param path    the path's segments after the first, decoded
      * @param values  every value of each query parameter, decoded, in order
-     * @param headers by lower-case name
+     * @param headers by lower-case name; a header given several times as one comma-separated value
      */
     record Request(String method, List<String> path, Map<String, List<String>> values, Map<String, String> headers) {
 
@@ -151,7 +151,9 @@ final class KubeletServer implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                // a header given twice is one list, as HTTP has it (X-Stream-Protocol-Version comes so)
+                headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+                        (first, next) -> first + ", " + next);
             }
         }
         String target = requestLine[1];

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl exec} (1.33, WebSocket v5.channel.k8s.io) end to end: through the real API
- * server's servlet in Jetty to the kubelet's endpoint, which runs the command in a container on
- * the real Docker engine.
+ * {@code kubectl exec} (1.33, WebSocket v5.channel.k8s.io; 1.29 and 1.27, SPDY/3.1) end to end:
+ * through the real API server's servlet in Jetty to the kubelet's endpoint, which runs the command
+ * in a container on the real Docker engine.
  */
 class KubectlExecDockerTest {
 
@@ -82,11 +82,18 @@ class KubectlExecDockerTest {
     }
 
     @Test
-    void olderKubectlAskingForSpdyIsToldWhy() throws Exception {
-        // kubectl 1.29 speaks SPDY only: the API server checks the request, then names what it serves instead
-        KubectlCluster.Result spdy = KubectlCluster.kubectlVersion("1.29", "exec", "shell", "-c", "main", "--", "echo", "hi");
-        assertEquals(1, spdy.code(), spdy.out());
-        assertEquals("Error from server (NotImplemented): exec is served over WebSocket (v5.channel.k8s.io, kubectl 1.30 "
-                + "or newer); SPDY is not served by this build", spdy.err().trim());
+    void olderKubectlExecsOverSpdy() throws Exception {
+        // kubectl before 1.30 speaks SPDY/3.1 (v4.channel.k8s.io): the same outputs and exit codes
+        for (String version : new String[] {"1.29", "1.27"}) {
+            KubectlCluster.Result hi = KubectlCluster.kubectlVersion(version, "exec", "shell", "-c", "main", "--", "echo", "hi");
+            assertEquals(0, hi.code(), version + ": " + hi.err());
+            assertEquals("hi\n", hi.out(), version);
+
+            KubectlCluster.Result failing = KubectlCluster.kubectlVersion(version, "exec", "shell", "-c", "main", "--",
+                    "sh", "-c", "echo out; echo oops >&2; exit 3");
+            assertEquals(3, failing.code(), version + ": kubectl exits with the command's code: " + failing.err());
+            assertEquals("out\n", failing.out(), version);
+            assertTrue(failing.err().startsWith("oops\n"), version + ": " + failing.err());
+        }
     }
 }
