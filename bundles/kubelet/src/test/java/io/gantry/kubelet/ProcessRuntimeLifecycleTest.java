@@ -130,17 +130,7 @@ class ProcessRuntimeLifecycleTest {
         TestConfig config = new TestConfig(nodeName, "127." + ThreadLocalRandom.current().nextInt(160, 250) + "."
                 + ThreadLocalRandom.current().nextInt(1, 250) + ".0/24", root.resolve("kubelet"));
         config.defaultRuntime = ProcessRuntime.NAME;
-        kubelet = new Kubelet(api, null, config, new ConfigSource() { // its own config source: no informers
-            @Override
-            public Map<String, byte[]> secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public Map<String, byte[]> configMap(String namespace, String name) {
-                return null;
-            }
-        });
+        kubelet = new Kubelet(api, null, config, new NoConfigSource());
         kubelet.addRuntime(runtime, Map.of(Plugins.NAME, ProcessRuntime.NAME));
     }
 

@@ -71,17 +71,4 @@ class RuntimeClassTest {
     private static String uid(FakeApi api, String name) {
         return api.get(ResourceKind.PODS, "default", name).metadata.uid;
     }
-
-    /** No secrets or config maps: these pods mount none. */
-    private static final class NoConfigSource implements ConfigSource {
-        @Override
-        public Map<String, byte[]> secret(String namespace, String name) {
-            return null;
-        }
-
-        @Override
-        public Map<String, byte[]> configMap(String namespace, String name) {
-            return null;
-        }
-    }
 }

@@ -39,17 +39,7 @@ class SimPodsTest {
         SimRuntime runtime = new SimRuntime(simConfig(50, 0.05, 42));
         TestConfig config = new TestConfig(nodeName, "127." + ThreadLocalRandom.current().nextInt(160, 250) + ".0.0/16", root);
         config.defaultRuntime = SimRuntime.NAME;
-        Kubelet kubelet = new Kubelet(api, null, config, new ConfigSource() { // its own config source: no informers
-            @Override
-            public Map<String, byte[]> secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public Map<String, byte[]> configMap(String namespace, String name) {
-                return null;
-            }
-        });
+        Kubelet kubelet = new Kubelet(api, null, config, new NoConfigSource());
         kubelet.addRuntime(runtime, Map.of(Plugins.NAME, SimRuntime.NAME));
         try {
             long start = System.nanoTime();
