@@ -76,18 +76,21 @@ public class ControllerManager {
         this.informers = informers;
         this.config = config;
         this.factories = factories;
-        this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
-            @Override
-            public void startLeading(LeaderElection.Term term) {
-                terms.execute(() -> begin(term));
-            }
+        // an election may call startLeading before campaign() returns: begin() (synchronized) waits for the field
+        synchronized (this) {
+            this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
+                @Override
+                public void startLeading(LeaderElection.Term term) {
+                    terms.execute(() -> begin(term));
+                }
 
-            @Override
-            public void stopLeading() {
-                // stop here, on the election's thread, so no controller writes once this returns
-                end();
-            }
-        });
+                @Override
+                public void stopLeading() {
+                    // stop here, on the election's thread, so no controller writes once this returns
+                    end();
+                }
+            });
+        }
     }
 
     @Deactivate
