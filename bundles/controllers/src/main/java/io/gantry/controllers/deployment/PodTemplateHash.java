@@ -36,17 +36,24 @@ public final class PodTemplateHash {
 
     /** The hash of a template (its own {@code pod-template-hash} label ignored), with a collision count or null. */
     public static String of(PodTemplateSpec template, Integer collisionCount) {
-        int hash = FNV_OFFSET;
-        for (byte b : canonical(template).getBytes(StandardCharsets.UTF_8)) {
-            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
-        }
+        int hash = fnv32a(FNV_OFFSET, canonical(template).getBytes(StandardCharsets.UTF_8));
         if (collisionCount != null) {
             int count = collisionCount;
-            for (int i = 0; i < 4; i++) {
-                hash = (hash ^ ((count >>> (8 * i)) & 0xff)) * FNV_PRIME;
-            }
+            hash = fnv32a(hash, new byte[] {(byte) count, (byte) (count >>> 8), (byte) (count >>> 16), (byte) (count >>> 24)});
         }
         return safeEncode(Integer.toUnsignedString(hash));
+    }
+
+    /** FNV-1a, 32 bits, continued from a hash ({@code 0x811c9dc5} to start). */
+    static int fnv32a(int hash, byte[] data) {
+        for (byte b : data) {
+            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
+        }
+        return hash;
+    }
+
+    static int fnv32a(byte[] data) {
+        return fnv32a(FNV_OFFSET, data);
     }
 
     /**
