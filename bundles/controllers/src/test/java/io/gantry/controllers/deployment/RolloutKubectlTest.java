@@ -124,6 +124,13 @@ class RolloutKubectlTest {
         assertEquals("nginx:1", undone.spec.template.spec.containers.get(0).image);
         assertEquals("3", undone.metadata.annotations.get(Revisions.REVISION));
         assertEquals(2, replicaSets().size(), "undo reuses the ReplicaSet of revision 1");
+        assertEquals("deployment.apps/web skipped rollback (current template already matches revision 3)",
+                ok("rollout", "undo", "deployment/web", "--to-revision=3").trim());
+        assertEquals("deployment.apps/web rolled back (server dry run)",
+                ok("rollout", "undo", "deployment/web", "--dry-run=server").trim());
+        assertEquals("nginx:1", deployment().spec.template.spec.containers.get(0).image, "a dry run changes nothing");
+        String two = ok("rollout", "history", "deployment/web", "--revision=2");
+        assertTrue(two.matches("(?s)deployment.apps/web with revision #2\\s*\\nPod Template:.*Image:\\s+nginx:2\\s*\\n.*"), two);
 
         assertEquals("deployment.apps/web rolled back", ok("rollout", "undo", "deployment/web", "--to-revision=2").trim());
         assertEquals("deployment \"web\" successfully rolled out", rolloutStatus());
