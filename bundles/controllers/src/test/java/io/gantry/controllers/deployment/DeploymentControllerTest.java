@@ -343,6 +343,30 @@ class DeploymentControllerTest {
         awaitEvent("web", "ScalingReplicaSet", "Scaled up replica set " + first + " to 15 from 8");
     }
 
+    @Test
+    void aNameTakenByAnotherTemplateRaisesTheCollisionCount() {
+        Deployment paused = deployment("web", 2, "nginx:1");
+        paused.spec.paused = true;
+        Deployment stored = registry.create(ResourceKind.DEPLOYMENTS, paused);
+        String hash = PodTemplateHash.of(stored.spec.template, null);
+        // a ReplicaSet of someone else under the name the deployment's first one would take
+        ReplicaSet squatter = new ReplicaSet();
+        squatter.metadata.name = "web-" + hash;
+        squatter.metadata.namespace = NS;
+        squatter.spec.replicas = 0;
+        squatter.spec.selector = LabelSelector.of(Map.of("app", "other"));
+        squatter.spec.template = deployment("other", 0, "busybox").spec.template;
+        registry.create(ResourceKind.REPLICA_SETS, squatter);
+
+        update("web", d -> d.spec.paused = false);
+
+        Deployment done = awaitRolledOut("web");
+        assertEquals(1, done.status.collisionCount);
+        ReplicaSet rs = onlyActive("web");
+        assertEquals("web-" + PodTemplateHash.of(stored.spec.template, 1), rs.metadata.name);
+        assertEquals(0, ReplicaSets.replicas(registry.get(ResourceKind.REPLICA_SETS, NS, "web-" + hash)));
+    }
+
     // --- helpers ---
 
     private static Deployment deployment(String name, int replicas, String image) {
