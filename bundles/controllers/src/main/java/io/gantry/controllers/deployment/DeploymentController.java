@@ -257,11 +257,11 @@ public final class DeploymentController implements Controller {
         if (paused != null) {
             writeStatus(state, paused);
         }
+        findReplicaSets(state, false);
         if (Deployments.isPaused(state.deployment)) {
             syncScale(state);
             return;
         }
-        findReplicaSets(state, false);
         if (Scaling.isScalingEvent(state.deployment, state.all())) {
             syncScale(state);
             return;
@@ -275,7 +275,6 @@ public final class DeploymentController implements Controller {
 
     /** A resize or a paused deployment: proportional scaling, history cleanup when paused, the plain status. */
     private void syncScale(State state) {
-        findReplicaSets(state, false);
         for (ScaleStep step : Scaling.steps(state.deployment, state.newRS, state.old)) {
             scale(state, step);
         }

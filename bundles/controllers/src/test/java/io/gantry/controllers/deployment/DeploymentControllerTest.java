@@ -367,6 +367,28 @@ class DeploymentControllerTest {
         assertEquals(0, ReplicaSets.replicas(registry.get(ResourceKind.REPLICA_SETS, NS, "web-" + hash)));
     }
 
+    @Test
+    void anOrphanReplicaSetOfTheTemplateIsAdoptedInsteadOfMakingANewOne() {
+        Deployment web = deployment("web", 2, "nginx:1");
+        ReplicaSet orphan = new ReplicaSet();
+        orphan.metadata.name = "web-kept";
+        orphan.metadata.namespace = NS;
+        orphan.metadata.labels = Map.of("app", "web");
+        orphan.spec.replicas = 2;
+        orphan.spec.selector = LabelSelector.of(Map.of("app", "web"));
+        orphan.spec.template = web.spec.template;
+        registry.create(ResourceKind.REPLICA_SETS, orphan);
+
+        Deployment created = registry.create(ResourceKind.DEPLOYMENTS, web);
+
+        awaitRolledOut("web");
+        ReplicaSet adopted = onlyActive("web");
+        assertEquals("web-kept", adopted.metadata.name);
+        assertEquals(created.metadata.uid, ReplicaSets.controllerOf(adopted).uid);
+        assertEquals(1, owned("web").size());
+        assertEquals("1", adopted.metadata.annotations.get(Revisions.REVISION));
+    }
+
     // --- helpers ---
 
     private static Deployment deployment(String name, int replicas, String image) {
