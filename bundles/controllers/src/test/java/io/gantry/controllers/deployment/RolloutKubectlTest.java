@@ -183,6 +183,27 @@ class RolloutKubectlTest {
         assertEquals("error: deployment \"web\" exceeded its progress deadline", status.err.trim());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.33"})
+    void theAutoRollbackAnnotationUndoesARolloutThatExceedsItsDeadline(String version) throws Exception {
+        binary = kubectlBinary(version);
+        assumeTrue(binary != null, "kubectl " + version + " is not installed");
+        ok("create", "deployment", "web", "--image=nginx:1", "--replicas=2");
+        ok("annotate", "deployment", "web", "gantry.io/auto-rollback=true");
+        ok("patch", "deployment", "web", "-p", "{\"spec\":{\"progressDeadlineSeconds\":2}}");
+        assertEquals("deployment \"web\" successfully rolled out", rolloutStatus());
+
+        ok("set", "image", "deployment/web", "nginx=nginx:broken");
+
+        await().atMost(WAIT).until(() -> "3".equals(deployment().metadata.annotations.get(Revisions.REVISION)));
+        assertEquals("deployment \"web\" successfully rolled out", rolloutStatus());
+        assertEquals("nginx:1", ok("get", "deployment", "web", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}"));
+        String events = ok("get", "events", "--field-selector", "reason=AutoRollback");
+        assertTrue(events.matches("(?s).*Warning\\s+AutoRollback\\s+deployment/web\\s+Rolled back deployment \"web\" from "
+                + "revision 2 to revision 1: ReplicaSet \"web-[a-z0-9]+\" has timed out progressing\\..*"), events);
+    }
+
     // --- helpers ---
 
     private String rolloutStatus() throws Exception {
