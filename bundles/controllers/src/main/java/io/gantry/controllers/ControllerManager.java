@@ -3,6 +3,7 @@ package io.gantry.controllers;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.cluster.LeaderElection;
+import io.gantry.controllers.deployment.DeploymentController;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +47,7 @@ public class ControllerManager {
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
         return List.of(
-                io.gantry.controllers.deployment.DeploymentController::new);
+                DeploymentController::new);
     }
 
     private final ApiClient api;
