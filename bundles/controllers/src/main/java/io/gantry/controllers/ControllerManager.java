@@ -3,6 +3,7 @@ package io.gantry.controllers;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.cluster.LeaderElection;
+import io.gantry.controllers.deployment.DeploymentController;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,8 @@ public class ControllerManager {
 
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
-        return List.of();
+        return List.of(
+                DeploymentController::new);
     }
 
     private final ApiClient api;
@@ -75,18 +77,21 @@ public class ControllerManager {
         this.informers = informers;
         this.config = config;
         this.factories = factories;
-        this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
-            @Override
-            public void startLeading(LeaderElection.Term term) {
-                terms.execute(() -> begin(term));
-            }
+        // an election may call startLeading before campaign() returns: begin() (synchronized) waits for the field
+        synchronized (this) {
+            this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
+                @Override
+                public void startLeading(LeaderElection.Term term) {
+                    terms.execute(() -> begin(term));
+                }
 
-            @Override
-            public void stopLeading() {
-                // stop here, on the election's thread, so no controller writes once this returns
-                end();
-            }
-        });
+                @Override
+                public void stopLeading() {
+                    // stop here, on the election's thread, so no controller writes once this returns
+                    end();
+                }
+            });
+        }
     }
 
     @Deactivate
