@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
@@ -48,6 +51,8 @@ public class EtcdStore implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
     private static final String OFFSET = "revision-offset";
     private static final int PAGE = 500;
+    /** Puts in flight at once during a restore. */
+    private static final int RESTORE_PARALLELISM = 8;
 
     @ObjectClassDefinition(name = "Gantry etcd store", description = "Cluster state in an etcd v3 server")
     public @interface Config {
@@ -346,12 +351,43 @@ public class EtcdStore implements StorageBackend {
         }
         offset = newOffset;
         compact(actual + newOffset);
-        for (StoredEntry entry : snapshot.entries()) {
-            ObjectNode put = etcd.object();
-            put.put("key", EtcdGateway.base64(keys.etcdKey(entry.key()))).put("value", EtcdGateway.base64(entry.value()));
-            etcd.call("/v3/kv/put", put);
-        }
+        putAll(snapshot.entries());
         LOG.info("Restored {} objects into etcd; revisions go on from {}", snapshot.entries().size(), currentRevision());
+    }
+
+    /**
+     * Writes the entries, several at once: each put is its own revision (one transaction would
+     * give many objects one revision, which a watch resumed between them could not tell apart),
+     * and a migration's gate holds writes until the last one is in, so the copy must be quick.
+     */
+    private void putAll(List<StoredEntry> entries) {
+        ExecutorService puts = Executors.newFixedThreadPool(RESTORE_PARALLELISM, r -> {
+            Thread thread = new Thread(r, "gantry-etcd-restore");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> written = new ArrayList<>();
+            for (StoredEntry entry : entries) {
+                written.add(puts.submit(() -> {
+                    ObjectNode put = etcd.object();
+                    put.put("key", EtcdGateway.base64(keys.etcdKey(entry.key())))
+                            .put("value", EtcdGateway.base64(entry.value()));
+                    etcd.call("/v3/kv/put", put);
+                }));
+            }
+            for (Future<?> put : written) {
+                put.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreException failure ? failure
+                    : new StoreException("restoring into etcd failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while restoring into etcd", e);
+        } finally {
+            puts.shutdownNow();
+        }
     }
 
     /** Every interval, forget the history older than the previous interval's revision. */
