@@ -27,6 +27,8 @@ import io.gantry.apiserver.watch.ListenerSink;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
+import io.gantry.apiserver.kinds.service.ServiceRanges;
+import io.gantry.apiserver.kinds.service.ServiceStrategy;
 import io.gantry.apiserver.registry.BuiltInKinds;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
@@ -68,6 +70,12 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
         @AttributeDefinition(description = "Storage backend plugin holding the cluster state (gantry.plugin name)")
         String storage() default "embedded";
+
+        @AttributeDefinition(description = "IPv4 CIDR services get cluster IPs from (every API server of a cluster the same)")
+        String serviceClusterIPRange() default "127.96.0.0/16";
+
+        @AttributeDefinition(description = "Ports NodePort services get node ports from, FIRST-LAST")
+        String serviceNodePortRange() default "30000-32767";
     }
 
     private final StorageSwitch storage;
@@ -98,6 +106,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
     @Activate
     @Modified
     void activate(Config config) {
+        serviceRanges(ServiceRanges.parse(config.serviceClusterIPRange(), config.serviceNodePortRange()));
         String wanted = config.storage();
         if (namespaces == null) {
             storage.select(wanted);
@@ -109,6 +118,11 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         }
         namespaces.kick();
         startWatchCaches();
+    }
+
+    /** Where new services get cluster IPs and node ports from; those allocated before keep theirs. */
+    public void serviceRanges(ServiceRanges ranges) {
+        ((ServiceStrategy) kinds.of(ResourceKind.SERVICES)).ranges(ranges);
     }
 
     @Deactivate

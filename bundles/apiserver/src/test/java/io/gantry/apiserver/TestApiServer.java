@@ -3,7 +3,6 @@ package io.gantry.apiserver;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.api.store.StoredEntry;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,17 +33,7 @@ public final class TestApiServer implements AutoCloseable {
         registry.addBackend("memory", backend);
         registry.ensureSystemNamespaces();
         if (controllers) {
-            registry.activate(new Registry.Config() {
-                @Override
-                public String storage() {
-                    return "memory";
-                }
-
-                @Override
-                public Class<? extends Annotation> annotationType() {
-                    return Registry.Config.class;
-                }
-            });
+            registry.activate(RegistryConfigs.storage("memory"));
         }
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);

@@ -13,7 +13,6 @@ import io.gantry.api.client.WatchListener;
 import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.api.store.migration.Migration;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -124,16 +123,6 @@ class WatchCacheStartTest {
     }
 
     private static Registry.Config config() {
-        return new Registry.Config() {
-            @Override
-            public String storage() {
-                return "memory";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return Registry.Config.class;
-            }
-        };
+        return RegistryConfigs.storage("memory");
     }
 }

@@ -20,26 +20,20 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ServiceAllocation {
 
-    /** The service range: 127.96.0.0/16. */
-    static final String CLUSTER_IP_RANGE = "127.96.0.0/16";
-    private static final int BASE = (127 << 24) | (96 << 16);
-    private static final int SIZE = 1 << 16;
-    static final int NODE_PORT_MIN = 30000;
-    static final int NODE_PORT_MAX = 32767;
-
     private ServiceAllocation() {
     }
 
-    static void allocate(ObjectNode service, ObjectNode old, List<ObjectNode> others, Validator v) {
+    static void allocate(ObjectNode service, ObjectNode old, List<ObjectNode> others, Validator v, ServiceRanges ranges) {
         ObjectNode spec = Trees.object(service, "spec");
         String type = Trees.textOr(spec, "ClusterIP", "type");
-        clusterIP(spec, type, old, others, v);
+        clusterIP(spec, type, old, others, v, ranges);
         if (type.equals("NodePort") || type.equals("LoadBalancer")) {
-            nodePorts(spec, others, v);
+            nodePorts(spec, others, v, ranges);
         }
     }
 
-    private static void clusterIP(ObjectNode spec, String type, ObjectNode old, List<ObjectNode> others, Validator v) {
+    private static void clusterIP(ObjectNode spec, String type, ObjectNode old, List<ObjectNode> others, Validator v,
+                                  ServiceRanges ranges) {
         if (type.equals("ExternalName")) {
             return;
         }
@@ -61,11 +55,11 @@ final class ServiceAllocation {
         if (!requested.isEmpty()) {
             Integer ip = parse(requested);
             String field = "spec.clusterIPs";
-            if (ip == null || ip - BASE < 0 || ip - BASE >= SIZE) {
+            if (ip == null || !ranges.contains(ip)) {
                 v.invalid(field, GoValue.stringSlice(spec.path("clusterIPs").isEmpty()
                                 ? JsonNodeFactory.instance.arrayNode().add(requested) : spec.path("clusterIPs")),
                         "failed to allocate IP " + requested + ": the provided IP (" + requested + ") is not in the "
-                                + "valid range. The range of valid IPs is " + CLUSTER_IP_RANGE);
+                                + "valid range. The range of valid IPs is " + ranges.clusterIPRange());
             } else if (used.contains(ip)) {
                 v.invalid(field, GoValue.stringSlice(JsonNodeFactory.instance.arrayNode().add(requested)),
                         "failed to allocate IP " + requested
@@ -76,9 +70,10 @@ final class ServiceAllocation {
             return;
         }
         // the network and the first address stay free, as kube-apiserver keeps the first for itself
-        int start = 2 + ThreadLocalRandom.current().nextInt(SIZE - 3);
-        for (int i = 0; i < SIZE - 3; i++) {
-            int candidate = BASE + 2 + ((start - 2 + i) % (SIZE - 3));
+        int size = ranges.size();
+        int start = 2 + ThreadLocalRandom.current().nextInt(size - 3);
+        for (int i = 0; i < size - 3; i++) {
+            int candidate = ranges.base() + 2 + ((start - 2 + i) % (size - 3));
             if (!used.contains(candidate)) {
                 setIp(spec, format(candidate));
                 return;
@@ -87,7 +82,7 @@ final class ServiceAllocation {
         v.invalid("spec.clusterIPs", "[]", "failed to allocate IP: range is full");
     }
 
-    private static void nodePorts(ObjectNode spec, List<ObjectNode> others, Validator v) {
+    private static void nodePorts(ObjectNode spec, List<ObjectNode> others, Validator v, ServiceRanges ranges) {
         Set<Integer> used = new HashSet<>();
         for (ObjectNode other : others) {
             for (JsonNode port : other.path("spec").path("ports")) {
@@ -104,14 +99,14 @@ final class ServiceAllocation {
                 continue;
             }
             String field = "spec.ports[" + i + "].nodePort";
-            if (nodePort < NODE_PORT_MIN || nodePort > NODE_PORT_MAX) {
+            if (nodePort < ranges.nodePortMin() || nodePort > ranges.nodePortMax()) {
                 v.invalid(field, nodePort, "provided port is not in the valid range. The range of valid ports is "
-                        + NODE_PORT_MIN + "-" + NODE_PORT_MAX);
+                        + ranges.nodePortMin() + "-" + ranges.nodePortMax());
             } else if (!used.add(nodePort)) {
                 v.invalid(field, nodePort, "provided port is already allocated");
             }
         }
-        int span = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+        int span = ranges.nodePortMax() - ranges.nodePortMin() + 1;
         for (ObjectNode port : ports) {
             if (port.path("nodePort").asInt(0) != 0) {
                 continue;
@@ -119,7 +114,7 @@ final class ServiceAllocation {
             int start = ThreadLocalRandom.current().nextInt(span);
             boolean found = false;
             for (int i = 0; i < span && !found; i++) {
-                int candidate = NODE_PORT_MIN + (start + i) % span;
+                int candidate = ranges.nodePortMin() + (start + i) % span;
                 if (used.add(candidate)) {
                     port.put("nodePort", candidate);
                     found = true;
@@ -136,7 +131,7 @@ final class ServiceAllocation {
         spec.putArray("clusterIPs").add(ip);
     }
 
-    private static Integer parse(String ip) {
+    static Integer parse(String ip) {
         String[] parts = ip.split("\\.");
         if (parts.length != 4) {
             return null;
@@ -156,7 +151,7 @@ final class ServiceAllocation {
         return value;
     }
 
-    private static String format(int ip) {
+    static String format(int ip) {
         return ((ip >>> 24) & 255) + "." + ((ip >>> 16) & 255) + "." + ((ip >>> 8) & 255) + "." + (ip & 255);
     }
 }

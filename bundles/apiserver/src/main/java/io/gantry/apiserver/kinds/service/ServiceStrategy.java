@@ -28,8 +28,19 @@ import java.util.function.Function;
  */
 public final class ServiceStrategy extends KindStrategy {
 
+    private volatile ServiceRanges ranges = ServiceRanges.DEFAULT;
+
     public ServiceStrategy() {
         super(ResourceKind.SERVICES);
+    }
+
+    /** Where new services get cluster IPs and node ports from now on (allocated ones stay). */
+    public void ranges(ServiceRanges ranges) {
+        this.ranges = ranges;
+    }
+
+    public ServiceRanges ranges() {
+        return ranges;
     }
 
     @Override
@@ -84,12 +95,12 @@ public final class ServiceStrategy extends KindStrategy {
 
     @Override
     public void allocate(ObjectNode service, ObjectNode old, List<ObjectNode> others, Validator v) {
-        ServiceAllocation.allocate(service, old, others, v);
+        ServiceAllocation.allocate(service, old, others, v, ranges);
     }
 
     @Override
     public void validate(ObjectNode service, Validator v) {
-        ServiceValidation.validate(service, v);
+        ServiceValidation.validate(service, v, ranges);
     }
 
     @Override

@@ -24,13 +24,11 @@ final class ServiceValidation {
     private static final List<String> FAMILIES = List.of("IPv4", "IPv6");
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     /** The node port range kube-apiserver's default {@code --service-node-port-range} gives. */
-    static final int NODE_PORT_MIN = 30000;
-    static final int NODE_PORT_MAX = 32767;
 
     private ServiceValidation() {
     }
 
-    static void validate(ObjectNode service, Validator v) {
+    static void validate(ObjectNode service, Validator v, ServiceRanges ranges) {
         String name = Trees.textOr(service, "", "metadata", "name");
         if (!name.isEmpty() && name.length() <= 63 && !DNS_1035.matcher(name).matches()
                 && name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
@@ -56,7 +54,7 @@ final class ServiceValidation {
                         ? externalName.substring(0, externalName.length() - 1) : externalName);
             }
         }
-        ports(spec, type, v);
+        ports(spec, type, v, ranges);
         v.labels("spec.selector", spec.path("selector"));
         String affinity = Trees.textOr(spec, "", "sessionAffinity");
         if (v.oneOf("spec.sessionAffinity", affinity, AFFINITIES) && affinity.equals("ClientIP")) {
@@ -94,7 +92,7 @@ final class ServiceValidation {
         }
     }
 
-    private static void ports(JsonNode spec, String type, Validator v) {
+    private static void ports(JsonNode spec, String type, Validator v, ServiceRanges ranges) {
         JsonNode ports = spec.path("ports");
         boolean many = ports.size() > 1;
         Set<String> names = new HashSet<>();
@@ -129,9 +127,9 @@ final class ServiceValidation {
             if (nodePort != 0) {
                 if (type.equals("ClusterIP")) {
                     v.forbidden(at + ".nodePort", "may not be used when `type` is 'ClusterIP'");
-                } else if (nodePort < NODE_PORT_MIN || nodePort > NODE_PORT_MAX) {
+                } else if (nodePort < ranges.nodePortMin() || nodePort > ranges.nodePortMax()) {
                     v.invalid(at + ".nodePort", nodePort, "provided port is not in the valid range. The range of valid "
-                            + "ports is " + NODE_PORT_MIN + "-" + NODE_PORT_MAX);
+                            + "ports is " + ranges.nodePortMin() + "-" + ranges.nodePortMax());
                 } else if (!nodePorts.add(protocol + "/" + nodePort)) {
                     v.duplicate(at + ".nodePort", nodePort);
                 }
