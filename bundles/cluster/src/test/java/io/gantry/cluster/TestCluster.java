@@ -1,0 +1,124 @@
+package io.gantry.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Real Hazelcast members in this JVM, started as the cluster bundle starts them
+ * ({@link ClusterMember#start}): a cluster name of the test's own, loopback ports found free
+ * beforehand, every port listed as a member to join (so the quorum is a majority of them).
+ */
+final class TestCluster implements AutoCloseable {
+
+    private final String name = "gantry-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<HazelcastInstance> started = new ArrayList<>();
+    /** 0: a majority of the ports. */
+    int quorum;
+
+    /** A cluster of {@code size} listed members. */
+    TestCluster(int size) {
+        for (int i = 0; i < size; i++) {
+            ports.add(freePort());
+        }
+    }
+
+    /** Starts member {@code index} (0-based) as a data member of the control plane and node roles. */
+    HazelcastInstance start(int index, String nodeName) {
+        return start(index, nodeName, false, MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE);
+    }
+
+    HazelcastInstance start(int index, String nodeName, boolean lite, String... roles) {
+        HazelcastInstance member = ClusterMember.start(config(index, nodeName, lite, roles));
+        started.add(member);
+        return member;
+    }
+
+    MemberConfig config(int index, String nodeName, boolean lite, String... roles) {
+        return new MemberConfig(name, ports.get(index), ports.stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new),
+                nodeName, lite, roles, quorum);
+    }
+
+    @Override
+    public void close() {
+        for (HazelcastInstance member : started) {
+            if (member.getLifecycleService().isRunning()) {
+                member.getLifecycleService().terminate();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The member's configuration as etc/io.gantry.cluster.cfg gives it. */
+    record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember,
+                        String[] roles, int quorum) implements ClusterMember.Config {
+
+        @Override
+        public String address() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public String apiUrl() {
+            return "";
+        }
+
+        @Override
+        public int heartbeatIntervalSeconds() {
+            return 1;
+        }
+
+        @Override
+        public int maxNoHeartbeatSeconds() {
+            return 2;
+        }
+
+        @Override
+        public int mergeDelaySeconds() {
+            return 5;
+        }
+
+        @Override
+        public int[] pluginFactoryIds() {
+            return new int[0];
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return ClusterMember.Config.class;
+        }
+    }
+
+    /** The leader election's settings: a short renewal, so that tests see renewals. */
+    static HazelcastLeaderElection.Config electionConfig(int durationSeconds, int renewSeconds) {
+        return new HazelcastLeaderElection.Config() {
+            @Override
+            public int leaseDurationSeconds() {
+                return durationSeconds;
+            }
+
+            @Override
+            public int leaseRenewSeconds() {
+                return renewSeconds;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return HazelcastLeaderElection.Config.class;
+            }
+        };
+    }
+}
