@@ -41,33 +41,44 @@ final class LeaderFailover {
 
     private static final long TIMEOUT_MILLIS = 30_000;
 
-    void run(int runs) throws Exception {
+    /**
+     * @param processes the leader and one worker run as separate JVMs, killed with SIGKILL;
+     *                  otherwise every member is in this JVM and dies by terminate()
+     */
+    void run(int runs, boolean processes) throws Exception {
         // Hazelcast warns of every connection refused by a killed member: expected here
         if (System.getProperty("gantry.log") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "error");
         }
-        System.out.printf(Locale.ROOT, "leader: %d runs of 5 members in one JVM (3 control planes, 2 lite workers, quorum 2), "
-                + "heartbeat 1 s, max no heartbeat 2 s; kill = terminate()%n", runs);
-        Latencies nodeUnknown = new Latencies();
-        Latencies workerDetected = new Latencies();
+        System.out.printf(Locale.ROOT, "leader: %d runs of 5 members (3 control planes, 2 lite workers, quorum 2), "
+                + "heartbeat 1 s, max no heartbeat 2 s; %s%n", runs, processes
+                ? "the leader and a worker in JVMs of their own, killed with SIGKILL"
+                : "all in this JVM, killed with terminate()");
         Latencies newLeader = new Latencies();
         Latencies leaderDetected = new Latencies();
         Latencies leaderNodeUnknown = new Latencies();
+        Latencies nodeUnknown = new Latencies();
+        Latencies workerDetected = new Latencies();
         for (int run = 0; run < runs; run++) {
             System.out.printf(Locale.ROOT, "  run %2d:", run + 1);
-            oneRun(nodeUnknown, workerDetected, newLeader, leaderDetected, leaderNodeUnknown);
+            oneRun(processes, newLeader, leaderDetected, leaderNodeUnknown, nodeUnknown, workerDetected);
         }
-        nodeUnknown.print("member death -> Node Unknown", Double.NaN);
-        workerDetected.print("peer: member removed event", Double.NaN);
-        nodeUnknown.printRatio("Node Unknown", workerDetected, Double.NaN, Double.NaN);
         newLeader.print("leader death -> new leader", Double.NaN);
         leaderDetected.print("peer: member removed event", Double.NaN);
         newLeader.printRatio("new leader", leaderDetected, Double.NaN, Double.NaN);
         leaderNodeUnknown.print("leader death -> its Node Unknown", Double.NaN);
+        nodeUnknown.print("member death -> Node Unknown", Double.NaN);
+        workerDetected.print("peer: member removed event", Double.NaN);
+        nodeUnknown.printRatio("Node Unknown", workerDetected, Double.NaN, Double.NaN);
     }
 
-    private void oneRun(Latencies nodeUnknown, Latencies workerDetected, Latencies newLeader, Latencies leaderDetected,
-                        Latencies leaderNodeUnknown) throws Exception {
+    /** A member that the run kills: in this JVM, or a process of its own. */
+    private interface Victim {
+        void kill();
+    }
+
+    private void oneRun(boolean processes, Latencies newLeader, Latencies leaderDetected, Latencies leaderNodeUnknown,
+                        Latencies nodeUnknown, Latencies workerDetected) throws Exception {
         String cluster = "bench-leader-" + UUID.randomUUID().toString().substring(0, 8);
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -76,54 +87,71 @@ final class LeaderFailover {
         String[] seeds = ports.subList(0, 3).stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new);
         ApiClient api = new InMemoryApiClient();
         List<HazelcastInstance> members = new ArrayList<>();
+        List<Process> children = new ArrayList<>();
+        Victim[] victims = new Victim[5];
         List<HazelcastLeaderElection> elections = new ArrayList<>();
         List<NodeMonitor> monitors = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
                 readyNode(api, "node-" + (i + 1));
-                members.add(ClusterMember.start(new MemberConfig(cluster, ports.get(i), seeds, "node-" + (i + 1), i >= 3)));
+                MemberConfig config = new MemberConfig(cluster, ports.get(i), seeds, "node-" + (i + 1), i >= 3);
+                if (processes && (i == 0 || i == 4)) {
+                    Process child = MemberProcess.start(config);
+                    children.add(child);
+                    victims[i] = child::destroyForcibly; // SIGKILL on Linux
+                    if (i == 0) {
+                        MemberProcess.awaitReady(child); // the oldest member: the others join it
+                    }
+                } else {
+                    HazelcastInstance member = ClusterMember.start(config);
+                    members.add(member);
+                    victims[i] = () -> member.getLifecycleService().terminate();
+                    HazelcastLeaderElection election = new HazelcastLeaderElection(member, electionConfig());
+                    election.setApi(api);
+                    elections.add(election);
+                    monitors.add(new NodeMonitor(election, member, api));
+                    Candidate candidate = new Candidate();
+                    election.campaign(LeaderElection.SCHEDULER, candidate);
+                    candidates.add(candidate);
+                }
             }
-            for (HazelcastInstance member : members) {
-                HazelcastLeaderElection election = new HazelcastLeaderElection(member, electionConfig());
-                election.setApi(api);
-                elections.add(election);
-                monitors.add(new NodeMonitor(election, member, api));
-                Candidate candidate = new Candidate();
-                election.campaign(LeaderElection.SCHEDULER, candidate);
-                candidates.add(candidate);
-            }
-            await(() -> candidates.get(0).leading);
-            // the member-removed event, as Hazelcast reports it to the member that acts on it
+            HazelcastInstance successor = processes ? members.get(0) : members.get(1);
+            Candidate successorCandidate = processes ? candidates.get(0) : candidates.get(1);
+            await(() -> successor.getCluster().getMembers().size() == 5);
+            HazelcastLeaderElection view = processes ? elections.get(0) : elections.get(1);
+            await(() -> view.current(LeaderElection.SCHEDULER) != null
+                    && "node-1".equals(view.current(LeaderElection.SCHEDULER).holder()));
+            // the member-removed events, as Hazelcast reports them to the member that acts next
             AtomicLongArray removedAt = new AtomicLongArray(2);
-            members.get(0).getCluster().addMembershipListener(removal(removedAt, 0));
+            successor.getCluster().addMembershipListener(removal(removedAt, 0));
 
-            long workerKilled = System.nanoTime();
-            members.get(4).getLifecycleService().terminate();
-            await(() -> !"True".equals(ready(api, "node-5")));
-            long marked = System.nanoTime();
-            await(() -> removedAt.get(0) != 0);
-            nodeUnknown.add(marked - workerKilled);
-            workerDetected.add(removedAt.get(0) - workerKilled);
-
-            members.get(1).getCluster().addMembershipListener(removal(removedAt, 1));
             long killed = System.nanoTime();
-            members.get(0).getLifecycleService().terminate();
-            await(() -> candidates.get(1).leading);
-            long led = candidates.get(1).startedAt;
+            victims[0].kill();
+            await(() -> successorCandidate.leading);
+            long led = successorCandidate.startedAt;
             await(() -> !"True".equals(ready(api, "node-1")));
             long leaderMarked = System.nanoTime();
-            await(() -> removedAt.get(1) != 0);
+            await(() -> removedAt.get(0) != 0);
             newLeader.add(led - killed);
-            leaderDetected.add(removedAt.get(1) - killed);
+            leaderDetected.add(removedAt.get(0) - killed);
             leaderNodeUnknown.add(leaderMarked - killed);
-            if (candidates.get(2).leading) {
-                throw new IllegalStateException("two leaders");
+            if (candidates.stream().filter(c -> c.leading).count() != 1) {
+                throw new IllegalStateException("not one leader");
             }
-            System.out.printf(Locale.ROOT, " worker's Node Unknown %.0f ms (removed event %.0f ms); new leader %.0f ms "
-                    + "(removed event %.0f ms); lost leader's Node Unknown %.0f ms%n", (marked - workerKilled) / 1e6,
-                    (removedAt.get(0) - workerKilled) / 1e6, (led - killed) / 1e6, (removedAt.get(1) - killed) / 1e6,
-                    (leaderMarked - killed) / 1e6);
+
+            successor.getCluster().addMembershipListener(removal(removedAt, 1));
+            long workerKilled = System.nanoTime();
+            victims[4].kill();
+            await(() -> !"True".equals(ready(api, "node-5")));
+            long marked = System.nanoTime();
+            await(() -> removedAt.get(1) != 0);
+            nodeUnknown.add(marked - workerKilled);
+            workerDetected.add(removedAt.get(1) - workerKilled);
+            System.out.printf(Locale.ROOT, " new leader %.0f ms (removed event %.0f ms), lost leader's Node Unknown %.0f ms; "
+                    + "worker's Node Unknown %.0f ms (removed event %.0f ms)%n", (led - killed) / 1e6,
+                    (removedAt.get(0) - killed) / 1e6, (leaderMarked - killed) / 1e6, (marked - workerKilled) / 1e6,
+                    (removedAt.get(1) - workerKilled) / 1e6);
         } finally {
             monitors.forEach(NodeMonitor::deactivate);
             elections.forEach(HazelcastLeaderElection::deactivate);
@@ -131,6 +159,9 @@ final class LeaderFailover {
                 if (member.getLifecycleService().isRunning()) {
                     member.getLifecycleService().terminate();
                 }
+            }
+            for (Process child : children) {
+                child.destroyForcibly().waitFor();
             }
         }
     }
@@ -220,7 +251,7 @@ final class LeaderFailover {
     }
 
     /** The defaults of etc/io.gantry.cluster.cfg, for one member of the run. */
-    private record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember)
+    record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember)
             implements ClusterMember.Config {
 
         @Override
