@@ -228,6 +228,11 @@ final class LeaderFailover {
             }
 
             @Override
+            public int heartbeatToleranceMillis() {
+                return 1500;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return HazelcastLeaderElection.Config.class;
             }

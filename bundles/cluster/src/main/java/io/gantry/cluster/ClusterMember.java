@@ -159,6 +159,18 @@ public class ClusterMember {
         return protection == null ? 1 : protection.getMinimumClusterSize();
     }
 
+    /** The heartbeats a running member heard, or null when it has no quorum to keep (one member). */
+    static RecentHeartbeats heartbeats(HazelcastInstance instance) {
+        SplitBrainProtectionConfig config = instance.getConfig().getSplitBrainProtectionConfigs().get(RecentHeartbeats.NAME);
+        return config != null && config.getFunctionImplementation() instanceof RecentHeartbeats heartbeats ? heartbeats : null;
+    }
+
+    /** Milliseconds between heartbeats of a running member. */
+    static long heartbeatIntervalMillis(HazelcastInstance instance) {
+        String seconds = instance.getConfig().getProperty("hazelcast.heartbeat.interval.seconds");
+        return seconds == null ? 5000 : Long.parseLong(seconds) * 1000;
+    }
+
     static String nodeName(Config config) {
         if (!config.nodeName().isBlank()) {
             return config.nodeName().trim();
@@ -207,6 +219,9 @@ public class ClusterMember {
             hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, quorum)
                     .setFunctionImplementation(new DataMemberQuorum(quorum))
                     .setProtectOn(SplitBrainProtectionOn.WRITE));
+            // protects nothing: it is how Hazelcast tells the leader election of each heartbeat
+            hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(RecentHeartbeats.NAME, true, quorum)
+                    .setFunctionImplementation(new RecentHeartbeats()));
         }
         for (int factoryId : config.pluginFactoryIds()) {
             hz.getSerializationConfig().addDataSerializableFactory(factoryId, pluginSerializers.delegate(factoryId));

@@ -59,6 +59,8 @@ public class HazelcastLeaderElection implements LeaderElection {
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastLeaderElection.class);
     /** After a failed Lease write (conflict with a racing writer, API unavailable), the next try. */
     private static final long RETRY_MILLIS = 200;
+    /** How often a member checks that it still hears from a quorum. */
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** The leader election's settings, in the cluster member's configuration. */
     public @interface Config {
@@ -68,6 +70,14 @@ public class HazelcastLeaderElection implements LeaderElection {
 
         /** Seconds between renewals of a held Lease. */
         int leaseRenewSeconds() default 5;
+
+        /**
+         * A leader that has heard no heartbeat from a quorum of members for this long stops, before
+         * the others can remove it (after maxNoHeartbeatSeconds); a successor of a leader that
+         * vanished waits until that leader has surely stopped, unless the leader's port refuses
+         * connections (its process is gone). Longer than the heartbeat interval; 0 turns both off.
+         */
+        int heartbeatToleranceMillis() default 1500;
     }
 
     private final HazelcastInstance instance;
@@ -80,6 +90,15 @@ public class HazelcastLeaderElection implements LeaderElection {
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final UUID membershipRegistration;
     private final UUID lifecycleRegistration;
+    /** Null when heartbeats are not watched (one member, or heartbeatToleranceMillis 0). */
+    private final RecentHeartbeats heartbeats;
+    private final long toleranceNanos;
+    private final long heartbeatIntervalNanos;
+    /** The other member this member last saw lead; on the election thread. */
+    private ClusterNode lastLeader;
+    /** Before this time (System.nanoTime) this member must not start leading; 0 for none. */
+    private long fencedUntil;
+    private boolean heardQuorum = true;
     private volatile Thread electionThread;
     private volatile boolean merging;
     private volatile ApiClient api;
@@ -91,6 +110,9 @@ public class HazelcastLeaderElection implements LeaderElection {
         this.quorum = ClusterMember.quorum(instance);
         this.leases = new LeasePublisher(config.leaseDurationSeconds(), Clock.systemUTC());
         this.renewSeconds = Math.max(1, config.leaseRenewSeconds());
+        this.heartbeats = config.heartbeatToleranceMillis() > 0 ? ClusterMember.heartbeats(instance) : null;
+        this.toleranceNanos = TimeUnit.MILLISECONDS.toNanos(config.heartbeatToleranceMillis());
+        this.heartbeatIntervalNanos = TimeUnit.MILLISECONDS.toNanos(ClusterMember.heartbeatIntervalMillis(instance));
         this.election = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gantry-leader-election");
             thread.setDaemon(true);
@@ -122,6 +144,9 @@ public class HazelcastLeaderElection implements LeaderElection {
             }
             onElection(this::decide);
         });
+        if (heartbeats != null) {
+            election.scheduleWithFixedDelay(this::checkHeartbeats, CHECK_NANOS, CHECK_NANOS, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -228,16 +253,96 @@ public class HazelcastLeaderElection implements LeaderElection {
         return view;
     }
 
-    /** Re-decides every role from the membership as it is now. On the election thread. */
+    /**
+     * Re-decides every role from the membership as it is now: this member leads if membership
+     * names it and it still hears from a quorum; a member that takes over from a leader that
+     * vanished waits until that leader has surely stopped. On the election thread.
+     */
     private void decide() {
-        boolean leadsHere = leader().map(ClusterNode::local).orElse(false);
+        Optional<ClusterNode> leader = leader();
+        if (leader.isPresent() && !leader.get().local()) {
+            lastLeader = leader.get();
+        }
+        boolean leadsHere = leader.map(ClusterNode::local).orElse(false) && heardFromQuorum();
+        if (leadsHere && lastLeader != null) {
+            fenceAfter(lastLeader);
+            lastLeader = null;
+        }
+        long wait = fencedUntil - System.nanoTime();
+        boolean fenced = leadsHere && fencedUntil != 0 && wait > 0;
         for (Role role : roles.values()) {
             if (!leadsHere) {
                 end(role);
-            } else if (role.term == null && !role.acquiring && !role.campaigns.isEmpty()) {
+            } else if (!fenced && role.term == null && !role.acquiring && !role.campaigns.isEmpty()) {
                 acquire(role);
             }
         }
+        if (fenced) {
+            schedule(this::decide, TimeUnit.NANOSECONDS.toMillis(wait) + 1);
+        }
+    }
+
+    private boolean heardFromQuorum() {
+        return heartbeats == null
+                || Leadership.heardFromQuorum(view(), heartbeats.lastHeard(), System.nanoTime(), toleranceNanos, quorum);
+    }
+
+    /** Every CHECK_NANOS: a member that stops hearing from a quorum stops leading before it is removed. */
+    private void checkHeartbeats() {
+        boolean heard = heardFromQuorum();
+        if (heard != heardQuorum) {
+            heardQuorum = heard;
+            if (!heard) {
+                LOG.warn("Node {} has heard no heartbeat from a quorum of {} members for {} ms", nodeName, quorum,
+                        TimeUnit.NANOSECONDS.toMillis(toleranceNanos));
+            }
+            decide();
+        }
+    }
+
+    /**
+     * This member takes over from a leader that vanished. Cut off rather than dead, that leader
+     * goes on until it misses the quorum's heartbeats, so the successor waits for that, unless
+     * the lost leader's port refuses connections: its process is gone and writes nothing more.
+     */
+    private void fenceAfter(ClusterNode lost) {
+        if (heartbeats == null || view().stream().anyMatch(member -> member.uuid().equals(lost.uuid()))) {
+            return; // it is still a member: it stopped because it lost the lead by membership, as this one sees it
+        }
+        Long heardAt = heartbeats.lastHeard().get(lost.uuid());
+        if (heardAt == null) {
+            return;
+        }
+        long safeAt = Leadership.safeToStartAt(heardAt, heartbeatIntervalNanos, toleranceNanos, CHECK_NANOS);
+        long wait = safeAt - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
+        fencedUntil = safeAt;
+        int colon = lost.address().lastIndexOf(':');
+        String host = lost.address().substring(0, colon);
+        int port = Integer.parseInt(lost.address().substring(colon + 1));
+        Thread probe = new Thread(() -> {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port),
+                        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+            } catch (java.net.ConnectException refused) {
+                onElection(() -> {
+                    if (fencedUntil == safeAt) {
+                        LOG.info("The member of node {} refuses connections: it is gone, node {} takes over at once",
+                                lost.nodeName(), nodeName);
+                        fencedUntil = 0;
+                        decide();
+                    }
+                });
+            } catch (java.io.IOException | RuntimeException e) {
+                // no answer (a cut) or an answer (it lives): wait the full time
+            }
+        }, "gantry-leader-probe");
+        probe.setDaemon(true);
+        probe.start();
+        LOG.info("Node {} takes over from node {} once that one has surely stopped (in {} ms, or when its port refuses "
+                + "connections)", nodeName, lost.nodeName(), TimeUnit.NANOSECONDS.toMillis(wait));
     }
 
     /** Starts a term: publish it (compare-and-set), then tell the candidates. On the election thread. */

@@ -116,6 +116,11 @@ final class TestCluster implements AutoCloseable {
             }
 
             @Override
+            public int heartbeatToleranceMillis() {
+                return 1500;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return HazelcastLeaderElection.Config.class;
             }
