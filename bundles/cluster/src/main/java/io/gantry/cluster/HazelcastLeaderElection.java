@@ -259,13 +259,27 @@ public class HazelcastLeaderElection implements LeaderElection {
      * vanished waits until that leader has surely stopped. On the election thread.
      */
     private void decide() {
-        Optional<ClusterNode> leader = leader();
+        Optional<ClusterNode> leader;
+        boolean heard;
+        try {
+            leader = leader();
+            heard = heardFromQuorum();
+        } catch (RuntimeException e) {
+            // the member is stopping under us: nobody leads here any more
+            LOG.debug("No view of the cluster: {}", e.toString());
+            leader = Optional.empty();
+            heard = false;
+        }
         if (leader.isPresent() && !leader.get().local()) {
             lastLeader = leader.get();
         }
-        boolean leadsHere = leader.map(ClusterNode::local).orElse(false) && heardFromQuorum();
+        boolean leadsHere = leader.map(ClusterNode::local).orElse(false) && heard;
         if (leadsHere && lastLeader != null) {
-            fenceAfter(lastLeader);
+            try {
+                fenceAfter(lastLeader);
+            } catch (RuntimeException e) {
+                LOG.debug("No view of the cluster: {}", e.toString());
+            }
             lastLeader = null;
         }
         long wait = fencedUntil - System.nanoTime();
@@ -289,7 +303,12 @@ public class HazelcastLeaderElection implements LeaderElection {
 
     /** Every CHECK_NANOS: a member that stops hearing from a quorum stops leading before it is removed. */
     private void checkHeartbeats() {
-        boolean heard = heardFromQuorum();
+        boolean heard;
+        try {
+            heard = heardFromQuorum();
+        } catch (RuntimeException e) {
+            heard = false; // the member is stopping
+        }
         if (heard != heardQuorum) {
             heardQuorum = heard;
             if (!heard) {
