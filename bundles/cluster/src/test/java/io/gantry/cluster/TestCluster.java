@@ -1,10 +1,14 @@
 package io.gantry.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +23,7 @@ final class TestCluster implements AutoCloseable {
     private final String name = "gantry-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> started = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
     /** 0: a majority of the ports. */
     int quorum;
 
@@ -40,6 +45,26 @@ final class TestCluster implements AutoCloseable {
         return member;
     }
 
+    /**
+     * Starts member {@code index} as a data member of the control plane in a JVM of its own
+     * ({@link MemberMain}), once it has joined.
+     */
+    Process startProcess(int index, String nodeName) throws IOException {
+        MemberConfig config = config(index, nodeName, false, MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(),
+                name, String.valueOf(config.port()), String.join(",", config.members()), nodeName, String.valueOf(config.quorum()));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(process);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("STARTED")) {
+                return process;
+            }
+        }
+        throw new IllegalStateException("the member process of " + nodeName + " ended before it started");
+    }
+
     MemberConfig config(int index, String nodeName, boolean lite, String... roles) {
         return new MemberConfig(name, ports.get(index), ports.stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new),
                 nodeName, lite, roles, quorum);
@@ -47,6 +72,9 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
         for (HazelcastInstance member : started) {
             if (member.getLifecycleService().isRunning()) {
                 member.getLifecycleService().terminate();
