@@ -107,7 +107,7 @@ final class LeaderFailover {
                     HazelcastInstance member = ClusterMember.start(config);
                     members.add(member);
                     victims[i] = () -> member.getLifecycleService().terminate();
-                    HazelcastLeaderElection election = new HazelcastLeaderElection(member, electionConfig());
+                    HazelcastLeaderElection election = new HazelcastLeaderElection(member, config);
                     election.setApi(api);
                     elections.add(election);
                     monitors.add(new NodeMonitor(election, member, api));
@@ -215,30 +215,6 @@ final class LeaderFailover {
         }
     }
 
-    private static HazelcastLeaderElection.Config electionConfig() {
-        return new HazelcastLeaderElection.Config() {
-            @Override
-            public int leaseDurationSeconds() {
-                return 15;
-            }
-
-            @Override
-            public int leaseRenewSeconds() {
-                return 5;
-            }
-
-            @Override
-            public int heartbeatToleranceMillis() {
-                return 1500;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HazelcastLeaderElection.Config.class;
-            }
-        };
-    }
-
     private static final class Candidate implements LeaderElection.Candidate {
         volatile boolean leading;
         volatile long startedAt;
@@ -292,6 +268,31 @@ final class LeaderFailover {
         @Override
         public int quorum() {
             return 2;
+        }
+
+        @Override
+        public int leaseDurationSeconds() {
+            return 15;
+        }
+
+        @Override
+        public int leaseRenewSeconds() {
+            return 5;
+        }
+
+        @Override
+        public int heartbeatToleranceMillis() {
+            return 1500;
+        }
+
+        @Override
+        public String clusterCIDR() {
+            return "127.64.0.0/11";
+        }
+
+        @Override
+        public int nodeCIDRMaskSize() {
+            return 20;
         }
 
         @Override

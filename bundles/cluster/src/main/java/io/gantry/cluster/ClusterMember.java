@@ -98,6 +98,26 @@ public class ClusterMember {
                 + "protection '" + MAJORITY + "' to accept writes; 0: a majority of the members listed")
         int quorum() default 0;
 
+        @AttributeDefinition(description = "Seconds a leader's Lease is valid after its last renewal, as others read it "
+                + "(the Lease's leaseDurationSeconds)")
+        int leaseDurationSeconds() default 15;
+
+        @AttributeDefinition(description = "Seconds between renewals of a held Lease")
+        int leaseRenewSeconds() default 5;
+
+        @AttributeDefinition(description = "A leader that has heard no heartbeat from a quorum for this long stops, before "
+                + "the others can remove it; a successor of a leader that vanished waits until that leader has surely "
+                + "stopped, unless its port refuses connections. Longer than the heartbeat interval; 0 turns both off")
+        int heartbeatToleranceMillis() default 1500;
+
+        @AttributeDefinition(description = "The cluster's pod range, inside 127.0.0.0/8, from which node IPAM gives each "
+                + "Node its spec.podCIDR (Kubernetes: --cluster-cidr)")
+        String clusterCIDR() default "127.64.0.0/11";
+
+        @AttributeDefinition(description = "The prefix length of each Node's pod range (Kubernetes: --node-cidr-mask-size); "
+                + "a /20 holds 4094 pods")
+        int nodeCIDRMaskSize() default 20;
+
         @AttributeDefinition(description = "Ids of the Hazelcast serialization factories plugin bundles publish as "
                 + "services (1700: the hazelcast store's entry processors)")
         int[] pluginFactoryIds() default {1700};

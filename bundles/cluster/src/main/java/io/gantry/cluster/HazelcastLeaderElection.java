@@ -62,24 +62,6 @@ public class HazelcastLeaderElection implements LeaderElection {
     /** How often a member checks that it still hears from a quorum. */
     private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    /** The leader election's settings, in the cluster member's configuration. */
-    public @interface Config {
-
-        /** Seconds a Lease is valid after its last renewal, as others read it (the Lease's leaseDurationSeconds). */
-        int leaseDurationSeconds() default 15;
-
-        /** Seconds between renewals of a held Lease. */
-        int leaseRenewSeconds() default 5;
-
-        /**
-         * A leader that has heard no heartbeat from a quorum of members for this long stops, before
-         * the others can remove it (after maxNoHeartbeatSeconds); a successor of a leader that
-         * vanished waits until that leader has surely stopped, unless the leader's port refuses
-         * connections (its process is gone). Longer than the heartbeat interval; 0 turns both off.
-         */
-        int heartbeatToleranceMillis() default 1500;
-    }
-
     private final HazelcastInstance instance;
     private final String nodeName;
     private final int quorum;
@@ -104,7 +86,7 @@ public class HazelcastLeaderElection implements LeaderElection {
     private volatile ApiClient api;
 
     @Activate
-    public HazelcastLeaderElection(@Reference HazelcastInstance instance, Config config) {
+    public HazelcastLeaderElection(@Reference HazelcastInstance instance, ClusterMember.Config config) {
         this.instance = instance;
         this.nodeName = instance.getCluster().getLocalMember().getAttribute(MemberAttributes.NODE);
         this.quorum = ClusterMember.quorum(instance);

@@ -37,19 +37,9 @@ public class NodeIpam {
     private static final Logger LOG = LoggerFactory.getLogger(NodeIpam.class);
     private static final int CONFLICT_RETRIES = 5;
 
-    /** The pod ranges' settings, in the cluster member's configuration. */
-    public @interface Config {
-
-        /** The cluster's pod range, inside 127.0.0.0/8 (Kubernetes: --cluster-cidr). */
-        String clusterCIDR() default "127.64.0.0/11";
-
-        /** The prefix length of each node's range (Kubernetes: --node-cidr-mask-size); /20 is 4094 pods. */
-        int nodeCIDRMaskSize() default 20;
-    }
-
     private final ApiClient api;
     private final SharedInformers informers;
-    private final Config config;
+    private final ClusterMember.Config config;
     private final ScheduledExecutorService executor;
     private final LeaderElection.Campaign campaign;
     private volatile boolean leading;
@@ -59,7 +49,7 @@ public class NodeIpam {
 
     @Activate
     public NodeIpam(@Reference LeaderElection election, @Reference ApiClient api, @Reference SharedInformers informers,
-                    Config config) {
+                    ClusterMember.Config config) {
         new PodRanges(config.clusterCIDR(), config.nodeCIDRMaskSize()); // a bad setting fails here, not in a term
         this.api = api;
         this.informers = informers;

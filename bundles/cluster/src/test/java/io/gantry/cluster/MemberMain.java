@@ -15,7 +15,7 @@ public final class MemberMain {
     public static void main(String[] args) throws IOException {
         TestCluster.MemberConfig config = new TestCluster.MemberConfig(args[0], Integer.parseInt(args[1]), args[2].split(","),
                 args[3], false, new String[] {MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE},
-                Integer.parseInt(args[4]));
+                Integer.parseInt(args[4]), 15, 5);
         ClusterMember.start(config);
         System.out.println("STARTED");
         System.out.flush();

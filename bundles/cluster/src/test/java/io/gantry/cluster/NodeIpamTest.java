@@ -12,7 +12,6 @@ import io.gantry.api.client.Informers;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Node;
 import io.gantry.apiserver.Registry;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,22 +104,7 @@ class NodeIpamTest {
         member = instance;
         election = new HazelcastLeaderElection(instance, TestCluster.electionConfig(15, 5));
         election.setApi(registry);
-        ipam = new NodeIpam(election, registry, informers, new NodeIpam.Config() {
-            @Override
-            public String clusterCIDR() {
-                return "127.64.0.0/11";
-            }
-
-            @Override
-            public int nodeCIDRMaskSize() {
-                return 20;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return NodeIpam.Config.class;
-            }
-        });
+        ipam = new NodeIpam(election, registry, informers, TestCluster.electionConfig(15, 5));
     }
 
     private void node(String name, String podCidr) {

@@ -67,7 +67,7 @@ final class TestCluster implements AutoCloseable {
 
     MemberConfig config(int index, String nodeName, boolean lite, String... roles) {
         return new MemberConfig(name, ports.get(index), ports.stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new),
-                nodeName, lite, roles, quorum);
+                nodeName, lite, roles, quorum, 15, 5);
     }
 
     @Override
@@ -92,7 +92,23 @@ final class TestCluster implements AutoCloseable {
 
     /** The member's configuration as etc/io.gantry.cluster.cfg gives it. */
     record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember,
-                        String[] roles, int quorum) implements ClusterMember.Config {
+                        String[] roles, int quorum, int leaseDurationSeconds, int leaseRenewSeconds)
+            implements ClusterMember.Config {
+
+        @Override
+        public int heartbeatToleranceMillis() {
+            return 1500;
+        }
+
+        @Override
+        public String clusterCIDR() {
+            return "127.64.0.0/11";
+        }
+
+        @Override
+        public int nodeCIDRMaskSize() {
+            return 20;
+        }
 
         @Override
         public String address() {
@@ -130,28 +146,8 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** The leader election's settings: a short renewal, so that tests see renewals. */
-    static HazelcastLeaderElection.Config electionConfig(int durationSeconds, int renewSeconds) {
-        return new HazelcastLeaderElection.Config() {
-            @Override
-            public int leaseDurationSeconds() {
-                return durationSeconds;
-            }
-
-            @Override
-            public int leaseRenewSeconds() {
-                return renewSeconds;
-            }
-
-            @Override
-            public int heartbeatToleranceMillis() {
-                return 1500;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HazelcastLeaderElection.Config.class;
-            }
-        };
+    /** The settings the leader election and node IPAM read, with the Lease's duration and renewal given. */
+    static MemberConfig electionConfig(int durationSeconds, int renewSeconds) {
+        return new MemberConfig("unused", 0, new String[0], "unused", false, new String[0], 0, durationSeconds, renewSeconds);
     }
 }
