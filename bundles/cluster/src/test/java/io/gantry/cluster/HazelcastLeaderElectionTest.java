@@ -113,6 +113,32 @@ class HazelcastLeaderElectionTest {
     }
 
     @Test
+    void aLeaderThatShutsDownStopsAndItsSuccessorTakesOver() {
+        cluster = new TestCluster(3);
+        List<HazelcastInstance> members = new ArrayList<>();
+        List<RecordingCandidate> candidates = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(cluster.start(i, "node-" + (i + 1)));
+        }
+        for (HazelcastInstance member : members) {
+            RecordingCandidate candidate = new RecordingCandidate();
+            election(member).campaign(LeaderElection.SCHEDULER, candidate);
+            candidates.add(candidate);
+        }
+        await().atMost(DEADLINE).until(() -> candidates.get(0).leading);
+
+        long shutdown = System.nanoTime();
+        members.get(0).shutdown(); // graceful: it leaves the cluster, its partitions move first
+        await().atMost(DEADLINE).until(() -> candidates.get(1).leading);
+
+        assertEquals(List.of("start node-1 0", "stop"), candidates.get(0).calls, "the leaving leader stopped");
+        assertTrue(candidates.get(0).stoppedNanos <= candidates.get(1).startedNanos, "before its successor started");
+        assertFalse(candidates.get(2).leading);
+        System.out.println("Leader shut down -> successor leading after "
+                + (candidates.get(1).startedNanos - shutdown) / 1_000_000 + " ms");
+    }
+
+    @Test
     void theLeaderRenewsItsLease() {
         cluster = new TestCluster(1);
         registry = registry();
