@@ -14,6 +14,8 @@ package io.gantry.benchmarks;
  *   memory                            the node's resident memory
  *   store       [BACKEND] [WRITERS] [N]  writes/s and latency per backend; peer in-memory
  *   store-watches [BACKEND] [WATCHERS] [WRITES]  event delivery to watches of a backend; peer in-memory
+ *   leader      [RUNS]                member death to Node Unknown, leader death to a new leader (in-JVM members)
+ *   leader-jvm  [RUNS]                the same with the leader and a worker in JVMs of their own, SIGKILLed
  * </pre>
  */
 public final class Bench {
@@ -34,11 +36,13 @@ public final class Bench {
             case "memory" -> new NodeMemory().run();
             case "store-watches" -> new StoreWatchDelivery().run(args.length > 1 ? args[1] : "all", number(args, 2, 1000),
                     number(args, 3, 200));
+            case "leader" -> new LeaderFailover().run(number(args, 1, 10), false);
+            case "leader-jvm" -> new LeaderFailover().run(number(args, 1, 10), true);
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
-                           | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES]
+                           | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -68,7 +68,8 @@ public class Kubelet {
         @AttributeDefinition(description = "Name of this node; empty takes the host name")
         String nodeName() default "";
 
-        @AttributeDefinition(description = "Pod IP range of this node, inside 127.0.0.0/8; nodes on one host need distinct ranges")
+        @AttributeDefinition(description = "Pod IP range of this node, inside 127.0.0.0/8; nodes on one host need distinct ranges. "
+                + "Empty: the range the control plane gives the Node (spec.podCIDR); pods wait for it")
         String podCIDR() default "127.1.0.0/16";
 
         @AttributeDefinition(description = "Address of this node as pods and other nodes see it")
@@ -143,6 +144,8 @@ public class Kubelet {
     private final ScheduledExecutorService probeThreads;
     private final ExecutorService stoppers;
     private final Informer<Pod> pods;
+    /** This node's Node, watched for the pod range the control plane gives it; null with a configured range. */
+    private final Informer<Node> ownNode;
     private final ApiConfigSource ownConfigSource;
     private final KubeletServer server;
 
@@ -220,6 +223,19 @@ public class Kubelet {
                         podChanged(pod.metadata.uid); // removed without a graceful stop: its containers go now
                     }
                 });
+        this.ownNode = addresses.cidr() != null ? null
+                : new Informer<>(api, ResourceKind.NODES, null, ListOptions.fields("metadata.name=" + nodeName),
+                        new Informer.Handler<>() {
+                            @Override
+                            public void onAdd(Node node) {
+                                rangeAssigned(node);
+                            }
+
+                            @Override
+                            public void onUpdate(Node previous, Node current) {
+                                rangeAssigned(current);
+                            }
+                        });
         this.server = startServer(config);
         timers.execute(this::reportNodeStatus);
         timers.scheduleWithFixedDelay(this::reportNodeStatus, config.statusIntervalSeconds(),
@@ -228,11 +244,14 @@ public class Kubelet {
         timers.scheduleWithFixedDelay(this::refreshVolumes, config.volumeRefreshSeconds(),
                 Math.max(1, config.volumeRefreshSeconds()), TimeUnit.SECONDS);
         pods.start();
+        if (ownNode != null) {
+            ownNode.start();
+        }
         if (ownConfigSource != null) {
             ownConfigSource.start();
         }
-        LOG.info("Kubelet of node {} started (pod range {}, default runtime {})", nodeName, addresses.cidr(),
-                config.defaultRuntime());
+        LOG.info("Kubelet of node {} started (pod range {}, default runtime {})", nodeName,
+                addresses.cidr() != null ? addresses.cidr() : "from the control plane", config.defaultRuntime());
     }
 
     private KubeletServer startServer(Config config) {
@@ -262,6 +281,9 @@ public class Kubelet {
             server.close();
         }
         pods.close();
+        if (ownNode != null) {
+            ownNode.close();
+        }
         if (ownConfigSource != null) {
             ownConfigSource.close();
         }
@@ -318,7 +340,22 @@ public class Kubelet {
         return runtimeClass;
     }
 
+    /** The control plane gave this node its pod range: the pods that waited for it go ahead. */
+    private void rangeAssigned(Node node) {
+        String cidr = node.spec == null ? null : node.spec.podCIDR;
+        if (nodeName.equals(node.metadata.name) && cidr != null && !cidr.isEmpty() && addresses.assign(cidr)) {
+            LOG.info("Node {} has pod range {}", nodeName, cidr);
+            reportNodeStatusSoon();
+            if (pods.hasSynced()) {
+                pods.list().forEach(pod -> workers.update(PodSync.key(pod)));
+            }
+        }
+    }
+
     private void syncPod(String key) {
+        if (addresses.cidr() == null) {
+            return; // no pod IPs before the range is known; every pod gets its turn when it is (rangeAssigned)
+        }
         int slash = key.indexOf('/');
         try {
             pods.get(key.substring(0, slash), key.substring(slash + 1)).ifPresent(podSync::sync);
@@ -468,7 +505,9 @@ public class Kubelet {
             String runtimeVersion = null;
             String notReady;
             ContainerRuntime runtime = runtimes.get(config.defaultRuntime());
-            if (runtime == null) {
+            if (addresses.cidr() == null) {
+                notReady = "network not ready: node " + nodeName + " has no pod range (spec.podCIDR) yet";
+            } else if (runtime == null) {
                 notReady = "container runtime '" + config.defaultRuntime() + "' is not installed";
             } else {
                 try {
@@ -503,8 +542,10 @@ public class Kubelet {
         node.meta().labels().put("kubernetes.io/hostname", nodeName);
         node.meta().labels().put("kubernetes.io/os", "linux");
         node.meta().labels().put("kubernetes.io/arch", System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64");
-        node.spec.podCIDR = addresses.cidr();
-        node.spec.podCIDRs = List.of(addresses.cidr());
+        if (addresses.cidr() != null) { // configured; else the control plane gives one
+            node.spec.podCIDR = addresses.cidr();
+            node.spec.podCIDRs = List.of(addresses.cidr());
+        }
         return node;
     }
 

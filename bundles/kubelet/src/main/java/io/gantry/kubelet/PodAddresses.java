@@ -7,17 +7,29 @@ import java.util.TreeSet;
 /**
  * Hands out pod IPs from the node's pod range, an IPv4 CIDR inside 127.0.0.0/8 (every Linux host
  * routes it to itself). The first two addresses are kept back (network and node), as are the
- * last; an address stays with its pod (by uid) until released.
+ * last; an address stays with its pod (by uid) until released. The range is configured, or
+ * assigned once later (the Node's {@code spec.podCIDR}, from the control plane's node IPAM).
  */
 final class PodAddresses {
 
-    private final String cidr;
-    private final long first;
-    private final long last;
+    private String cidr;
+    private long first;
+    private long last;
     private final Map<String, Long> byPod = new HashMap<>();
     private final TreeSet<Long> taken = new TreeSet<>();
 
+    /** @param cidr the node's range, or empty to wait for {@link #assign} */
     PodAddresses(String cidr) {
+        if (cidr != null && !cidr.isBlank()) {
+            assign(cidr);
+        }
+    }
+
+    /** Sets the range if it has none yet; true if it was set now. */
+    synchronized boolean assign(String cidr) {
+        if (this.cidr != null) {
+            return false;
+        }
         String[] parts = cidr.trim().split("/");
         if (parts.length != 2) {
             throw new IllegalArgumentException("podCIDR: Invalid value: \"" + cidr + "\": must be an IPv4 CIDR such as 127.1.0.0/16");
@@ -30,9 +42,11 @@ final class PodAddresses {
         this.cidr = fromLong(base) + "/" + prefix;
         this.first = base + 2;
         this.last = base + (1L << (32 - prefix)) - 2;
+        return true;
     }
 
-    String cidr() {
+    /** The range, or null while none is assigned. */
+    synchronized String cidr() {
         return cidr;
     }
 
@@ -41,6 +55,9 @@ final class PodAddresses {
         Long existing = byPod.get(podUid);
         if (existing != null) {
             return fromLong(existing);
+        }
+        if (cidr == null) {
+            throw new IllegalStateException("this node has no pod range (spec.podCIDR) yet");
         }
         for (long address = first; address <= last; address++) {
             if (!taken.contains(address)) {
@@ -53,7 +70,7 @@ final class PodAddresses {
 
     /** Records an address a pod already holds (found on a sandbox after a restart). */
     synchronized void adopt(String podUid, String ip) {
-        if (ip == null || ip.isEmpty() || byPod.containsKey(podUid)) {
+        if (cidr == null || ip == null || ip.isEmpty() || byPod.containsKey(podUid)) {
             return;
         }
         long address = toLong(ip);

@@ -1,5 +1,8 @@
 package io.gantry.kubelet;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,5 +45,17 @@ class PodAddressesTest {
         assertThrows(IllegalArgumentException.class, () -> new PodAddresses("127.1.0.0"));
         assertThrows(IllegalArgumentException.class, () -> new PodAddresses("127.1.0.0/31"));
         assertEquals("127.1.0.0/16", new PodAddresses("127.1.2.3/16").cidr());
+    }
+
+    @Test
+    void withoutARangeNoAddressIsGivenUntilOneIsAssignedOnce() {
+        PodAddresses addresses = new PodAddresses("");
+        assertNull(addresses.cidr());
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> addresses.allocate("pod-1"));
+        assertEquals("this node has no pod range (spec.podCIDR) yet", none.getMessage());
+        assertTrue(addresses.assign("127.64.16.0/20"));
+        assertFalse(addresses.assign("127.64.32.0/20"), "a node's range is set once");
+        assertEquals("127.64.16.0/20", addresses.cidr());
+        assertEquals("127.64.16.2", addresses.allocate("pod-1"));
     }
 }
