@@ -1,4 +1,4 @@
-package io.gantry.apiserver.informers;
+package io.gantry.client.informers;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
