@@ -204,6 +204,12 @@ final class ApiTransport implements AutoCloseable {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "no connection within the connect timeout";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
         String message = e.getMessage();
         if (message == null && e.getCause() != null) {
             message = e.getCause().getMessage();

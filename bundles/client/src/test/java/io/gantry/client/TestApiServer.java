@@ -16,9 +16,9 @@ import org.eclipse.jetty.servlet.ServletHolder;
  * one cluster, as kube-apiservers over one etcd. A server can be stopped and started again on the
  * same port, as a restarting control plane.
  */
-final class TestApiServer implements AutoCloseable {
+public final class TestApiServer implements AutoCloseable {
 
-    final Registry registry;
+    public Registry registry;
     private Server jetty;
     private int port;
 
@@ -27,7 +27,7 @@ final class TestApiServer implements AutoCloseable {
     }
 
     /** A registry over the store, with the system namespaces and every kind's watch cache running. */
-    static Registry registry(InMemoryStorageBackend store) {
+    public static Registry registry(InMemoryStorageBackend store) {
         Registry registry = new Registry("memory");
         registry.addBackend("memory", store);
         registry.ensureSystemNamespaces();
@@ -36,22 +36,22 @@ final class TestApiServer implements AutoCloseable {
     }
 
     /** An API server over a store of its own. */
-    static TestApiServer start() throws Exception {
+    public static TestApiServer start() throws Exception {
         return start(registry(new InMemoryStorageBackend()));
     }
 
-    static TestApiServer start(Registry registry) throws Exception {
+    public static TestApiServer start(Registry registry) throws Exception {
         TestApiServer server = new TestApiServer(registry);
         server.listen(0);
         return server;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Stops serving: open watches and connections end, new connections are refused. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (jetty != null) {
             jetty.stop();
             jetty = null;
@@ -59,8 +59,18 @@ final class TestApiServer implements AutoCloseable {
     }
 
     /** Serves again on the same port. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         stop();
+        listen(port);
+    }
+
+    /**
+     * Serves on the same port from another registry: a new API server process over the same store,
+     * whose watch caches start empty.
+     */
+    public void restart(Registry fresh) throws Exception {
+        stop();
+        registry = fresh;
         listen(port);
     }
 

@@ -1,0 +1,125 @@
+package io.gantry.client;
+
+import static io.gantry.client.HttpApiClientTest.configMap;
+import static io.gantry.client.HttpApiClientTest.pod;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.api.client.Informer;
+import io.gantry.api.client.ListOptions;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.Watch;
+import io.gantry.api.core.v1.ConfigMap;
+import io.gantry.api.core.v1.Pod;
+import io.gantry.api.store.InMemoryStorageBackend;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two API servers of one cluster (two registries over one store, each in its own Jetty), and a
+ * client of both: when one stops, calls, watches and informers carry on through the other.
+ */
+class FailoverTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private TestApiServer first;
+    private TestApiServer second;
+    private HttpApiClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        InMemoryStorageBackend store = new InMemoryStorageBackend();
+        first = TestApiServer.start(TestApiServer.registry(store));
+        second = TestApiServer.start(TestApiServer.registry(store));
+        client = new HttpApiClient(new ApiServers(List.of(first.uri(), second.uri())));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void callsGoToTheNextServerWhenOneStops() throws Exception {
+        client.create(ResourceKind.PODS, pod("before"));
+        assertEquals(first.uri(), client.servers().current());
+
+        first.stop();
+
+        Pod after = client.create(ResourceKind.PODS, pod("after"));
+        assertEquals(second.uri(), client.servers().current());
+        assertEquals(after.metadata.uid, second.registry.get(ResourceKind.PODS, "default", "after").metadata.uid);
+        assertEquals(Set.of("before", "after"), client.list(ResourceKind.PODS, "default", ListOptions.ALL).items.stream()
+                .map(p -> p.metadata.name).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aServerThatRefusesConnectionsIsSkipped() throws Exception {
+        URI nothing;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nothing = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+        try (HttpApiClient skipping = new HttpApiClient(new ApiServers(List.of(nothing, second.uri())))) {
+            first.registry.create(ResourceKind.CONFIG_MAPS, configMap("shared", Map.of()));
+
+            assertEquals("shared", skipping.get(ResourceKind.CONFIG_MAPS, "default", "shared").metadata.name);
+            assertEquals(second.uri(), skipping.servers().current());
+        }
+    }
+
+    @Test
+    void aWatchContinuesOnTheNextServerFromItsLastResourceVersion() throws Exception {
+        String from = client.list(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL).metadata.resourceVersion;
+        HttpApiClientTest.Recorder<ConfigMap> events = new HttpApiClientTest.Recorder<>();
+        try (Watch ignored = client.watch(ResourceKind.CONFIG_MAPS, "default", ListOptions.ALL.from(from), events)) {
+            for (int i = 0; i < 5; i++) {
+                second.registry.create(ResourceKind.CONFIG_MAPS, configMap("cm-" + i, Map.of()));
+            }
+            await().atMost(DEADLINE).until(() -> events.events.size() == 5);
+
+            first.stop();
+            for (int i = 5; i < 10; i++) {
+                second.registry.create(ResourceKind.CONFIG_MAPS, configMap("cm-" + i, Map.of()));
+            }
+
+            // every change once, in order, across the two servers; the watch did not end
+            await().atMost(DEADLINE).until(() -> events.events.size() >= 10);
+            assertEquals(IntStream.range(0, 10).mapToObj(i -> "ADDED cm-" + i).toList(), events.describe());
+            assertFalse(events.closed.isDone());
+            assertEquals(second.uri(), client.servers().current());
+        }
+    }
+
+    @Test
+    void anInformerStaysInSyncWhileItsServerStops() throws Exception {
+        Informer<Pod> informer = new Informer<>(client, ResourceKind.PODS, null, ListOptions.ALL, null).start();
+        try {
+            client.create(ResourceKind.PODS, pod("one"));
+            await().atMost(DEADLINE).until(() -> informer.get("default", "one").isPresent());
+
+            first.stop();
+            client.create(ResourceKind.PODS, pod("two"));
+            second.registry.delete(ResourceKind.PODS, "default", "one", null);
+
+            await().atMost(DEADLINE).until(() -> informer.get("default", "two").isPresent()
+                    && informer.get("default", "one").isEmpty());
+            assertTrue(informer.hasSynced());
+        } finally {
+            informer.close();
+        }
+    }
+}
