@@ -264,8 +264,8 @@ final class HttpWatch<T extends KubeObject> implements Watch {
         }
         long idleNanos = transport.settings().watchIdleTimeout().toNanos();
         if (stream != null && stream.started && System.nanoTime() - stream.lastActivity > idleNanos) {
-            LOG.info("Watch of {} on {} silent for {}; watching again", kind, stream.server,
-                    transport.settings().watchIdleTimeout());
+            LOG.info("Watch of {} on {} silent for {} s; watching again from the next API server", kind, stream.server,
+                    transport.settings().watchIdleTimeout().toSeconds());
             stream.cancel();
             streamEnded(stream, true);
         }

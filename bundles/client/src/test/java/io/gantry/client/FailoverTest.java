@@ -105,6 +105,29 @@ class FailoverTest {
     }
 
     @Test
+    void aWatchThatFallsSilentIsLeftForTheNextServer() throws Exception {
+        try (SilentServer silent = new SilentServer();
+             HttpApiClient watching = new HttpApiClient(new ApiServers(List.of(silent.uri(), second.uri())),
+                     new ApiTransport.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 1, Duration.ofSeconds(3),
+                             "test"), 500)) {
+            String from = second.registry.list(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL).metadata.resourceVersion;
+            HttpApiClientTest.Recorder<ConfigMap> events = new HttpApiClientTest.Recorder<>();
+
+            // the silent server answers the watch's headers, then nothing, as a partitioned server would
+            try (Watch ignored = watching.watch(ResourceKind.CONFIG_MAPS, "default", ListOptions.ALL.from(from), events)) {
+                for (int i = 0; i < 3; i++) {
+                    second.registry.create(ResourceKind.CONFIG_MAPS, configMap("quiet-" + i, Map.of()));
+                }
+
+                await().atMost(DEADLINE).until(() -> events.events.size() >= 3);
+                assertEquals(IntStream.range(0, 3).mapToObj(i -> "ADDED quiet-" + i).toList(), events.describe());
+                assertEquals(second.uri(), watching.servers().current());
+                assertFalse(events.closed.isDone());
+            }
+        }
+    }
+
+    @Test
     void anInformerStaysInSyncWhileItsServerStops() throws Exception {
         Informer<Pod> informer = new Informer<>(client, ResourceKind.PODS, null, ListOptions.ALL, null).start();
         try {
@@ -120,6 +143,49 @@ class FailoverTest {
             assertTrue(informer.hasSynced());
         } finally {
             informer.close();
+        }
+    }
+
+    /** A server that accepts connections and answers 200 with a streaming body, then stays silent. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        SilentServer() throws java.io.IOException {
+            acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.Socket connection = socket.accept();
+                        held.add(connection);
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                connection.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            // the request's headers
+                        }
+                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        connection.getOutputStream().flush();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "silent-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            for (java.net.Socket connection : held) {
+                connection.close();
+            }
+            acceptor.join(5000);
         }
     }
 }

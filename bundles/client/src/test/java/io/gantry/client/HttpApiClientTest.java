@@ -215,6 +215,20 @@ class HttpApiClientTest {
     }
 
     @Test
+    void aWatchTheServerEndsWithAnErrorIsClosedWithItsStatus() throws Exception {
+        Recorder<ConfigMap> events = new Recorder<>();
+        client.watch(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL.from(
+                registry.list(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL).metadata.resourceVersion), events);
+
+        registry.watches().reset(); // as after a switch of storage backend: every watcher must list again
+
+        ApiException cause = events.closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertNotNull(cause);
+        assertEquals(410, cause.code());
+        assertEquals("Expired", cause.reason());
+    }
+
+    @Test
     void aWatchWithSelectorsSeesOnlyWhatTheyPick() {
         Recorder<ConfigMap> events = new Recorder<>();
         String from = registry.list(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL).metadata.resourceVersion;
