@@ -27,12 +27,20 @@ final class MemberApiServers implements MembershipListener, AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final ApiServers servers;
+    private final Runnable changed;
     private final UUID registration;
 
     /** Fills {@code servers} from the members now, and again at every membership change. */
     MemberApiServers(HazelcastInstance hazelcast, ApiServers servers) {
+        this(hazelcast, servers, () -> {
+        });
+    }
+
+    /** The same, telling {@code changed} after each refill. */
+    MemberApiServers(HazelcastInstance hazelcast, ApiServers servers, Runnable changed) {
         this.hazelcast = hazelcast;
         this.servers = servers;
+        this.changed = changed;
         this.registration = hazelcast.getCluster().addMembershipListener(this);
         refresh();
     }
@@ -63,6 +71,7 @@ final class MemberApiServers implements MembershipListener, AutoCloseable {
         }
         servers.replace(found);
         LOG.info("API servers from the cluster's members: {}", found.isEmpty() ? "none yet" : found);
+        changed.run();
     }
 
     @Override

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The API servers are those configured ({@code servers}); when none are, those the cluster's
  * Hazelcast members announce in their {@code gantry.api} attribute, followed as members come and go.
+ * The service is offered once a server is known, so that the kubelet starts when it can reach the
+ * control plane (not while this node is still joining), and stays offered if the servers go: its
+ * users then see 503s and retry, as they would with an API server that stops answering.
  * The service is registered by hand, as the cluster member is, so that it can step aside without
  * the component going away.
  */
@@ -88,7 +91,7 @@ public class WorkerApiClient {
     private HttpApiClient client;
     private boolean fromMembers;
     private BundleContext context;
-    private ServiceTracker<ApiClient, ApiClient> inProcess;
+    private volatile ServiceTracker<ApiClient, ApiClient> inProcess;
     private ServiceRegistration<?> registration;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -98,7 +101,7 @@ public class WorkerApiClient {
             closeMembers();
             hazelcast = instance;
             if (client != null && fromMembers) {
-                members = new MemberApiServers(instance, client.servers());
+                members = new MemberApiServers(instance, client.servers(), this::serversChanged);
             }
         }
     }
@@ -130,7 +133,7 @@ public class WorkerApiClient {
             fromMembers = configured.isEmpty();
             client = new HttpApiClient(new ApiServers(configured), settings, Math.max(0, config.pageSize()));
             if (fromMembers && hazelcast != null) {
-                members = new MemberApiServers(hazelcast, client.servers());
+                members = new MemberApiServers(hazelcast, client.servers(), this::serversChanged);
             }
         }
         LOG.info("HTTP API client enabled; API servers {}", fromMembers ? "from the cluster's members" : configured);
@@ -157,6 +160,14 @@ public class WorkerApiClient {
         }
     }
 
+    /** The members' list changed: the first server found lets the client be offered. */
+    private void serversChanged() {
+        ServiceTracker<ApiClient, ApiClient> tracker = inProcess;
+        if (tracker != null && tracker.size() == 0) {
+            register();
+        }
+    }
+
     @Deactivate
     void deactivate() {
         if (inProcess != null) {
@@ -177,6 +188,11 @@ public class WorkerApiClient {
     private void register() {
         synchronized (lock) {
             if (registration != null || client == null || context == null) {
+                return;
+            }
+            if (client.servers().isEmpty()) {
+                LOG.info("HTTP API client waits for an API server: none configured in etc/{}.cfg, none announced by "
+                        + "the cluster's members yet", PID);
                 return;
             }
             Dictionary<String, Object> properties = new Hashtable<>();

@@ -97,6 +97,24 @@ class WorkerApiClientTest {
         back.unregister();
     }
 
+    @Test
+    void waitsForTheClusterToAnnounceAnApiServer() throws Exception {
+        try (TestMembers members = new TestMembers()) {
+            component.activate(context, config(true, ""));
+            assertNull(context.getServiceReference(ApiClient.class), "no API server known yet: nothing to offer");
+
+            component.bindHazelcast(members.worker());
+            assertNull(context.getServiceReference(ApiClient.class), "the cluster has no control plane yet");
+            members.controlPlane(server.uri().toString());
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> context.getServiceReference(ApiClient.class) != null);
+            ApiClient client = context.getService(context.getServiceReference(ApiClient.class));
+            assertEquals("default", client.get(ResourceKind.NAMESPACES, null, "default").metadata.name);
+            component.deactivate();
+        }
+    }
+
     /** The component's configuration as DS would give it: these values, the rest at their defaults. */
     private static WorkerApiClient.Config config(boolean enabled, String servers) {
         return (WorkerApiClient.Config) Proxy.newProxyInstance(WorkerApiClient.Config.class.getClassLoader(),
