@@ -50,15 +50,17 @@ public final class ApiServers {
      * @throws IllegalArgumentException if it is not an http or https URL with a host
      */
     public static URI server(String url) {
+        IllegalArgumentException invalid =
+                new IllegalArgumentException("API server \"" + url + "\" is not an http(s)://host:port URL");
         URI uri;
         try {
             uri = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("API server \"" + url + "\" is not a URL: " + e.getMessage());
+            throw invalid;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("API server \"" + url + "\" is not an http(s)://host:port URL");
+            throw invalid;
         }
         return URI.create(scheme + "://" + uri.getRawAuthority());
     }

@@ -121,7 +121,13 @@ public class WorkerApiClient {
             LOG.debug("HTTP API client not enabled (etc/{}.cfg): this node uses the API server in its own JVM", PID);
             return;
         }
-        List<URI> configured = ApiServers.parse(config.servers());
+        List<URI> configured;
+        try {
+            configured = ApiServers.parse(config.servers());
+        } catch (IllegalArgumentException e) {
+            LOG.error("HTTP API client not started: etc/{}.cfg, servers: {}", PID, e.getMessage());
+            return;
+        }
         ApiTransport.Settings settings = new ApiTransport.Settings(
                 Duration.ofSeconds(Math.max(1, config.connectTimeoutSeconds())),
                 Duration.ofSeconds(Math.max(1, config.requestTimeoutSeconds())),
