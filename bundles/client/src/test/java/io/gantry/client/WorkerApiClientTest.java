@@ -64,6 +64,13 @@ class WorkerApiClientTest {
     }
 
     @Test
+    void offersNothingWithAServerThatIsNoUrl() throws Exception {
+        component.activate(context, config(true, server.uri() + ",127.0.0.1:8081"));
+
+        assertNull(context.getServiceReference(ApiClient.class));
+    }
+
+    @Test
     void offersTheHttpClientAsApiClientAndDynamicClient() throws Exception {
         component.activate(context, config(true, server.uri().toString()));
 
