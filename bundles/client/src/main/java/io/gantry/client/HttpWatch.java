@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class HttpWatch<T extends KubeObject> implements Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWatch.class);
+    private static final int MAX_EMPTY_STREAMS = 3;
 
     private final ApiTransport transport;
     private final ResourceKind<T> kind;
@@ -52,6 +53,8 @@ final class HttpWatch<T extends KubeObject> implements Watch {
     /** The stream events are taken from; null between streams. */
     private EventStream current;
     private boolean closed;
+    /** Streams in a row that ended before they carried a byte: a server that ends every watch at once. */
+    private int emptyStreams;
     private ScheduledFuture<?> watchdog;
 
     private HttpWatch(ApiTransport transport, ResourceKind<T> kind, String path, Map<String, String> selectors,
@@ -220,11 +223,19 @@ final class HttpWatch<T extends KubeObject> implements Watch {
 
     /** The current stream ended: open another from the last version seen, elsewhere if it failed. */
     private void streamEnded(EventStream stream, boolean failed) {
+        boolean endless;
         synchronized (lock) {
             if (closed || stream != current) {
                 return;
             }
             current = null;
+            emptyStreams = stream.received ? 0 : emptyStreams + 1;
+            endless = emptyStreams >= MAX_EMPTY_STREAMS;
+        }
+        if (endless) {
+            // reopening would only loop: let the caller decide (an informer lists again, later)
+            end(ApiException.unavailable("the API servers end the watch of " + kind + " as soon as it opens"), false);
+            return;
         }
         if (failed) {
             transport.servers().failed(stream.server);
@@ -306,6 +317,7 @@ final class HttpWatch<T extends KubeObject> implements Watch {
         private volatile Flow.Subscription subscription;
         private volatile boolean cancelled;
         private volatile boolean started;
+        private volatile boolean received;
         private volatile long lastActivity = System.nanoTime();
 
         EventStream(URI server) {
@@ -328,6 +340,9 @@ final class HttpWatch<T extends KubeObject> implements Watch {
         public void onNext(List<ByteBuffer> buffers) {
             lastActivity = System.nanoTime();
             for (ByteBuffer buffer : buffers) {
+                if (buffer.hasRemaining()) {
+                    received = true;
+                }
                 while (buffer.hasRemaining()) {
                     byte b = buffer.get();
                     if (b == '\n') {

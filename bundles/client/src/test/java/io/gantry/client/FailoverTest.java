@@ -130,6 +130,20 @@ class FailoverTest {
     }
 
     @Test
+    void aWatchThatEveryServerEndsAtOnceIsClosedRatherThanReopenedForever() throws Exception {
+        try (SilentServer ending = new SilentServer(true);
+             HttpApiClient watching = new HttpApiClient(new ApiServers(List.of(ending.uri())))) {
+            HttpApiClientTest.Recorder<ConfigMap> events = new HttpApiClientTest.Recorder<>();
+
+            watching.watch(ResourceKind.CONFIG_MAPS, null, ListOptions.ALL.from("5"), events);
+
+            io.gantry.api.client.ApiException cause = events.closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(503, cause.code());
+            assertTrue(cause.getMessage().contains("as soon as it opens"), cause.getMessage());
+        }
+    }
+
+    @Test
     void anInformerStaysInSyncWhileItsServerStops() throws Exception {
         Informer<Pod> informer = new Informer<>(client, ResourceKind.PODS, null, ListOptions.ALL, null).start();
         try {
@@ -148,13 +162,20 @@ class FailoverTest {
         }
     }
 
-    /** A server that accepts connections and answers 200 with a streaming body, then stays silent. */
+    /**
+     * A server that accepts connections and answers 200 with a streaming body, then stays silent (or,
+     * {@code endAtOnce}, ends the body at once).
+     */
     private static final class SilentServer implements AutoCloseable {
         private final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         private final List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread acceptor;
 
         SilentServer() throws java.io.IOException {
+            this(false);
+        }
+
+        SilentServer(boolean endAtOnce) throws java.io.IOException {
             acceptor = new Thread(() -> {
                 while (!socket.isClosed()) {
                     try {
@@ -166,8 +187,12 @@ class FailoverTest {
                             // the request's headers
                         }
                         connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                + "Transfer-Encoding: chunked\r\n\r\n" + (endAtOnce ? "0\r\n\r\n" : ""))
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                         connection.getOutputStream().flush();
+                        if (endAtOnce) {
+                            connection.close(); // one request per connection: the next one comes on a new one
+                        }
                     } catch (java.io.IOException closed) {
                         return;
                     }
