@@ -1,4 +1,4 @@
-package io.gantry.apiserver.informers;
+package io.gantry.client.informers;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,9 @@ import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.apiserver.Registry;
+import io.gantry.client.ApiServers;
+import io.gantry.client.HttpApiClient;
+import io.gantry.client.TestApiServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The JVM's shared informers as a service, over the in-process registry. */
+/** The JVM's shared informers as a service, over the in-process registry and over the HTTP client. */
 class SharedInformersServiceTest {
 
     private final Registry registry = new Registry("memory");
@@ -84,6 +87,25 @@ class SharedInformersServiceTest {
         IllegalStateException closed = assertThrows(IllegalStateException.class,
                 () -> service.informer(ResourceKind.CONFIG_MAPS));
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+    }
+
+    @Test
+    void overTheHttpClientAsOnAWorker() throws Exception {
+        try (TestApiServer server = TestApiServer.start();
+             HttpApiClient client = new HttpApiClient(new ApiServers(List.of(server.uri())))) {
+            SharedInformersService remote = new SharedInformersService(client);
+            try {
+                Informer<Pod> pods = remote.informer(ResourceKind.PODS);
+                server.registry.create(ResourceKind.PODS, pod("placed", "node-1"));
+                server.registry.create(ResourceKind.PODS, pod("pending", null));
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> remote.hasSynced() && pods.list().size() == 2);
+                assertEquals(List.of("placed"), pods.byIndex(Indexes.NODE_NAME, "node-1").stream()
+                        .map(p -> p.metadata.name).toList());
+            } finally {
+                remote.deactivate();
+            }
+        }
     }
 
     private static ConfigMap configMap(String name) {

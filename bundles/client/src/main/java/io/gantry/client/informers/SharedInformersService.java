@@ -1,4 +1,4 @@
-package io.gantry.apiserver.informers;
+package io.gantry.client.informers;
 
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informer;
@@ -13,9 +13,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The JVM's one set of shared informers, published for every component (scheduler, kubelet,
- * controllers). It lives here because the in-process registry is today the only {@link ApiClient}
- * of a JVM; it needs nothing of the API server but an {@code ApiClient}, so a node whose client
- * talks HTTP to a remote API server gets the same service from the same component.
+ * controllers). It needs nothing but an {@link ApiClient}: the in-process registry's on a control
+ * plane, the HTTP client's on a worker, so both roles get the same service from the same component.
  *
  * <p>The reference is static: if the client goes, the informers close with this component and the
  * components using them are restarted with fresh ones on the next client.
