@@ -45,7 +45,8 @@ public class FeaturesTest extends GantryTestSupport {
     public void everyGantryBundleIsActive() {
         List<String> expected = List.of("io.gantry.api", "io.gantry.cluster", "io.gantry.store.hazelcast",
                 "io.gantry.apiserver", "io.gantry.scheduler", "io.gantry.scheduler.spread", "io.gantry.kubelet",
-                "io.gantry.runtime.docker", "io.gantry.runtime.process", "io.gantry.shell");
+                "io.gantry.runtime.docker", "io.gantry.runtime.process", "io.gantry.shell", "io.gantry.client",
+                "io.gantry.controllers");
         List<String> found = new ArrayList<>();
         for (Bundle bundle : bundleContext.getBundles()) {
             if (bundle.getSymbolicName().startsWith("io.gantry.")) {

@@ -103,6 +103,8 @@ public abstract class GantryTestSupport {
                 editConfigurationFilePut("etc/io.gantry.cluster.cfg", "port", String.valueOf(hazelcastPort)),
                 editConfigurationFilePut("etc/io.gantry.cluster.cfg", "members", "127.0.0.1:" + hazelcastPort),
                 editConfigurationFilePut("etc/io.gantry.kubelet.cfg", "nodeName", NODE),
+                // the member must name the same node, or the node monitor takes the Node as lost
+                editConfigurationFilePut("etc/io.gantry.cluster.cfg", "nodeName", NODE),
                 editConfigurationFilePut("etc/io.gantry.kubelet.cfg", "podCIDR", "127.2.0.0/16"),
                 editConfigurationFilePut("etc/io.gantry.kubelet.cfg", "statusIntervalSeconds", "2"),
                 editConfigurationFilePut("etc/io.gantry.runtime.docker.cfg", "pullImages", "false"),
