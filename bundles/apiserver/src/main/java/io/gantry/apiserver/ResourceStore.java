@@ -46,6 +46,8 @@ public final class ResourceStore {
     public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
     private static final int WRITE_ATTEMPTS = 8;
+    /** The longest generateName kept whole: with the 5 random characters, a 63-character label. */
+    private static final int MAX_GENERATED_BASE = 58;
     private static final char[] NAME_SUFFIX = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
 
     private final Kinds kinds;
@@ -183,7 +185,10 @@ public final class ResourceStore {
         String name = Trees.text(metadata, "name");
         String generateName = Trees.text(metadata, "generateName");
         if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
-            name = generateName + suffix();
+            // as apiserver's SimpleNameGenerator: the base is cut so that the name stays a label
+            String base = generateName.length() > MAX_GENERATED_BASE ? generateName.substring(0, MAX_GENERATED_BASE)
+                    : generateName;
+            name = base + suffix();
             metadata.put("name", name);
         }
         kind.prepareForCreate(object);
