@@ -3,6 +3,8 @@ package io.gantry.controllers;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.cluster.LeaderElection;
+import io.gantry.controllers.gc.GarbageCollector;
+import io.gantry.controllers.replication.ReplicaSetController;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +47,10 @@ public class ControllerManager {
 
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
-        return List.of();
+        return List.of(
+                ReplicaSetController::replicaSets,
+                ReplicaSetController::replicationControllers,
+                GarbageCollector::new);
     }
 
     private final ApiClient api;
@@ -75,7 +80,15 @@ public class ControllerManager {
         this.informers = informers;
         this.config = config;
         this.factories = factories;
-        this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
+        // under the lock begin() takes: an election that answers at once (startLeading from within
+        // campaign) must not let the first term begin before the campaign is assigned
+        synchronized (this) {
+            this.campaign = campaign(election);
+        }
+    }
+
+    private LeaderElection.Campaign campaign(LeaderElection election) {
+        return election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
             @Override
             public void startLeading(LeaderElection.Term term) {
                 terms.execute(() -> begin(term));
