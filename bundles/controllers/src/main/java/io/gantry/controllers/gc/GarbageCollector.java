@@ -48,14 +48,15 @@ public final class GarbageCollector implements Controller {
 
     /**
      * The kinds followed: workloads and their pods (Deployment → ReplicaSet → Pod, ReplicationController
-     * → Pod), Services and their Endpoints and EndpointSlices, Nodes (which own mirror pods), and the
-     * configuration objects users give owners (ConfigMaps, Secrets, ServiceAccounts). Events and
-     * Leases are not: they change often and own nothing.
+     * → Pod), Services and their Endpoints and EndpointSlices, Nodes (which own mirror pods and node
+     * Leases), the configuration objects users give owners (ConfigMaps, Secrets, ServiceAccounts), and
+     * Namespaces, so that a namespace deleted in the foreground is not held by its finalizer. Events
+     * are not: there are many, they change often and own nothing.
      */
     public static final List<ResourceKind<?>> KINDS = List.of(ResourceKind.PODS, ResourceKind.REPLICA_SETS,
             ResourceKind.REPLICATION_CONTROLLERS, ResourceKind.DEPLOYMENTS, ResourceKind.SERVICES,
             ResourceKind.ENDPOINTS, ResourceKind.ENDPOINT_SLICES, ResourceKind.CONFIG_MAPS, ResourceKind.SECRETS,
-            ResourceKind.SERVICE_ACCOUNTS, ResourceKind.NODES);
+            ResourceKind.SERVICE_ACCOUNTS, ResourceKind.NODES, ResourceKind.LEASES, ResourceKind.NAMESPACES);
     /** The finalizer of a delete with {@code propagationPolicy=Orphan}. */
     public static final String ORPHAN = "orphan";
     /** The finalizer of a delete with {@code propagationPolicy=Foreground}. */

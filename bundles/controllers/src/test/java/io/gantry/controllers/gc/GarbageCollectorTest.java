@@ -10,6 +10,7 @@ import io.gantry.api.apps.v1.Deployment;
 import io.gantry.api.apps.v1.ReplicaSet;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.ConfigMap;
+import io.gantry.api.core.v1.Namespace;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.ReplicationController;
 import io.gantry.api.meta.v1.DeleteOptions;
@@ -161,6 +162,20 @@ class GarbageCollectorTest {
         for (int i = 0; i < 20; i++) {
             assertTrue(plane.registry.find(ResourceKind.CONFIG_MAPS, "default", "dependent-" + i).isPresent());
         }
+    }
+
+    @Test
+    void aNamespaceDeletedInTheForegroundIsNotHeldByTheCollectorsFinalizer() {
+        Namespace team = new Namespace();
+        team.metadata.name = "team";
+        plane.registry.create(ResourceKind.NAMESPACES, team);
+
+        Namespace marked = plane.registry.delete(ResourceKind.NAMESPACES, null, "team", policy("Foreground"));
+        assertEquals(List.of("foregroundDeletion"), marked.metadata.finalizers);
+
+        // what is left to hold it is the namespace lifecycle's own (which does not run in this test)
+        await().atMost(WAIT).until(() -> plane.registry.find(ResourceKind.NAMESPACES, null, "team")
+                .map(n -> n.metadata.finalizers == null || n.metadata.finalizers.isEmpty()).orElse(true));
     }
 
     private static DeleteOptions policy(String policy) {
