@@ -105,17 +105,75 @@ class KubectlReplicationDockerTest {
         assertTrue(pods().isEmpty(), "the controller went after its pods");
     }
 
+    @Test
+    void anOrphanedPodKeepsRunningIsAdoptedAgainAndGoesWithABackgroundDelete() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: ReplicationController
+                metadata:
+                  name: keep
+                spec:
+                  replicas: 1
+                  selector:
+                    app: keep
+                  template:
+                    metadata:
+                      labels:
+                        app: keep
+                    spec:
+                      nodeName: %s
+                      terminationGracePeriodSeconds: 5
+                      containers:
+                      - name: main
+                        image: gantry/httpd:1.0
+                        command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+                """;
+        create(manifest);
+        await().atMost(LONG).until(() -> running("keep").size() == 1);
+        Pod pod = running("keep").get(0);
+
+        Result orphaned = kubectl("delete", "rc", "keep", "--cascade=orphan");
+        assertEquals(0, orphaned.code(), orphaned.err());
+        assertTrue(registry.find(ResourceKind.REPLICATION_CONTROLLERS, "default", "keep").isEmpty(),
+                "kubectl waited for the controller to go");
+        Pod left = registry.get(ResourceKind.PODS, "default", pod.metadata.name);
+        assertEquals(null, left.metadata.ownerReferences);
+        assertEquals("Running", left.status.phase);
+
+        create(manifest);
+        await().atMost(LONG).until(() -> registry.get(ResourceKind.PODS, "default", pod.metadata.name)
+                .metadata.ownerReferences != null);
+        String uid = registry.get(ResourceKind.REPLICATION_CONTROLLERS, "default", "keep").metadata.uid;
+        assertEquals(uid, registry.get(ResourceKind.PODS, "default", pod.metadata.name).metadata.ownerReferences.get(0).uid);
+        // the new controller may have made a pod before its informer saw the orphan released; then
+        // it has one too many, and the newer goes first
+        await().atMost(LONG).until(() -> running("keep").stream().map(p -> p.metadata.name).toList()
+                .equals(List.of(pod.metadata.name)) && pods("keep").size() == 1);
+
+        Result background = kubectl("delete", "rc", "keep");
+        assertEquals(0, background.code(), background.err());
+        await().atMost(LONG).until(() -> pods("keep").isEmpty());
+    }
+
     private static void awaitRunning(int count) {
         await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> running().size() == count
                 && pods().stream().filter(p -> p.metadata.deletionTimestamp == null).count() == count);
     }
 
     private static List<Pod> pods() {
-        return registry.list(ResourceKind.PODS, "default", ListOptions.labels("app=web")).items;
+        return pods("web");
     }
 
     private static List<Pod> running() {
-        return pods().stream().filter(p -> p.metadata.deletionTimestamp == null && p.status != null
+        return running("web");
+    }
+
+    private static List<Pod> pods(String app) {
+        return registry.list(ResourceKind.PODS, "default", ListOptions.labels("app=" + app)).items;
+    }
+
+    private static List<Pod> running(String app) {
+        return pods(app).stream().filter(p -> p.metadata.deletionTimestamp == null && p.status != null
                 && "Running".equals(p.status.phase)).toList();
     }
 
