@@ -514,6 +514,7 @@ public final class ResourceStore {
                              WriteOptions options) {
         DeleteOptions opts = deleteOptions == null ? new DeleteOptions() : deleteOptions;
         checkPropagation(opts.propagationPolicy);
+        String policy = propagationPolicy(opts);
         for (int attempt = 0; ; attempt++) {
             StoredEntry entry = entry(kind, namespace, name);
             ObjectNode old = decode(entry);
@@ -536,14 +537,14 @@ public final class ResourceStore {
             } else if (isMarked(old)) {
                 // held by finalizers: the policy may still change, and one that clears the last goes
                 result = old.deepCopy();
-                setPropagationFinalizers(kind, result, opts.propagationPolicy);
+                setPropagationFinalizers(kind, result, policy);
                 if (Trees.same(result, old)) {
                     return old;
                 }
                 removeNow = kind.readyToRemove(result);
             } else {
                 result = old.deepCopy();
-                setPropagationFinalizers(kind, result, opts.propagationPolicy);
+                setPropagationFinalizers(kind, result, policy);
                 if (waits || !kind.readyToRemove(result)) {
                     mark(result, waits ? grace : 0);
                     if (kind.tracksGeneration()) {
@@ -646,6 +647,22 @@ public final class ResourceStore {
 
     static boolean isMarked(JsonNode object) {
         return object.path("metadata").hasNonNull("deletionTimestamp");
+    }
+
+    /**
+     * The policy a delete asks for: {@code propagationPolicy}, else the deprecated
+     * {@code orphanDependents} (true for Orphan, false for Background), else none; not both.
+     */
+    private static String propagationPolicy(DeleteOptions options) {
+        JsonNode orphan = options.extra("orphanDependents");
+        if (orphan == null || orphan.isNull()) {
+            return options.propagationPolicy;
+        }
+        if (options.propagationPolicy != null) {
+            throw Query.invalidValueOption("DELETE", "propagationPolicy", options.propagationPolicy,
+                    "orphanDependents and deletionPropagation cannot be both set");
+        }
+        return orphan.asBoolean() ? "Orphan" : "Background";
     }
 
     private static void checkPropagation(String policy) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import io.gantry.api.apps.v1.ReplicaSet;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
@@ -19,6 +20,10 @@ import io.gantry.api.core.v1.ReplicationController;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.LabelSelector;
 import io.gantry.api.store.InMemoryStorageBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +177,46 @@ class DeletionPropagationTest {
         assertEquals("ReplicaSet \"web\" is invalid: metadata.finalizers: Invalid value: []string{\"orphan\", "
                 + "\"foregroundDeletion\"}: finalizer orphan and foregroundDeletion cannot be both set", refused.getMessage());
         assertNull(registry.find(ResourceKind.REPLICA_SETS, "default", "web").orElse(null));
+    }
+
+    @Test
+    void theDeprecatedOrphanDependentsStillChoosesBetweenOrphanAndBackground() {
+        registry.create(ResourceKind.REPLICA_SETS, replicaSet("orphaned"));
+        registry.create(ResourceKind.REPLICATION_CONTROLLERS, controller("cascaded"));
+
+        DeleteOptions orphan = new DeleteOptions();
+        orphan.extra("orphanDependents", BooleanNode.TRUE);
+        assertEquals(List.of("orphan"),
+                registry.delete(ResourceKind.REPLICA_SETS, "default", "orphaned", orphan).metadata.finalizers);
+        DeleteOptions cascade = new DeleteOptions();
+        cascade.extra("orphanDependents", BooleanNode.FALSE);
+        registry.delete(ResourceKind.REPLICATION_CONTROLLERS, "default", "cascaded", cascade);
+        assertTrue(registry.find(ResourceKind.REPLICATION_CONTROLLERS, "default", "cascaded").isEmpty(),
+                "false overrides the controller's default to orphan");
+    }
+
+    @Test
+    void overHttpBothOptionsAreRefusedAndACascadingDeleteThatWaitsIsAccepted() throws Exception {
+        try (TestApiServer server = new TestApiServer(false)) {
+            ReplicaSet held = replicaSet("web");
+            held.metadata.finalizers = List.of("example.com/keep");
+            server.registry.create(ResourceKind.REPLICA_SETS, held);
+            HttpClient http = HttpClient.newHttpClient();
+            String url = server.url() + "/apis/apps/v1/namespaces/default/replicasets/web";
+
+            HttpResponse<String> both = http.send(HttpRequest.newBuilder(URI.create(url
+                    + "?orphanDependents=true&propagationPolicy=Foreground")).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, both.statusCode(), both.body());
+            assertTrue(both.body().contains("\"message\":\"DeleteOptions.meta.k8s.io \\\"\\\" is invalid: "
+                    + "propagationPolicy: Invalid value: \\\"Foreground\\\": orphanDependents and deletionPropagation "
+                    + "cannot be both set\""), both.body());
+
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(url + "?orphanDependents=false"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            assertNotNull(server.registry.get(ResourceKind.REPLICA_SETS, "default", "web").metadata.deletionTimestamp);
+        }
     }
 
     private static DeleteOptions policy(String policy) {
