@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.apps.v1.Deployment;
 import io.gantry.api.apps.v1.ReplicaSet;
+import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
+import io.gantry.api.client.Watch;
+import io.gantry.api.client.WatchEvent;
+import io.gantry.api.client.WatchListener;
 import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.core.v1.Namespace;
 import io.gantry.api.core.v1.Pod;
@@ -22,6 +26,7 @@ import io.gantry.controllers.replication.ReplicaSetController;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +95,43 @@ class GarbageCollectorTest {
         Pod second = plane.pods("default", "app=web").get(0);
         plane.registry.delete(ResourceKind.PODS, "default", second.metadata.name, DeleteOptions.immediately());
         await().atMost(WAIT).until(() -> plane.registry.find(ResourceKind.REPLICA_SETS, "default", "web").isEmpty());
+    }
+
+    @Test
+    void foregroundGoesDownTheChainEachOwnerWaitingForItsDependents() {
+        Deployment deployment = deployment("web");
+        ReplicaSet set = replicaSet("web-5d8f", 2);
+        set.metadata.ownerReferences = List.of(OwnerReferences.controllerRef(deployment));
+        plane.registry.create(ResourceKind.REPLICA_SETS, set);
+        await().atMost(WAIT).until(() -> plane.activePods("default", "app=web-5d8f").size() == 2);
+        for (Pod pod : plane.activePods("default", "app=web-5d8f")) {
+            plane.bind(pod, "node-1");
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Watch watch = plane.registry.watch(ResourceKind.REPLICA_SETS, "default", ListOptions.ALL, new WatchListener<>() {
+            @Override
+            public void onEvent(WatchEvent<ReplicaSet> event) {
+                seen.add(event.type() + " " + event.object().metadata.finalizers);
+            }
+        });
+        try {
+            plane.registry.delete(ResourceKind.DEPLOYMENTS, "default", "web", policy("Foreground"));
+
+            // the replica set, having dependents of its own, is deleted in the foreground too
+            await().atMost(WAIT).until(() -> seen.contains("MODIFIED [foregroundDeletion]"));
+            await().atMost(WAIT).until(() -> plane.pods("default", "app=web-5d8f").stream()
+                    .allMatch(p -> p.metadata.deletionTimestamp != null));
+            assertTrue(plane.registry.find(ResourceKind.DEPLOYMENTS, "default", "web").isPresent());
+            assertTrue(plane.registry.find(ResourceKind.REPLICA_SETS, "default", "web-5d8f").isPresent());
+
+            for (Pod pod : plane.pods("default", "app=web-5d8f")) {
+                plane.registry.delete(ResourceKind.PODS, "default", pod.metadata.name, DeleteOptions.immediately());
+            }
+            await().atMost(WAIT).until(() -> plane.registry.find(ResourceKind.DEPLOYMENTS, "default", "web").isEmpty());
+            assertTrue(plane.registry.find(ResourceKind.REPLICA_SETS, "default", "web-5d8f").isEmpty());
+        } finally {
+            watch.close();
+        }
     }
 
     @Test
