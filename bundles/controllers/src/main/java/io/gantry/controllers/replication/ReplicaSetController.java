@@ -144,6 +144,12 @@ public final class ReplicaSetController<T extends KubeObject> implements Control
         }
         if (writers != null) {
             writers.shutdownNow();
+            try {
+                // a create or delete already sent finishes; none starts once this returns
+                writers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
