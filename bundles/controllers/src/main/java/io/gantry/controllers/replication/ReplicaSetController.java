@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -554,10 +553,5 @@ public final class ReplicaSetController<T extends KubeObject> implements Control
 
     private static String podKey(Pod pod) {
         return pod.metadata.namespace + "/" + pod.metadata.name;
-    }
-
-    /** For tests: the expectations this controller keeps. */
-    Expectations expectations() {
-        return expectations;
     }
 }
