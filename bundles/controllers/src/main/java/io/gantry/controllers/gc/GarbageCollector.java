@@ -63,6 +63,7 @@ public final class GarbageCollector implements Controller {
     public static final String FOREGROUND = "foregroundDeletion";
     private static final long UNSYNCED_RETRY_MILLIS = 100;
     private static final int ABSENT_REMEMBERED = 10_000;
+    private static final long UNSYNCED_WARNING_NANOS = 30_000_000_000L;
 
     private final ControllerContext context;
     private final ApiClient api;
@@ -77,6 +78,8 @@ public final class GarbageCollector implements Controller {
                 }
             }));
     private WorkQueue queue;
+    private volatile long waitingSince;
+    private volatile boolean warnedUnsynced;
 
     public GarbageCollector(ControllerContext context) {
         this.context = context;
@@ -173,6 +176,7 @@ public final class GarbageCollector implements Controller {
     private void process(String key) {
         if (!informers.values().stream().allMatch(Informer::hasSynced)) {
             // dependents are found in the caches: a partial one would let an owner go too soon
+            warnIfStillUnsynced();
             queue.addAfter(key, UNSYNCED_RETRY_MILLIS);
             return;
         }
@@ -195,6 +199,18 @@ public final class GarbageCollector implements Controller {
         }
         if (!OwnerReferences.references(object).isEmpty()) {
             attemptToDelete(kind, object);
+        }
+    }
+
+    /** Says once, after a while, which kinds hold the collector back (a kind the API does not serve). */
+    private void warnIfStillUnsynced() {
+        long now = System.nanoTime();
+        if (waitingSince == 0) {
+            waitingSince = now;
+        } else if (!warnedUnsynced && now - waitingSince > UNSYNCED_WARNING_NANOS) {
+            warnedUnsynced = true;
+            LOG.warn("The garbage collector waits for the informers of {} to list: nothing is collected until they do",
+                    informers.values().stream().filter(i -> !i.hasSynced()).map(i -> i.kind().qualifiedName()).toList());
         }
     }
 
