@@ -471,7 +471,10 @@ public class ApiServlet extends HttpServlet {
         ObjectNode result = store.delete(target.kind, target.namespace, target.name, deleteOptions, options);
         // 200 even when the object is only marked (a pod's graceful deletion, a namespace's), as
         // kube-apiserver answers: its 202 is kept for a legacy orphanDependents=false alone.
-        write(response, 200, result);
+        JsonNode orphan = deleteOptions.extra("orphanDependents");
+        boolean accepted = orphan != null && orphan.isBoolean() && !orphan.asBoolean() && !options.dryRun()
+                && store.find(target.kind, target.namespace, target.name).isPresent();
+        write(response, accepted ? 202 : 200, result);
     }
 
     private static DeleteOptions deleteOptions(JsonNode tree, Query query) {
@@ -493,6 +496,10 @@ public class ApiServlet extends HttpServlet {
         String policy = query.text("propagationPolicy");
         if (policy != null) {
             options.propagationPolicy = policy;
+        }
+        if (query.text("orphanDependents") != null) {
+            options.extra("orphanDependents", com.fasterxml.jackson.databind.node.BooleanNode.valueOf(
+                    query.bool("orphanDependents")));
         }
         return options;
     }

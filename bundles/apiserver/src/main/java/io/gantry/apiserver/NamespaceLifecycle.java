@@ -175,7 +175,7 @@ final class NamespaceLifecycle implements AutoCloseable {
                 if (!ResourceStore.isMarked(item)) {
                     try {
                         registry.store().delete(kind, namespace, item.path("metadata").path("name").asText(),
-                                new DeleteOptions(), WriteOptions.internal());
+                                background(), WriteOptions.internal());
                     } catch (ApiException e) {
                         if (!e.isNotFound()) {
                             throw e;
@@ -196,6 +196,17 @@ final class NamespaceLifecycle implements AutoCloseable {
             registry.store().finalizeNamespace(namespacesKind(), namespace, body, WriteOptions.internal());
             LOG.info("Namespace {} is empty and finalized", namespace);
         }
+    }
+
+    /**
+     * Content goes with Background propagation, as Kubernetes' namespace controller deletes it: a
+     * kind whose default is to orphan (v1 ReplicationControllers) gets no finalizer that would
+     * hold the namespace until the garbage collector ran.
+     */
+    private static DeleteOptions background() {
+        DeleteOptions options = new DeleteOptions();
+        options.propagationPolicy = "Background";
+        return options;
     }
 
     private void ensureDefaultServiceAccount(String namespace) {

@@ -100,6 +100,11 @@ final class Query {
                 "Unsupported value: \"" + value + "\": supported values: " + supported);
     }
 
+    /** The same for a value that is refused in its context: {@code Invalid value: "x": why}. */
+    static ApiException invalidValueOption(String method, String field, String value, String detail) {
+        return invalidOption(method, field, "FieldValueInvalid", "Invalid value: \"" + value + "\": " + detail);
+    }
+
     /** The same for a parameter the verb requires, such as the field manager of an apply. */
     static ApiException requiredOption(String method, String field, String detail) {
         return invalidOption(method, field, "FieldValueRequired", "Required value: " + detail);

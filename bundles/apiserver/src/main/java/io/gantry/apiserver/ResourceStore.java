@@ -40,7 +40,14 @@ import java.util.function.Supplier;
  */
 public final class ResourceStore {
 
+    /** The finalizer of {@code propagationPolicy=Orphan}: the garbage collector releases the dependents first. */
+    public static final String ORPHAN_FINALIZER = "orphan";
+    /** The finalizer of {@code propagationPolicy=Foreground}: the garbage collector deletes the dependents first. */
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
     private static final int WRITE_ATTEMPTS = 8;
+    /** The longest generateName kept whole: with the 5 random characters, a 63-character label. */
+    private static final int MAX_GENERATED_BASE = 58;
     private static final char[] NAME_SUFFIX = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
 
     private final Kinds kinds;
@@ -178,7 +185,10 @@ public final class ResourceStore {
         String name = Trees.text(metadata, "name");
         String generateName = Trees.text(metadata, "generateName");
         if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
-            name = generateName + suffix();
+            // as apiserver's SimpleNameGenerator: the base is cut so that the name stays a label
+            String base = generateName.length() > MAX_GENERATED_BASE ? generateName.substring(0, MAX_GENERATED_BASE)
+                    : generateName;
+            name = base + suffix();
             metadata.put("name", name);
         }
         kind.prepareForCreate(object);
@@ -359,6 +369,7 @@ public final class ResourceStore {
                 kind.prepareForUpdate(updated, old);
                 kind.applyDefaults(updated);
                 validateMetadata(kind, updated, v);
+                validateNoNewFinalizers(old, updated, v);
                 kind.validateUpdate(updated, old, v);
                 if (kind.tracksGeneration()) {
                     long generation = old.path("metadata").path("generation").asLong(1);
@@ -490,11 +501,20 @@ public final class ResourceStore {
      * Deletes an object: at once, or by marking it ({@code deletionTimestamp}) when its kind gives
      * it a grace period (pods on a node) or finalizers hold it. Returns the object as last stored
      * or marked.
+     *
+     * <p>The propagation policy becomes a finalizer the garbage collector honours, as
+     * kube-apiserver's {@code deletionFinalizersForGarbageCollection}: {@code Foreground} adds
+     * {@value #FOREGROUND_FINALIZER} (the owner stays, marked, until its dependents are gone),
+     * {@code Orphan} adds {@value #ORPHAN_FINALIZER} (the owner stays until its dependents no longer
+     * name it), {@code Background} neither. Without a policy an object keeps the one it has, else
+     * its kind's default ({@link KindStrategy#defaultPropagationPolicy}). A marked object whose
+     * grace period is over may still change between the two; one still in its grace period may not.
      */
     public ObjectNode delete(KindStrategy kind, String namespace, String name, DeleteOptions deleteOptions,
                              WriteOptions options) {
         DeleteOptions opts = deleteOptions == null ? new DeleteOptions() : deleteOptions;
         checkPropagation(opts.propagationPolicy);
+        String policy = propagationPolicy(opts);
         for (int attempt = 0; ; attempt++) {
             StoredEntry entry = entry(kind, namespace, name);
             ObjectNode old = decode(entry);
@@ -504,23 +524,40 @@ public final class ResourceStore {
             boolean waits = grace != null && grace > 0;
             ObjectNode result;
             boolean removeNow;
-            if (isMarked(old)) {
-                long current = old.path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+            long current = old.path("metadata").path("deletionGracePeriodSeconds").asLong(0);
+            if (isMarked(old) && current > 0) {
+                // still in its grace period: it may only go sooner, its finalizers stay as they are
                 long wanted = waits ? grace : 0;
                 if (wanted >= current) {
-                    return old; // already going, no sooner than asked
+                    return old;
                 }
                 result = old.deepCopy();
                 mark(result, wanted);
                 removeNow = wanted == 0 && kind.readyToRemove(result);
-            } else if (waits || !kind.readyToRemove(old)) {
+            } else if (isMarked(old)) {
+                // held by finalizers: the policy may still change, and one that clears the last goes
                 result = old.deepCopy();
-                mark(result, waits ? grace : 0);
-                kind.prepareForDeletion(result);
-                removeNow = false;
+                setPropagationFinalizers(kind, result, policy);
+                if (Trees.same(result, old)) {
+                    return old;
+                }
+                removeNow = kind.readyToRemove(result);
             } else {
-                result = old;
-                removeNow = true;
+                result = old.deepCopy();
+                setPropagationFinalizers(kind, result, policy);
+                if (waits || !kind.readyToRemove(result)) {
+                    mark(result, waits ? grace : 0);
+                    if (kind.tracksGeneration()) {
+                        // as kube-apiserver's markAsDeleting: the object's desired state is now to be gone
+                        ObjectNode metadata = Trees.object(result, "metadata");
+                        metadata.put("generation", metadata.path("generation").asLong(1) + 1);
+                    }
+                    kind.prepareForDeletion(result);
+                    removeNow = false;
+                } else {
+                    result = old;
+                    removeNow = true;
+                }
             }
             if (options.dryRun()) {
                 return result;
@@ -539,6 +576,47 @@ public final class ResourceStore {
             } catch (StoreException e) {
                 throw storeFailure(e);
             }
+        }
+    }
+
+    /**
+     * Sets the garbage collector's finalizer for a delete: the one its policy names, else the one
+     * the object has, else the one its kind's default policy names; never both.
+     */
+    private static void setPropagationFinalizers(KindStrategy kind, ObjectNode object, String requested) {
+        ObjectNode metadata = Trees.object(object, "metadata");
+        List<String> others = new ArrayList<>();
+        String had = null;
+        for (JsonNode finalizer : metadata.path("finalizers")) {
+            String value = finalizer.asText();
+            if (value.equals(ORPHAN_FINALIZER) || value.equals(FOREGROUND_FINALIZER)) {
+                had = had == null ? value : had;
+            } else {
+                others.add(value);
+            }
+        }
+        String policy = requested != null ? requested
+                : had != null ? (had.equals(ORPHAN_FINALIZER) ? "Orphan" : "Foreground")
+                : kind.defaultPropagationPolicy();
+        String wanted = switch (policy) {
+            case "Orphan" -> ORPHAN_FINALIZER;
+            case "Foreground" -> FOREGROUND_FINALIZER;
+            default -> null;
+        };
+        List<String> finalizers = new ArrayList<>(others);
+        if (wanted != null) {
+            finalizers.add(wanted);
+        }
+        List<String> before = new ArrayList<>();
+        metadata.path("finalizers").forEach(f -> before.add(f.asText()));
+        if (new java.util.HashSet<>(before).equals(new java.util.HashSet<>(finalizers))) {
+            return; // unchanged: keep the order as stored
+        }
+        if (finalizers.isEmpty()) {
+            metadata.remove("finalizers");
+        } else {
+            ArrayNode array = metadata.putArray("finalizers");
+            finalizers.forEach(array::add);
         }
     }
 
@@ -569,6 +647,22 @@ public final class ResourceStore {
 
     static boolean isMarked(JsonNode object) {
         return object.path("metadata").hasNonNull("deletionTimestamp");
+    }
+
+    /**
+     * The policy a delete asks for: {@code propagationPolicy}, else the deprecated
+     * {@code orphanDependents} (true for Orphan, false for Background), else none; not both.
+     */
+    private static String propagationPolicy(DeleteOptions options) {
+        JsonNode orphan = options.extra("orphanDependents");
+        if (orphan == null || orphan.isNull()) {
+            return options.propagationPolicy;
+        }
+        if (options.propagationPolicy != null) {
+            throw Query.invalidValueOption("DELETE", "propagationPolicy", options.propagationPolicy,
+                    "orphanDependents and deletionPropagation cannot be both set");
+        }
+        return orphan.asBoolean() ? "Orphan" : "Background";
     }
 
     private static void checkPropagation(String policy) {
@@ -803,9 +897,48 @@ public final class ResourceStore {
             }
         }
         i = 0;
+        List<String> finalizers = new ArrayList<>();
         for (JsonNode finalizer : metadata.path("finalizers")) {
             v.qualifiedName("metadata.finalizers[" + i++ + "]", finalizer.asText());
+            finalizers.add(finalizer.asText());
         }
+        if (finalizers.contains(ORPHAN_FINALIZER) && finalizers.contains(FOREGROUND_FINALIZER)) {
+            v.invalid("metadata.finalizers", goStrings(finalizers), "finalizer " + ORPHAN_FINALIZER + " and "
+                    + FOREGROUND_FINALIZER + " cannot be both set");
+        }
+    }
+
+    /**
+     * An update of an object being deleted may remove finalizers, never add one (as
+     * ValidateObjectMetaUpdate): nothing may hold back a deletion that has begun.
+     */
+    private static void validateNoNewFinalizers(ObjectNode old, ObjectNode updated, Validator v) {
+        if (!isMarked(old)) {
+            return;
+        }
+        java.util.Set<String> before = new java.util.HashSet<>();
+        old.path("metadata").path("finalizers").forEach(f -> before.add(f.asText()));
+        List<String> added = new ArrayList<>();
+        for (JsonNode finalizer : updated.path("metadata").path("finalizers")) {
+            if (!before.contains(finalizer.asText())) {
+                added.add(finalizer.asText());
+            }
+        }
+        if (!added.isEmpty()) {
+            v.forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found "
+                    + "new finalizers " + goStrings(added));
+        }
+    }
+
+    /** A list of strings as Go's {@code %#v} prints it in Kubernetes' messages: {@code []string{"a", "b"}}. */
+    private static Object goStrings(List<String> values) {
+        String shown = "[]string{" + String.join(", ", values.stream().map(value -> "\"" + value + "\"").toList()) + "}";
+        return new Object() {
+            @Override
+            public String toString() {
+                return shown;
+            }
+        };
     }
 
     private static void checkTypeMeta(KindStrategy kind, ObjectNode object) {

@@ -68,6 +68,14 @@ class RegistryTest {
     }
 
     @Test
+    void aLongGenerateNameIsCutToFiftyEightCharactersAsKubernetesDoes() {
+        Pod pod = pod(null);
+        pod.metadata.generateName = "a".repeat(100) + "-";
+        Pod created = registry.create(ResourceKind.PODS, pod);
+        assertTrue(created.metadata.name.matches("a{58}[a-z0-9]{5}"), created.metadata.name);
+    }
+
+    @Test
     void invalidObjectsAreRejectedNamingEachFieldAndStoreNothing() {
         long before = store.currentRevision();
         Pod pod = pod("Bad_Name");

@@ -4,6 +4,8 @@ import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.cluster.LeaderElection;
 import io.gantry.controllers.deployment.DeploymentController;
+import io.gantry.controllers.gc.GarbageCollector;
+import io.gantry.controllers.replication.ReplicaSetController;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +49,10 @@ public class ControllerManager {
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
         return List.of(
-                DeploymentController::new);
+                ReplicaSetController::replicaSets,
+                ReplicaSetController::replicationControllers,
+                DeploymentController::new,
+                GarbageCollector::new);
     }
 
     private final ApiClient api;

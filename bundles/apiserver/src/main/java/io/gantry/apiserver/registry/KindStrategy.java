@@ -188,6 +188,15 @@ public abstract class KindStrategy {
     }
 
     /**
+     * What a delete that names no {@code propagationPolicy} does to the object's dependents, as
+     * kube-apiserver's {@code DefaultGarbageCollectionPolicy}: {@code Background} (the garbage
+     * collector deletes them after the owner is gone) for most kinds; {@code Orphan} keeps them.
+     */
+    public String defaultPropagationPolicy() {
+        return "Background";
+    }
+
+    /**
      * True when a marked object may go: by default when no {@code metadata.finalizers} remain;
      * namespaces also wait for {@code spec.finalizers}.
      */

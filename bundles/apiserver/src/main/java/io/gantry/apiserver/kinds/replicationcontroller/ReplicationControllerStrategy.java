@@ -26,6 +26,16 @@ public final class ReplicationControllerStrategy extends WorkloadStrategy {
         super(ResourceKind.REPLICATION_CONTROLLERS, ScaleRule.REPLICATION_CONTROLLER);
     }
 
+    /**
+     * The core v1 ReplicationController orphans its pods when a delete names no propagation
+     * policy, as Kubernetes keeps for compatibility with clients older than garbage collection
+     * (kubectl names Background).
+     */
+    @Override
+    public String defaultPropagationPolicy() {
+        return "Orphan";
+    }
+
     /** SetDefaults_ReplicationController and the declarative replicas default. */
     @Override
     public void applyDefaults(ObjectNode controller) {
