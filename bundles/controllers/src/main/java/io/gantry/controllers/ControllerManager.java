@@ -45,7 +45,8 @@ public class ControllerManager {
 
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
-        return List.of();
+        return List.of(
+                io.gantry.controllers.endpoints.EndpointsController::new);
     }
 
     private final ApiClient api;
