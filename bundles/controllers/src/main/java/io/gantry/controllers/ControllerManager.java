@@ -46,7 +46,8 @@ public class ControllerManager {
     /** Every controller the manager runs; one line each. */
     static List<Controller.Factory> controllers() {
         return List.of(
-                io.gantry.controllers.endpoints.EndpointsController::new);
+                io.gantry.controllers.endpoints.EndpointsController::new,
+                io.gantry.controllers.endpoints.EndpointSliceController::new);
     }
 
     private final ApiClient api;
