@@ -47,7 +47,9 @@ public class ControllerManager {
     static List<Controller.Factory> controllers() {
         return List.of(
                 io.gantry.controllers.endpoints.EndpointsController::new,
-                io.gantry.controllers.endpoints.EndpointSliceController::new);
+                io.gantry.controllers.endpoints.EndpointSliceController::new,
+                io.gantry.controllers.nodes.NodeLifecycleController::new,
+                io.gantry.controllers.nodes.TaintEvictionController::new);
     }
 
     private final ApiClient api;
@@ -77,18 +79,22 @@ public class ControllerManager {
         this.informers = informers;
         this.config = config;
         this.factories = factories;
-        this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
-            @Override
-            public void startLeading(LeaderElection.Term term) {
-                terms.execute(() -> begin(term));
-            }
+        // an election may call startLeading before campaign() returns; begin() (on the terms
+        // thread, synchronized) then waits here until the campaign is known
+        synchronized (this) {
+            this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
+                @Override
+                public void startLeading(LeaderElection.Term term) {
+                    terms.execute(() -> begin(term));
+                }
 
-            @Override
-            public void stopLeading() {
-                // stop here, on the election's thread, so no controller writes once this returns
-                end();
-            }
-        });
+                @Override
+                public void stopLeading() {
+                    // stop here, on the election's thread, so no controller writes once this returns
+                    end();
+                }
+            });
+        }
     }
 
     @Deactivate
