@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * When a pod on a node with NoExecute taints is to be evicted, as Kubernetes' taint eviction
@@ -43,8 +44,10 @@ public final class TaintEviction {
      *
      * @param taints the NoExecute taints of the pod's node
      * @param defaultTolerationSeconds how long not-ready and unreachable are tolerated by a pod that does not say
+     * @param came when each taint came, as well as the caller knows it (see {@link #stamped})
      */
-    public static Decision decide(Pod pod, List<Taint> taints, long defaultTolerationSeconds, Instant now) {
+    public static Decision decide(Pod pod, List<Taint> taints, long defaultTolerationSeconds, Instant now,
+            Function<Taint, Instant> came) {
         if (taints.isEmpty()) {
             return Decision.KEEP;
         }
@@ -60,7 +63,8 @@ public final class TaintEviction {
                 long seconds = Math.max(0, used.tolerationSeconds);
                 shortest = shortest < 0 ? seconds : Math.min(shortest, seconds);
             }
-            Instant added = added(taint, now);
+            Instant added = came.apply(taint);
+            added = added == null || added.isAfter(now) ? now : added;
             since = since == null || added.isBefore(since) ? added : since;
         }
         if (shortest < 0) {
@@ -116,7 +120,8 @@ public final class TaintEviction {
         return parse(time, now);
     }
 
-    private static Instant added(Taint taint, Instant now) {
+    /** When the taint came by its {@code timeAdded} (whole seconds, rounded down), or now when it has none. */
+    public static Instant stamped(Taint taint, Instant now) {
         return parse(taint.timeAdded, now);
     }
 

@@ -48,6 +48,11 @@ public final class TaintEvictionController implements Controller {
     private final List<Informer.Registration> registrations = new ArrayList<>();
     /** Evictions planned for later, by pod key: for the event when one is cancelled. */
     private final Map<String, Instant> planned = new ConcurrentHashMap<>();
+    /**
+     * When this controller first saw each NoExecute taint (node, key, effect, timeAdded): timeAdded
+     * has whole seconds only, and a toleration of 2 s must not become 1 s.
+     */
+    private final Map<String, Instant> seen = new ConcurrentHashMap<>();
     private EventRecorder events;
     private Informer<Node> nodes;
     private Informer<Pod> pods;
@@ -74,6 +79,7 @@ public final class TaintEvictionController implements Controller {
         registrations.add(nodes.addHandler(new Informer.Handler<>() {
             @Override
             public void onAdd(Node node) {
+                noteTaints(node);
                 if (!NodeTaints.noExecute(node).isEmpty()) {
                     queuePodsOf(node.metadata.name);
                 }
@@ -81,6 +87,7 @@ public final class TaintEvictionController implements Controller {
 
             @Override
             public void onUpdate(Node previous, Node current) {
+                noteTaints(current);
                 if (!Json.tree(NodeTaints.noExecute(previous)).equals(Json.tree(NodeTaints.noExecute(current)))) {
                     queuePodsOf(current.metadata.name);
                 }
@@ -111,6 +118,35 @@ public final class TaintEvictionController implements Controller {
         if (queue != null) {
             queue.close();
         }
+    }
+
+    /** Notes when each NoExecute taint of the node was first seen, and forgets the node's taints that went. */
+    private void noteTaints(Node node) {
+        Instant now = Instant.now();
+        List<String> current = NodeTaints.noExecute(node).stream().map(t -> seenKey(node, t)).toList();
+        current.forEach(key -> seen.putIfAbsent(key, now));
+        String prefix = node.metadata.name + "\u0000";
+        seen.keySet().removeIf(key -> key.startsWith(prefix) && !current.contains(key));
+    }
+
+    private static String seenKey(Node node, Taint taint) {
+        return String.join("\u0000", node.metadata.name, taint.key, taint.effect, String.valueOf(taint.timeAdded));
+    }
+
+    /**
+     * When the taint came, as closely as known: when this controller first saw it, but no later
+     * than the end of the second its timeAdded names (a controller that started after the taint
+     * came does not restart its clock) and no earlier than that second.
+     */
+    private Instant came(Node node, Taint taint, Instant now) {
+        Instant stamped = TaintEviction.stamped(taint, now);
+        Instant first = seen.computeIfAbsent(seenKey(node, taint), k -> now);
+        if (taint.timeAdded == null) {
+            return first;
+        }
+        Instant latest = stamped.plusSeconds(1);
+        Instant came = first.isBefore(latest) ? first : latest;
+        return came.isBefore(stamped) ? stamped : came;
     }
 
     private void queuePodsOf(String node) {
@@ -150,7 +186,8 @@ public final class TaintEvictionController implements Controller {
             return; // being deleted already, and its kubelet will confirm it
         }
         Instant now = Instant.now();
-        TaintEviction.Decision decision = TaintEviction.decide(pod, taints, defaultTolerationSeconds, now);
+        TaintEviction.Decision decision = TaintEviction.decide(pod, taints, defaultTolerationSeconds, now,
+                taint -> came(node, taint, now));
         if (decision.action() == TaintEviction.Action.KEEP) {
             if (planned.remove(key) != null) {
                 events.normal(pod, "TaintManagerEviction", "Cancelling deletion of Pod " + key);

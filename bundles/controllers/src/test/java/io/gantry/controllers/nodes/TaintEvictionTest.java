@@ -20,12 +20,12 @@ class TaintEvictionTest {
     void aPodNamingNoTolerationGetsTheDefaultForNotReadyAndUnreachableButNotForOtherTaints() {
         Pod pod = pod("[]");
         assertEquals(new TaintEviction.Decision(TaintEviction.Action.EVICT, TAINTED.plusSeconds(2)),
-                TaintEviction.decide(pod, List.of(taint(NodeTaints.UNREACHABLE)), 2, NOW));
+                TaintEviction.decide(pod, List.of(taint(NodeTaints.UNREACHABLE)), 2, NOW, STAMPED));
         assertEquals(new TaintEviction.Decision(TaintEviction.Action.EVICT, TAINTED.plusSeconds(2)),
-                TaintEviction.decide(pod, List.of(taint(NodeTaints.NOT_READY)), 2, NOW));
-        assertEquals(TaintEviction.Decision.NOW, TaintEviction.decide(pod, List.of(taint("dedicated")), 2, NOW));
+                TaintEviction.decide(pod, List.of(taint(NodeTaints.NOT_READY)), 2, NOW, STAMPED));
+        assertEquals(TaintEviction.Decision.NOW, TaintEviction.decide(pod, List.of(taint("dedicated")), 2, NOW, STAMPED));
         assertEquals(TaintEviction.Decision.NOW, TaintEviction.decide(pod, List.of(taint(NodeTaints.UNREACHABLE)), 2,
-                TAINTED.plusSeconds(3)));
+                TAINTED.plusSeconds(3), STAMPED));
     }
 
     @Test
@@ -34,14 +34,14 @@ class TaintEvictionTest {
                 [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 10},
                  {"key": "dedicated", "operator": "Exists"}]""");
         assertEquals(new TaintEviction.Decision(TaintEviction.Action.EVICT, TAINTED.plusSeconds(10)),
-                TaintEviction.decide(pod, List.of(taint(NodeTaints.UNREACHABLE), taint("dedicated")), 2, NOW));
-        assertEquals(TaintEviction.Decision.KEEP, TaintEviction.decide(pod, List.of(taint("dedicated")), 2, NOW));
+                TaintEviction.decide(pod, List.of(taint(NodeTaints.UNREACHABLE), taint("dedicated")), 2, NOW, STAMPED));
+        assertEquals(TaintEviction.Decision.KEEP, TaintEviction.decide(pod, List.of(taint("dedicated")), 2, NOW, STAMPED));
         // its own toleration for unreachable replaces the default, but not-ready still gets the default
         assertEquals(new TaintEviction.Decision(TaintEviction.Action.EVICT, TAINTED.plusSeconds(2)),
-                TaintEviction.decide(pod, List.of(taint(NodeTaints.NOT_READY)), 2, NOW));
+                TaintEviction.decide(pod, List.of(taint(NodeTaints.NOT_READY)), 2, NOW, STAMPED));
         Pod everything = pod("[{\"operator\": \"Exists\"}]");
         assertEquals(TaintEviction.Decision.KEEP,
-                TaintEviction.decide(everything, List.of(taint(NodeTaints.UNREACHABLE), taint("dedicated")), 2, NOW));
+                TaintEviction.decide(everything, List.of(taint(NodeTaints.UNREACHABLE), taint("dedicated")), 2, NOW, STAMPED));
     }
 
     @Test
@@ -49,8 +49,11 @@ class TaintEvictionTest {
         Pod late = pod("[]");
         late.metadata.creationTimestamp = Times.format(TAINTED.plusSeconds(30));
         assertEquals(new TaintEviction.Decision(TaintEviction.Action.EVICT, TAINTED.plusSeconds(32)),
-                TaintEviction.decide(late, List.of(taint(NodeTaints.UNREACHABLE)), 2, TAINTED.plusSeconds(31)));
+                TaintEviction.decide(late, List.of(taint(NodeTaints.UNREACHABLE)), 2, TAINTED.plusSeconds(31), STAMPED));
     }
+
+    /** The taints' own time, as a controller that just started knows it. */
+    private static final java.util.function.Function<Taint, Instant> STAMPED = t -> TaintEviction.stamped(t, NOW);
 
     private static Pod pod(String tolerations) {
         Pod pod = new Pod();
