@@ -12,9 +12,12 @@ import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.meta.v1.Times;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerContext;
 import io.gantry.controllers.WorkQueue;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -113,12 +116,16 @@ public final class EndpointsController implements Controller {
                 ServicePods.servicesOf(pod, services).forEach(queue::add);
             }
         }));
-        // an Endpoints object deleted or made by someone else is put right; one left without its
-        // service (deleted while no controller ran) is found here and deleted
+        // Endpoints deleted by someone else are made again; Endpoints that were there before this
+        // term began are checked once (Kubernetes' checkLeftoverEndpoints), so those left without
+        // a service while no controller ran are deleted. Endpoints created later without a service
+        // (a manifest that lists them first) are not touched.
+        Instant began = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         registrations.add(endpoints.addHandler(new Informer.Handler<>() {
             @Override
             public void onAdd(Endpoints object) {
-                if (object.metadata.annotations == null || !object.metadata.annotations.containsKey(LEADER_ANNOTATION)) {
+                if (createdBefore(object, began) && (object.metadata.annotations == null
+                        || !object.metadata.annotations.containsKey(LEADER_ANNOTATION))) {
                     queue.add(ServicePods.key(object));
                 }
             }
@@ -128,6 +135,15 @@ public final class EndpointsController implements Controller {
                 queue.add(ServicePods.key(object));
             }
         }));
+    }
+
+    private static boolean createdBefore(Endpoints object, Instant instant) {
+        try {
+            Instant created = Times.parse(object.metadata.creationTimestamp);
+            return created == null || created.isBefore(instant);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     @Override

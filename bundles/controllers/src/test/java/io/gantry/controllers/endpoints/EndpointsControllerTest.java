@@ -18,6 +18,8 @@ import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.IntOrString;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,14 +116,7 @@ class EndpointsControllerTest {
         external.metadata.namespace = "default";
         external.spec.ports = List.of(new ServicePort("db", 5432, IntOrString.of(5432)));
         cluster.api.create(ResourceKind.SERVICES, external);
-        Endpoints handMade = new Endpoints();
-        handMade.metadata.name = "external";
-        handMade.metadata.namespace = "default";
-        EndpointSubset subset = new EndpointSubset();
-        subset.addresses = List.of(new EndpointAddress("127.2.0.1"));
-        subset.ports = List.of(new EndpointPort("db", 5432, "TCP"));
-        handMade.subsets = List.of(subset);
-        String written = cluster.api.create(ResourceKind.ENDPOINTS, handMade).metadata.resourceVersion;
+        String written = cluster.api.create(ResourceKind.ENDPOINTS, handMade("external")).metadata.resourceVersion;
 
         service("web", WEB, new ServicePort("http", 80, IntOrString.of(8080)));
         cluster.api.create(ResourceKind.PODS, pod("web-1", WEB));
@@ -138,6 +133,33 @@ class EndpointsControllerTest {
         assertNull(endpoints("empty").orElseThrow().subsets);
         assertEquals(written, endpoints("external").orElseThrow().metadata.resourceVersion);
         assertTrue(cluster.manager.isRunning());
+    }
+
+    @Test
+    void endpointsLeftWithoutTheirServiceWhileNoControllerRanAreDeletedButNewOnesAreNot() {
+        cluster.election.depose();
+        String created = cluster.api.create(ResourceKind.ENDPOINTS, handMade("leftover")).metadata.creationTimestamp;
+        // the check looks at Endpoints older than the term, to the second
+        await().atMost(DEADLINE).until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(Instant.parse(created)));
+        cluster.election.elect();
+
+        await().atMost(DEADLINE).until(() -> endpoints("leftover").isEmpty());
+        // a manifest may list the Endpoints before their (selector-less) Service: they stay
+        cluster.api.create(ResourceKind.ENDPOINTS, handMade("first"));
+        service("web", WEB, new ServicePort("http", 80, IntOrString.of(8080)));
+        await().atMost(DEADLINE).until(() -> endpoints("web").isPresent());
+        assertTrue(endpoints("first").isPresent());
+    }
+
+    private static Endpoints handMade(String name) {
+        Endpoints endpoints = new Endpoints();
+        endpoints.metadata.name = name;
+        endpoints.metadata.namespace = "default";
+        EndpointSubset subset = new EndpointSubset();
+        subset.addresses = List.of(new EndpointAddress("127.2.0.1"));
+        subset.ports = List.of(new EndpointPort("db", 5432, "TCP"));
+        endpoints.subsets = List.of(subset);
+        return endpoints;
     }
 
     private Service service(String name, Map<String, String> selector, ServicePort... ports) {

@@ -29,12 +29,13 @@ public final class InProcessCluster implements AutoCloseable {
     public final Registry api = new Registry("memory");
     public final Informers informers;
     public final ControllerManager manager;
+    public final SoleLeader election = new SoleLeader();
 
     public InProcessCluster(int defaultTolerationSeconds, Controller.Factory... controllers) {
         api.addBackend("memory", new InMemoryStorageBackend());
         api.ensureSystemNamespaces();
         informers = new Informers(api);
-        manager = new ControllerManager(api, informers, new SoleLeader(), config(defaultTolerationSeconds), List.of(controllers));
+        manager = new ControllerManager(api, informers, election, config(defaultTolerationSeconds), List.of(controllers));
     }
 
     @Override
