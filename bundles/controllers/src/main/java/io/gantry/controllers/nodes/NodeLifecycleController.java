@@ -115,17 +115,21 @@ public final class NodeLifecycleController implements Controller {
             api.update(ResourceKind.NODES, tainted); // a conflict comes back after a back-off, from a fresher cache
             LOG.info("Node {} (Ready {}): taints now {}", name, ready, describe(taints));
         }
-        String before = observed.put(name, Objects.toString(ready, ""));
+        String before = observed.get(name);
         boolean wasReady = "True".equals(before);
         boolean isReady = "True".equals(ready);
+        // as Kubernetes: pods are marked when the node stops being ready (or is first seen so in
+        // this term), not on every heartbeat of a node that stays not ready, whose kubelet may
+        // report its pods itself
+        if (ready != null && !isReady && (before == null || wasReady)) {
+            markPodsNotReady(name);
+        }
         if (wasReady && !isReady) {
             events.normal(node, "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
         } else if (before != null && !wasReady && isReady) {
             events.normal(node, "NodeReady", "Node " + name + " status is now: NodeReady");
         }
-        if (ready != null && !isReady) {
-            markPodsNotReady(name);
-        }
+        observed.put(name, Objects.toString(ready, ""));
     }
 
     /** Sets the Ready condition of the node's pods to False (MarkPodsNotReady), with an event on each. */
