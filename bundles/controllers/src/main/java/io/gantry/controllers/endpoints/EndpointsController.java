@@ -197,8 +197,8 @@ public final class EndpointsController implements Controller {
             LOG.debug("Endpoints {}/{}: {} address(es)", desired.metadata.namespace, desired.metadata.name,
                     EndpointSubsets.count(desired.subsets));
         } catch (ApiException e) {
-            if (e.isConflict() || (create && e.code() == 409)) {
-                // the cache lags behind our own write (or someone else's): look again from a fresh cache
+            if (e.code() == 409) {
+                // the cache lags behind a write (ours or someone else's): again after a back-off, from a fresher cache
                 throw e;
             }
             if (create) {
