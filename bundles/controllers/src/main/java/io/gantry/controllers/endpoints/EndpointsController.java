@@ -202,10 +202,10 @@ public final class EndpointsController implements Controller {
                 throw e;
             }
             if (create) {
-                events.warning(service, "FailedToCreateEndpoint", "Failed to create endpoint for service "
+                events.warning(desired, "FailedToCreateEndpoint", "Failed to create endpoint for service "
                         + service.metadata.namespace + "/" + service.metadata.name + ": " + e.getMessage());
             } else {
-                events.warning(service, "FailedToUpdateEndpoint", "Failed to update endpoint "
+                events.warning(desired, "FailedToUpdateEndpoint", "Failed to update endpoint "
                         + service.metadata.namespace + "/" + service.metadata.name + ": " + e.getMessage());
             }
             throw e;
