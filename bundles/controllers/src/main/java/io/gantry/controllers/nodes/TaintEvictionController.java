@@ -149,6 +149,11 @@ public final class TaintEvictionController implements Controller {
         return came.isBefore(stamped) ? stamped : came;
     }
 
+    /** True while the pod's eviction is planned for later; for tests. */
+    boolean planned(String podKey) {
+        return planned.containsKey(podKey);
+    }
+
     private void queuePodsOf(String node) {
         for (Pod pod : pods.byIndex(Indexes.NODE_NAME, node)) {
             queue.add(key(pod));
