@@ -61,6 +61,7 @@ public final class EndpointsController implements Controller {
     private Informer<Endpoints> endpoints;
     private WorkQueue queue;
     private final List<Informer.Registration> registrations = new ArrayList<>();
+    private final TriggerTimes triggerTimes = new TriggerTimes();
 
     public EndpointsController(ControllerContext context) {
         this.context = context;
@@ -166,6 +167,7 @@ public final class EndpointsController implements Controller {
         Optional<Service> service = services.get(namespace, name);
         Optional<Endpoints> current = endpoints.get(namespace, name);
         if (service.isEmpty()) {
+            triggerTimes.forget(key);
             if (current.isPresent()) {
                 delete(namespace, name);
             }
@@ -174,7 +176,10 @@ public final class EndpointsController implements Controller {
         if (!ServicePods.managed(service.get())) {
             return; // hand-made endpoints
         }
-        List<EndpointSubset> subsets = EndpointSubsets.of(service.get(), ServicePods.podsOf(service.get(), pods));
+        List<Pod> selected = ServicePods.podsOf(service.get(), pods);
+        // computed even when nothing is written, so that the next write names only newer changes
+        Instant triggered = triggerTimes.compute(service.get(), selected);
+        List<EndpointSubset> subsets = EndpointSubsets.of(service.get(), selected);
         Map<String, String> labels = labels(service.get());
         if (current.isPresent() && same(current.get().subsets, subsets) && labels.equals(orEmpty(current.get().metadata.labels))) {
             return;
@@ -184,6 +189,11 @@ public final class EndpointsController implements Controller {
         desired.metadata.namespace = namespace;
         desired.metadata.labels = labels.isEmpty() ? null : labels;
         desired.subsets = subsets.isEmpty() ? null : subsets;
+        if (triggered != null) {
+            desired.metadata.annotations().put(TriggerTimes.ANNOTATION, Times.format(triggered));
+        } else if (desired.metadata.annotations != null) {
+            desired.metadata.annotations.remove(TriggerTimes.ANNOTATION);
+        }
         write(service.get(), desired, current.isEmpty());
     }
 

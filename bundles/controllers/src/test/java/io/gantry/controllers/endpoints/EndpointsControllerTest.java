@@ -17,6 +17,7 @@ import io.gantry.api.core.v1.ServicePort;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.IntOrString;
+import io.gantry.api.meta.v1.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,9 +65,13 @@ class EndpointsControllerTest {
         cluster.running("web-2", "127.1.0.2", true);
         await().atMost(DEADLINE).until(() -> ips(endpoints("web")).equals("127.1.0.1,127.1.0.2|"));
 
-        cluster.running("web-1", "127.1.0.1", false);
+        // timestamps have whole seconds: this transition's must differ from the previous one's
+        Pod notReady = cluster.running("web-1", "127.1.0.1", false, Times.format(Instant.now().plusSeconds(3600)));
         await().atMost(DEADLINE).until(() -> ips(endpoints("web")).equals("127.1.0.2|127.1.0.1"));
         assertStoredAsComputed("web");
+        // the change that caused this write: web-1's Ready transition
+        assertEquals(notReady.status.conditions.get(0).lastTransitionTime,
+                endpoints("web").orElseThrow().metadata.annotations.get("endpoints.kubernetes.io/last-change-trigger-time"));
     }
 
     /** What the API server stored reads back equal to what the controller computes: no rewrite on every pod event. */

@@ -67,11 +67,16 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Writes a running pod's status as its kubelet would: the IP and whether it is ready. */
     public Pod running(String name, String ip, boolean ready) {
+        return running(name, ip, ready, Times.now());
+    }
+
+    /** As {@link #running(String, String, boolean)}, with the Ready condition's transition time. */
+    public Pod running(String name, String ip, boolean ready, String transitionTime) {
         Pod pod = api.get(ResourceKind.PODS, "default", name);
         pod.status().phase = "Running";
         pod.status().podIP = ip;
         pod.status().podIPs = List.of(new io.gantry.api.core.v1.PodStatus.PodIP(ip));
-        pod.status().conditions = List.of(new PodCondition("Ready", ready ? "True" : "False", Times.now()));
+        pod.status().conditions = List.of(new PodCondition("Ready", ready ? "True" : "False", transitionTime));
         return api.updateStatus(ResourceKind.PODS, pod);
     }
 
