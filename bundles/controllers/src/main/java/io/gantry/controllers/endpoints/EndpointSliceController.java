@@ -8,29 +8,25 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.discovery.v1.EndpointSlice;
-import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
-import io.gantry.api.meta.v1.OwnerReference;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerContext;
 import io.gantry.controllers.WorkQueue;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Kubernetes' endpoint slice controller ({@code pkg/controller/endpointslice}), kept simple: for
- * every Service with a selector, the {@code discovery.k8s.io/v1} EndpointSlices of
- * {@link EndpointSlices}, named {@code <service>-<random>}, labelled with the service's name and
- * this controller as manager, owned by the Service. A slice whose content changes is rewritten in
- * place; extra slices are deleted, missing ones created.
+ * Kubernetes' endpoint slice controller ({@code pkg/controller/endpointslice}): for every Service
+ * with a selector, {@code discovery.k8s.io/v1} EndpointSlices of its endpoints
+ * ({@link EndpointSlices}), named {@code <service>-<random>}, labelled with the service's name
+ * and this controller as manager, owned by the Service, at most 100 endpoints each. What to write
+ * is planned first ({@link SlicePlan}: endpoints stay in their slice, slices are rewritten in
+ * place), then written.
  *
  * <p>Slices this controller wrote but its cache does not show yet are waited for (as Kubernetes'
  * slice tracker does), so that a lagging cache never makes it create a slice twice.
@@ -39,10 +35,6 @@ public final class EndpointSliceController implements Controller {
 
     /** The component name events carry. */
     public static final String NAME = "endpoint-slice-controller";
-    /** The label naming the controller that manages a slice. */
-    static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
-    /** This controller's value of the managed-by label, as Kubernetes'. */
-    static final String MANAGED_BY = "endpointslice-controller.k8s.io";
     /** How long a write this controller made may take to show in the cache before it stops waiting. */
     private static final long EXPECTATION_MILLIS = 5_000;
     private static final long RECHECK_MILLIS = 20;
@@ -143,7 +135,7 @@ public final class EndpointSliceController implements Controller {
 
     private void queueOwner(EndpointSlice slice) {
         Map<String, String> labels = slice.metadata.labels;
-        if (labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL))
+        if (labels != null && SlicePlan.MANAGED_BY.equals(labels.get(SlicePlan.MANAGED_BY_LABEL))
                 && labels.get(EndpointSlice.SERVICE_NAME_LABEL) != null) {
             queue.add(slice.metadata.namespace + "/" + labels.get(EndpointSlice.SERVICE_NAME_LABEL));
         }
@@ -162,49 +154,25 @@ public final class EndpointSliceController implements Controller {
             queue.addAfter(key, RECHECK_MILLIS);
             return;
         }
-        Optional<Service> service = services.get(namespace, name);
-        if (service.isEmpty() || !ServicePods.managed(service.get())) {
-            // the garbage collector would delete them through their owner reference; do not wait for it
-            existing.forEach(slice -> delete(key, slice));
-            return;
+        Service service = services.get(namespace, name).filter(ServicePods::managed).orElse(null);
+        // a service gone (or without a selector) loses its slices now: the garbage collector would
+        // delete them through their owner reference, but need not be running
+        List<EndpointSlices.Content> desired = service == null ? List.of()
+                : EndpointSlices.of(service, ServicePods.podsOf(service, pods));
+        SlicePlan plan = SlicePlan.of(service, desired, existing);
+        for (EndpointSlice slice : plan.updates()) {
+            expect(key, api.update(ResourceKind.ENDPOINT_SLICES, slice));
         }
-        List<EndpointSlices.Content> desired = EndpointSlices.of(service.get(), ServicePods.podsOf(service.get(), pods));
-        Map<String, String> labels = labels(service.get());
-        List<EndpointSlice> unused = new ArrayList<>(existing);
-        unused.sort(Comparator.comparing(s -> s.metadata.name));
-        List<EndpointSlices.Content> missing = new ArrayList<>();
-        // first keep every slice that is right as it is
-        for (EndpointSlices.Content content : desired) {
-            Optional<EndpointSlice> same = unused.stream().filter(s -> upToDate(s, content, labels, service.get())).findFirst();
-            if (same.isPresent()) {
-                unused.remove(same.get());
-            } else {
-                missing.add(content);
-            }
+        for (EndpointSlice slice : plan.creates()) {
+            expect(key, api.create(ResourceKind.ENDPOINT_SLICES, slice));
         }
-        // then rewrite the others in place, create what is still missing and delete what is left
-        Iterator<EndpointSlice> reusable = unused.iterator();
-        for (EndpointSlices.Content content : missing) {
-            if (reusable.hasNext()) {
-                EndpointSlice slice = Json.copy(reusable.next());
-                reusable.remove();
-                fill(slice, content, labels, service.get());
-                expect(key, api.update(ResourceKind.ENDPOINT_SLICES, slice));
-            } else {
-                EndpointSlice slice = new EndpointSlice();
-                slice.metadata.namespace = namespace;
-                slice.metadata.generateName = prefix(name);
-                fill(slice, content, labels, service.get());
-                expect(key, api.create(ResourceKind.ENDPOINT_SLICES, slice));
-            }
-        }
-        unused.forEach(slice -> delete(key, slice));
+        plan.deletes().forEach(slice -> delete(key, slice));
     }
 
     private List<EndpointSlice> managedSlices(String namespace, String service) {
         List<EndpointSlice> found = new ArrayList<>();
         for (EndpointSlice slice : slices.byIndex(Indexes.LABEL, Indexes.label(EndpointSlice.SERVICE_NAME_LABEL, service))) {
-            if (namespace.equals(slice.metadata.namespace) && MANAGED_BY.equals(slice.metadata.labels.get(MANAGED_BY_LABEL))) {
+            if (namespace.equals(slice.metadata.namespace) && SlicePlan.MANAGED_BY.equals(slice.metadata.labels.get(SlicePlan.MANAGED_BY_LABEL))) {
                 found.add(slice);
             }
         }
@@ -258,56 +226,5 @@ public final class EndpointSliceController implements Controller {
         }
         expectations.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(slice.metadata.name,
                 new Expected(null, System.currentTimeMillis() + EXPECTATION_MILLIS));
-    }
-
-    private static boolean upToDate(EndpointSlice slice, EndpointSlices.Content content, Map<String, String> labels,
-            Service service) {
-        return "IPv4".equals(slice.addressType) && labels.equals(slice.metadata.labels)
-                && ownedBy(slice, service) && content.matches(slice.ports, slice.endpoints);
-    }
-
-    private static boolean ownedBy(EndpointSlice slice, Service service) {
-        return slice.metadata.ownerReferences != null && slice.metadata.ownerReferences.stream()
-                .anyMatch(owner -> Objects.equals(owner.uid, service.metadata.uid) && Boolean.TRUE.equals(owner.controller));
-    }
-
-    private static void fill(EndpointSlice slice, EndpointSlices.Content content, Map<String, String> labels, Service service) {
-        slice.addressType = "IPv4";
-        slice.metadata.labels = new LinkedHashMap<>(labels);
-        slice.metadata.ownerReferences = new ArrayList<>(List.of(owner(service)));
-        slice.ports = new ArrayList<>(content.ports());
-        slice.endpoints = new ArrayList<>(content.endpoints());
-    }
-
-    private static OwnerReference owner(Service service) {
-        OwnerReference owner = new OwnerReference();
-        owner.apiVersion = "v1";
-        owner.kind = "Service";
-        owner.name = service.metadata.name;
-        owner.uid = service.metadata.uid;
-        owner.controller = true;
-        owner.blockOwnerDeletion = true;
-        return owner;
-    }
-
-    /** The service's labels, the service name, this controller as manager, and headless when so. */
-    private static Map<String, String> labels(Service service) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (service.metadata.labels != null) {
-            labels.putAll(service.metadata.labels);
-        }
-        labels.remove(EndpointsController.HEADLESS_LABEL);
-        labels.put(EndpointSlice.SERVICE_NAME_LABEL, service.metadata.name);
-        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
-        if (!ServicePods.hasClusterIP(service)) {
-            labels.put(EndpointsController.HEADLESS_LABEL, "");
-        }
-        return labels;
-    }
-
-    /** {@code <service>-}, shortened so that the generated name stays a valid name (as Kubernetes). */
-    private static String prefix(String service) {
-        String prefix = service + "-";
-        return prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
     }
 }

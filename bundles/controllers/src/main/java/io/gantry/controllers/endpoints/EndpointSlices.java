@@ -15,19 +15,18 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The content of a service's EndpointSlices, computed from the service and the pods it selects,
- * as Kubernetes' endpoint slice reconciler computes it: one endpoint per pod with an IP, ready,
- * serving and terminating pods alike, with conditions saying which; pods grouped by the ports
- * resolved on them (a named target port may resolve differently per pod) and at most
- * {@value #MAX_ENDPOINTS} endpoints per slice. A service without endpoints keeps one empty slice,
- * as Kubernetes' placeholder.
+ * The endpoints of a service's EndpointSlices, computed from the service and the pods it
+ * selects, as Kubernetes' endpoint slice reconciler computes them: one endpoint per pod with an IP,
+ * ready, serving and terminating pods alike, with conditions saying which, grouped by the ports
+ * resolved on them (a named target port may resolve differently per pod). {@link SlicePlan} puts
+ * each group into slices of at most {@value #MAX_ENDPOINTS}.
  */
 final class EndpointSlices {
 
     /** Kubernetes' default {@code --max-endpoints-per-slice}. */
     static final int MAX_ENDPOINTS = 100;
 
-    /** One slice's content: the ports its endpoints serve and the endpoints. */
+    /** Endpoints that serve the same ports: one group, or one slice's content. */
     record Content(List<EndpointPort> ports, List<Endpoint> endpoints) {
 
         /** True if a stored slice holds exactly this (an absent list being an empty one). */
@@ -40,7 +39,7 @@ final class EndpointSlices {
     private EndpointSlices() {
     }
 
-    /** The slices the service should have: one empty one when no pod qualifies. */
+    /** The service's endpoints by the ports they serve, each group in address order; empty when no pod qualifies. */
     static List<Content> of(Service service, List<Pod> pods) {
         boolean publishNotReady = Boolean.TRUE.equals(service.spec.publishNotReadyAddresses);
         List<ServicePort> servicePorts = service.spec.ports == null ? List.of() : service.spec.ports;
@@ -58,20 +57,23 @@ final class EndpointSlices {
             portSets.putIfAbsent(portsKey, ports);
             byPorts.computeIfAbsent(portsKey, k -> new ArrayList<>()).add(endpoint(pod, service, publishNotReady));
         }
-        List<Content> slices = new ArrayList<>();
+        List<Content> groups = new ArrayList<>();
         portSets.keySet().stream().sorted().forEach(portsKey -> {
             List<Endpoint> endpoints = byPorts.get(portsKey);
-            endpoints.sort(Comparator.comparing((Endpoint e) -> e.addresses.get(0))
-                    .thenComparing(e -> Objects.toString(e.targetRef.uid, "")));
-            for (int from = 0; from < endpoints.size(); from += MAX_ENDPOINTS) {
-                slices.add(new Content(portSets.get(portsKey),
-                        List.copyOf(endpoints.subList(from, Math.min(endpoints.size(), from + MAX_ENDPOINTS)))));
-            }
+            endpoints.sort(ORDER);
+            groups.add(new Content(portSets.get(portsKey), List.copyOf(endpoints)));
         });
-        if (slices.isEmpty()) {
-            slices.add(new Content(List.of(), List.of()));
-        }
-        return slices;
+        return groups;
+    }
+
+    /** Endpoints in address order (then pod uid), so equal content compares equal. */
+    static final Comparator<Endpoint> ORDER = Comparator.comparing((Endpoint e) -> e.addresses.get(0))
+            .thenComparing(e -> e.targetRef == null ? "" : Objects.toString(e.targetRef.uid, ""));
+
+    /** One endpoint's identity across changes: its pod (or address). */
+    static String identity(Endpoint endpoint) {
+        String uid = endpoint.targetRef == null ? null : endpoint.targetRef.uid;
+        return uid != null ? uid : endpoint.addresses == null || endpoint.addresses.isEmpty() ? "" : endpoint.addresses.get(0);
     }
 
     private static List<EndpointPort> ports(Pod pod, List<ServicePort> servicePorts) {
