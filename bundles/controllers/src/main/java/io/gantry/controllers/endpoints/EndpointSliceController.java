@@ -9,9 +9,11 @@ import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.discovery.v1.EndpointSlice;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.meta.v1.Times;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerContext;
 import io.gantry.controllers.WorkQueue;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,7 @@ public final class EndpointSliceController implements Controller {
     private final List<Informer.Registration> registrations = new ArrayList<>();
     /** Per service key, the slices written (name → resourceVersion, null once deleted) not yet seen in the cache. */
     private final Map<String, Map<String, Expected>> expectations = new ConcurrentHashMap<>();
+    private final TriggerTimes triggerTimes = new TriggerTimes();
     private Informer<Service> services;
     private Informer<Pod> pods;
     private Informer<EndpointSlice> slices;
@@ -157,16 +160,32 @@ public final class EndpointSliceController implements Controller {
         Service service = services.get(namespace, name).filter(ServicePods::managed).orElse(null);
         // a service gone (or without a selector) loses its slices now: the garbage collector would
         // delete them through their owner reference, but need not be running
-        List<EndpointSlices.Content> desired = service == null ? List.of()
-                : EndpointSlices.of(service, ServicePods.podsOf(service, pods));
+        List<Pod> selected = service == null ? List.of() : ServicePods.podsOf(service, pods);
+        List<EndpointSlices.Content> desired = service == null ? List.of() : EndpointSlices.of(service, selected);
         SlicePlan plan = SlicePlan.of(service, desired, existing);
+        Instant triggered = null;
+        if (service == null) {
+            triggerTimes.forget(key);
+        } else {
+            triggered = triggerTimes.compute(service, selected);
+        }
         for (EndpointSlice slice : plan.updates()) {
-            expect(key, api.update(ResourceKind.ENDPOINT_SLICES, slice));
+            expect(key, api.update(ResourceKind.ENDPOINT_SLICES, annotate(slice, triggered)));
         }
         for (EndpointSlice slice : plan.creates()) {
-            expect(key, api.create(ResourceKind.ENDPOINT_SLICES, slice));
+            expect(key, api.create(ResourceKind.ENDPOINT_SLICES, annotate(slice, triggered)));
         }
         plan.deletes().forEach(slice -> delete(key, slice));
+    }
+
+    /** Names the change that caused this write, as on Endpoints ({@link TriggerTimes}). */
+    private static EndpointSlice annotate(EndpointSlice slice, Instant triggered) {
+        if (triggered != null) {
+            slice.metadata.annotations().put(TriggerTimes.ANNOTATION, Times.format(triggered));
+        } else if (slice.metadata.annotations != null) {
+            slice.metadata.annotations.remove(TriggerTimes.ANNOTATION);
+        }
+        return slice;
     }
 
     private List<EndpointSlice> managedSlices(String namespace, String service) {
