@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,12 @@ public final class EndpointsController implements Controller {
     private WorkQueue queue;
     private final List<Informer.Registration> registrations = new ArrayList<>();
     private final TriggerTimes triggerTimes = new TriggerTimes();
+    /**
+     * The Endpoints this controller last wrote, by key: in a burst of changes the cache may not
+     * show the last write yet, and an update from the cached copy would only meet a conflict and
+     * a back-off (Kubernetes' endpoints controller waits for its cache instead).
+     */
+    private final Map<String, Endpoints> written = new ConcurrentHashMap<>();
 
     public EndpointsController(ControllerContext context) {
         this.context = context;
@@ -165,9 +172,10 @@ public final class EndpointsController implements Controller {
         String namespace = key.substring(0, key.indexOf('/'));
         String name = key.substring(key.indexOf('/') + 1);
         Optional<Service> service = services.get(namespace, name);
-        Optional<Endpoints> current = endpoints.get(namespace, name);
+        Optional<Endpoints> current = newest(key, endpoints.get(namespace, name));
         if (service.isEmpty()) {
             triggerTimes.forget(key);
+            written.remove(key);
             if (current.isPresent()) {
                 delete(namespace, name);
             }
@@ -200,13 +208,14 @@ public final class EndpointsController implements Controller {
     private void write(Service service, Endpoints desired, boolean create) {
         try {
             if (create) {
-                api.create(ResourceKind.ENDPOINTS, desired);
+                written.put(key(desired), api.create(ResourceKind.ENDPOINTS, desired));
             } else {
-                api.update(ResourceKind.ENDPOINTS, desired);
+                written.put(key(desired), api.update(ResourceKind.ENDPOINTS, desired));
             }
             LOG.debug("Endpoints {}/{}: {} address(es)", desired.metadata.namespace, desired.metadata.name,
                     EndpointSubsets.count(desired.subsets));
         } catch (ApiException e) {
+            written.remove(key(desired)); // someone else wrote or deleted them: go by the cache again
             if (e.code() == 409) {
                 // the cache lags behind a write (ours or someone else's): again after a back-off, from a fresher cache
                 throw e;
@@ -220,6 +229,31 @@ public final class EndpointsController implements Controller {
             }
             throw e;
         }
+    }
+
+    /** The cached Endpoints, or the ones last written here when the cache does not show them yet. */
+    private Optional<Endpoints> newest(String key, Optional<Endpoints> cached) {
+        Endpoints mine = written.get(key);
+        if (mine == null) {
+            return cached;
+        }
+        if (cached.isPresent() && !older(cached.get().metadata.resourceVersion, mine.metadata.resourceVersion)) {
+            written.remove(key, mine); // the cache has caught up
+            return cached;
+        }
+        return Optional.of(mine);
+    }
+
+    private static boolean older(String version, String than) {
+        try {
+            return Long.parseLong(version) < Long.parseLong(than);
+        } catch (NumberFormatException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private static String key(Endpoints object) {
+        return ServicePods.key(object);
     }
 
     private void delete(String namespace, String name) {
