@@ -16,6 +16,8 @@ package io.gantry.benchmarks;
  *   store-watches [BACKEND] [WATCHERS] [WRITES]  event delivery to watches of a backend; peer in-memory
  *   leader      [RUNS]                member death to Node Unknown, leader death to a new leader (in-JVM members)
  *   leader-jvm  [RUNS]                the same with the leader and a worker in JVMs of their own, SIGKILLed
+ *   endpoints   [BACKEND] [PODS] [ROUNDS]  pod readiness flip to Endpoints/EndpointSlice, in-process; peer pod watch
+ *   node-death  [BACKEND] [PODS] [ROUNDS]  node Ready Unknown to taint and to its pods deleted, in-process
  * </pre>
  */
 public final class Bench {
@@ -38,11 +40,16 @@ public final class Bench {
                     number(args, 3, 200));
             case "leader" -> new LeaderFailover().run(number(args, 1, 10), false);
             case "leader-jvm" -> new LeaderFailover().run(number(args, 1, 10), true);
+            case "endpoints" -> new ControllerReactions().endpoints(args.length > 1 ? args[1] : "memory", number(args, 2, 50),
+                    number(args, 3, 200));
+            case "node-death" -> new ControllerReactions().nodeDeath(args.length > 1 ? args[1] : "memory", number(args, 2, 10),
+                    number(args, 3, 10));
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
+                           | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -52,7 +52,11 @@ public class ControllerManager {
                 ReplicaSetController::replicaSets,
                 ReplicaSetController::replicationControllers,
                 DeploymentController::new,
-                GarbageCollector::new);
+                GarbageCollector::new,
+                io.gantry.controllers.endpoints.EndpointsController::new,
+                io.gantry.controllers.endpoints.EndpointSliceController::new,
+                io.gantry.controllers.nodes.NodeLifecycleController::new,
+                io.gantry.controllers.nodes.TaintEvictionController::new);
     }
 
     private final ApiClient api;
