@@ -54,7 +54,7 @@ class ClusterLauncherTest {
     void nodesAreNamedByTheClusterAndStatusShowsStoppedOnes() throws Exception {
         // a cluster that ./gantry cluster up recorded and whose nodes are all stopped
         Files.createDirectories(HOME);
-        Files.writeString(HOME.resolve("cluster"), "nodes=3\ncontrol_planes=1\nport_shift=11020\nprefix=node-\n"
+        Files.writeString(HOME.resolve("cluster"), "nodes=3\ncontrol_planes=1\nport_shift=16620\nprefix=node-\n"
                 + "cluster_name=gantry\n");
         Result unknown = cluster("kill", "node-4");
         assertEquals(1, unknown.exit(), unknown.toString());
@@ -67,7 +67,7 @@ class ClusterLauncherTest {
         List<String> lines = status.out().lines().toList();
         assertEquals(4, lines.size(), status.out());
         assertTrue(lines.get(0).matches("NODE +ROLE +JVM +API +READY"), lines.get(0));
-        assertTrue(lines.get(1).matches("node-1 +control-plane +not running +http://127\\.0\\.0\\.1:19100 \\(no answer\\) +\\? \\(no API answers\\)"),
+        assertTrue(lines.get(1).matches("node-1 +control-plane +not running +http://127\\.0\\.0\\.1:24700 \\(no answer\\) +\\? \\(no API answers\\)"),
                 lines.get(1));
         assertTrue(lines.get(3).matches("node-3 +worker +not running +- +\\? \\(no API answers\\)"), lines.get(3));
     }

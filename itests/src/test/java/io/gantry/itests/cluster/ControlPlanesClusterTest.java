@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ControlPlanesClusterTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final LocalCluster CLUSTER = new LocalCluster("cp-node-", 3, 3, 11000);
+    private static final LocalCluster CLUSTER = new LocalCluster("cp-node-", 3, 3, LocalCluster.PORT_SHIFT);
 
     @BeforeAll
     static void up() throws Exception {

@@ -33,6 +33,13 @@ import java.util.Optional;
 final class LocalCluster {
 
     static final Path ROOT = Path.of(System.getProperty("gantry.root", "..")).toAbsolutePath().normalize();
+    /**
+     * The tests' clusters' ports: the launcher's layout moved by this (and 10 more per further
+     * cluster) is clear of the ports of a cluster of {@code ./gantry cluster up} and of Linux's
+     * ephemeral range (32768-60999), where any outgoing connection may hold a port: API 24680+,
+     * SSH 24701+, Hazelcast 22301+, kubelet 26850+, RMI 17699+ and 61044+.
+     */
+    static final int PORT_SHIFT = 16600;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LAUNCHER_DEADLINE = Duration.ofMinutes(6);
 

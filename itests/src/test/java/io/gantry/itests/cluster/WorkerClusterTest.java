@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerClusterTest {
 
-    private static final LocalCluster CLUSTER = new LocalCluster("wk-node-", 3, 1, 11010);
+    private static final LocalCluster CLUSTER = new LocalCluster("wk-node-", 3, 1, LocalCluster.PORT_SHIFT + 10);
 
     @BeforeAll
     static void up() throws Exception {
