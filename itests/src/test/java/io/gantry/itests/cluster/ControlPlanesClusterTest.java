@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.itests.Host;
 import io.gantry.itests.Host.Result;
 import java.time.Duration;
 import java.util.HashMap;
@@ -105,6 +106,37 @@ class ControlPlanesClusterTest {
 
     @Test
     @Order(4)
+    void killTakesTheNodesContainersAndTheNodeStartedAgainRunsItsPodAgain() throws Exception {
+        String node = CLUSTER.name(3);
+        Result created = CLUSTER.kubectl(1, List.of("create", "-f", "-"), """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: pinned
+                spec:
+                  nodeName: %s
+                  containers:
+                  - name: httpd
+                    image: gantry/httpd:1.0
+                    imagePullPolicy: IfNotPresent
+                """.formatted(node));
+        assertEquals(0, created.exit(), created.toString());
+        await().atMost(DEADLINE).until(() -> phase("pinned"), p -> p.equals("Running"));
+        assertTrue(!runningContainers(node).isEmpty(), "the pod's containers run on " + node);
+
+        CLUSTER.kill(3);
+        assertEquals(List.of(), runningContainers(node), "a machine loss takes the node's containers with it");
+
+        CLUSTER.start(3);
+        await().atMost(DEADLINE).until(() -> runningContainers(node).size() >= 2);
+        await().atMost(DEADLINE).until(() -> phase("pinned"), p -> p.equals("Running"));
+        Result deleted = CLUSTER.kubectl(1, "delete", "pod", "pinned");
+        assertEquals(0, deleted.exit(), deleted.toString());
+        await().atMost(DEADLINE).until(() -> runningContainers(node).isEmpty());
+    }
+
+    @Test
+    @Order(5)
     @Disabled("needs the cluster branch's NodeMonitor (issue 9 item 5): today a killed node's Node stays Ready")
     void aKilledNodeIsNotReadyUntilItIsStartedAgain() throws Exception {
         CLUSTER.kill(3);
@@ -120,7 +152,7 @@ class ControlPlanesClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Disabled("needs the cluster branch's leader election (Leases in kube-system, issue 9 item 6)")
     void killingTheLeaderUnderWriteLoadLosesNoAcknowledgedWriteAndAnotherLeads() throws Exception {
         String lease = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler";
@@ -152,6 +184,19 @@ class ControlPlanesClusterTest {
             }
         }
         CLUSTER.start(leader);
+    }
+
+    private static String phase(String pod) {
+        return CLUSTER.get(1, "/api/v1/namespaces/default/pods/" + pod)
+                .map(p -> p.path("status").path("phase").asText("")).orElse("");
+    }
+
+    /** Ids of the running Docker containers of the node's pods (the docker runtime labels them). */
+    private static List<String> runningContainers(String node) throws Exception {
+        Result ids = Host.run(new ProcessBuilder("docker", "ps", "-q", "--filter", "label=io.gantry.node=" + node),
+                Duration.ofSeconds(30), null);
+        assertEquals(0, ids.exit(), ids.toString());
+        return ids.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /**

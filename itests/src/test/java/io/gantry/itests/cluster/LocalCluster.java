@@ -142,9 +142,14 @@ final class LocalCluster {
 
     /** The real kubectl against node {@code through}'s API. */
     Result kubectl(int through, String... args) throws Exception {
+        return kubectl(through, List.of(args), null);
+    }
+
+    /** The real kubectl against node {@code through}'s API, with {@code input} on its standard input. */
+    Result kubectl(int through, List<String> args, String input) throws Exception {
         List<String> command = new ArrayList<>(List.of("kubectl", "-s", apiUrl(through)));
-        command.addAll(List.of(args));
-        return Host.run(new ProcessBuilder(command), Duration.ofSeconds(60), null);
+        command.addAll(args);
+        return Host.run(new ProcessBuilder(command), Duration.ofSeconds(60), input);
     }
 
     private Result launcher(String... args) throws Exception {
