@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** What the tests take from the machine they run on: free ports, and programs run to their end. */
-final class Host {
+public final class Host {
 
     private Host() {
     }
 
     /** A port nothing listens on now, for a server the test is about to start. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -27,14 +27,14 @@ final class Host {
     }
 
     /** What a program printed and how it ended. */
-    record Result(List<String> command, int exit, String out, String err) {
+    public record Result(List<String> command, int exit, String out, String err) {
     }
 
     /**
      * Runs a program to its end, with INPUT (or nothing) on its standard input. Its output goes to
      * files, so that a chatty program never blocks on a full pipe.
      */
-    static Result run(ProcessBuilder builder, Duration timeout, String input) throws IOException, InterruptedException {
+    public static Result run(ProcessBuilder builder, Duration timeout, String input) throws IOException, InterruptedException {
         Path out = Files.createTempFile("gantry-out", ".txt");
         Path err = Files.createTempFile("gantry-err", ".txt");
         try {

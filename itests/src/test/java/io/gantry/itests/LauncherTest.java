@@ -52,7 +52,8 @@ class LauncherTest {
     void helpListsTheCommandsAndAnUnknownOneFails() throws Exception {
         Result help = gantry(null, "help");
         assertEquals(0, help.exit());
-        for (String command : List.of("up", "down", "status", "shell", "logs", "engine", "runtime", "images", "test")) {
+        for (String command : List.of("up", "down", "status", "shell", "logs", "engine", "runtime", "images", "test",
+                "cluster up", "cluster status", "cluster kill", "cluster start", "cluster down")) {
             assertTrue(help.out().contains("./gantry " + command), help.out());
         }
         assertEquals(2, gantry(null, "frobnicate").exit());
