@@ -156,6 +156,19 @@ class KubectlAttachDockerTest {
     }
 
     @Test
+    void kubectlRunWithStdinAttachesAndEndsWithTheContainersCode() throws Exception {
+        // kubectl run -i creates the pod with stdin and stdinOnce, attaches once it runs, then reads
+        // the exit code from the pod's status; --rm deletes the pod afterwards
+        KubectlCluster.Result ran = run("1.33", "hi\n", "run", "runner", "-i", "--rm", "--restart=Never",
+                "--image=gantry/httpd:1.0", "--overrides={\"spec\":{\"nodeName\":\"" + KubectlCluster.node + "\"}}",
+                "--", "sh", "-c", "read x; echo got $x; exit 3");
+        assertEquals(3, ran.code(), ran.err());
+        assertTrue(ran.out().startsWith("got hi\n"), ran.out());
+        await().atMost(DEADLINE).until(() -> KubectlCluster.registry.find(io.gantry.api.client.ResourceKind.PODS,
+                "default", "runner").isEmpty());
+    }
+
+    @Test
     void refusalsInKubernetesWords() throws Exception {
         KubectlCluster.Response response = KubectlCluster.get(
                 "/api/v1/namespaces/default/pods/ticker/attach?container=nope&stdout=true");
