@@ -98,7 +98,7 @@ final class SpdyStreams {
             }
             error.finish();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LOG.debug("{} over SPDY: the client left before opening its streams", what); // the reader's interrupt
         } finally {
             session.close();
         }

@@ -542,9 +542,13 @@ public class DockerRuntime implements ContainerRuntime {
             return -1; // detached: the container goes on
         }
         // the output ended because the process did: its exit code is at hand, or within moments
-        Integer exitCode = call(() -> docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
-                .awaitStatusCode(30, TimeUnit.SECONDS));
-        return exitCode == null ? -1 : exitCode;
+        try {
+            Integer exitCode = call(() -> docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS));
+            return exitCode == null ? -1 : exitCode;
+        } catch (NotFoundException removed) {
+            return -1; // removed as soon as it exited: the session is over all the same
+        }
     }
 
     /** Attaches through docker-java, which cannot end the process's input: output only. */

@@ -29,6 +29,6 @@ public class Container extends Extensible {
     public Boolean stdin;
     /** With {@link #stdin}: the input closes when the first attached client leaves. */
     public Boolean stdinOnce;
-    /** Whether the container's main process runs on a terminal (implies {@link #stdin} for attach). */
+    /** Whether the container's main process runs on a terminal, which an attached client then shares. */
     public Boolean tty;
 }
