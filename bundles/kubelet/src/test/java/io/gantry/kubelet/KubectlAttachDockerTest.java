@@ -79,7 +79,22 @@ class KubectlAttachDockerTest {
                         command: ["sh", "-c", "while [ ! -f /tmp/go ]; do echo waiting; sleep 0.1; done; echo bye; exit 3"]
                     """.formatted(version));
         }
-        for (String pod : List.of("ticker", "echo-133", "echo-129", "short-133", "short-129")) {
+        create("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: terminal
+                spec:
+                  nodeName: %s
+                  restartPolicy: Never
+                  containers:
+                  - name: sh
+                    image: gantry/httpd:1.0
+                    command: ["sh"]
+                    stdin: true
+                    tty: true
+                """);
+        for (String pod : List.of("ticker", "echo-133", "echo-129", "short-133", "short-129", "terminal")) {
             awaitPod(pod, p -> "Running".equals(p.status.phase));
         }
     }
@@ -166,6 +181,42 @@ class KubectlAttachDockerTest {
         assertTrue(ran.out().startsWith("got hi\n"), ran.out());
         await().atMost(DEADLINE).until(() -> KubectlCluster.registry.find(io.gantry.api.client.ResourceKind.PODS,
                 "default", "runner").isEmpty());
+    }
+
+    @Test
+    void attachWithATerminalRunsAnInteractiveShell() throws Exception {
+        // kubectl -it needs a terminal of its own: script(1) gives it one and types what the test writes
+        List<String> kubectl = KubectlCluster.command("attach", "-it", "-q", "terminal");
+        String line = String.join(" ", kubectl.stream().map(a -> "'" + a + "'").toList());
+        Process script = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try {
+                byte[] buffer = new byte[4096];
+                for (int read = script.getInputStream().read(buffer); read >= 0; read = script.getInputStream().read(buffer)) {
+                    seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // script ended
+            }
+        }, "kubectl-attach-terminal");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            // the shell reads from its terminal: each line typed runs, its output comes back on the same stream
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                script.getOutputStream().write("echo sum=$((40+2))\r".getBytes(StandardCharsets.UTF_8));
+                script.getOutputStream().flush();
+                return seen.toString().contains("sum=42");
+            });
+            script.getOutputStream().write("exit 0\r".getBytes(StandardCharsets.UTF_8));
+            script.getOutputStream().flush();
+            assertTrue(script.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the session ends with the shell: " + seen);
+            assertEquals(0, script.exitValue(), seen.toString());
+        } finally {
+            script.destroyForcibly();
+        }
+        awaitPod("terminal", p -> "Succeeded".equals(p.status.phase));
     }
 
     @Test
