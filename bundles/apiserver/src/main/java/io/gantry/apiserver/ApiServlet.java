@@ -278,6 +278,9 @@ public class ApiServlet extends HttpServlet {
             } else if (target.subresource.equals("exec") && target.kind == kinds.of(ResourceKind.PODS)) {
                 podExec.serve(target.namespace, target.name, request, response);
                 return;
+            } else if (target.subresource.equals("attach") && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serveAttach(target.namespace, target.name, request, response);
+                return;
             } else if (target.subresource.equals("portforward") && target.kind == kinds.of(ResourceKind.PODS)) {
                 podExec.servePortForward(target.namespace, target.name, request, response);
                 return;
@@ -371,6 +374,10 @@ public class ApiServlet extends HttpServlet {
             }
             if ("exec".equals(target.subresource) && target.kind == kinds.of(ResourceKind.PODS)) {
                 podExec.serve(target.namespace, target.name, request, response); // SPDY clients POST
+                return;
+            }
+            if ("attach".equals(target.subresource) && target.kind == kinds.of(ResourceKind.PODS)) {
+                podExec.serveAttach(target.namespace, target.name, request, response); // SPDY clients POST
                 return;
             }
             if ("portforward".equals(target.subresource) && target.kind == kinds.of(ResourceKind.PODS)) {

@@ -18,10 +18,11 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * {@code .../pods/NAME/exec} and {@code .../pods/NAME/portforward}: the client upgrades the
- * request, to a WebSocket with a Kubernetes channel protocol (kubectl exec ≥ 1.30) or to SPDY/3.1
- * (kubectl port-forward, and exec before 1.30); this proxy upgrades a connection to the kubelet of
- * the pod's node ({@code /exec/NS/POD/CONTAINER} or {@code /portForward/NS/POD} on its daemon
+ * {@code .../pods/NAME/exec}, {@code .../pods/NAME/attach} and {@code .../pods/NAME/portforward}:
+ * the client upgrades the request, to a WebSocket with a Kubernetes channel protocol (kubectl exec
+ * and attach ≥ 1.30) or to SPDY/3.1 (kubectl port-forward, and exec and attach before 1.30); this
+ * proxy upgrades a connection to the kubelet of the pod's node ({@code /exec/NS/POD/CONTAINER},
+ * {@code /attach/NS/POD/CONTAINER} or {@code /portForward/NS/POD} on its daemon
  * endpoint) the same way, with the client's key and protocols, answers the client with the
  * kubelet's 101, and from then on passes bytes both ways ({@link JettyTunnel}), as
  * kube-apiserver's upgrade-aware proxy does. The kubelet speaks the streaming protocol.
@@ -49,7 +50,22 @@ final class PodExecProxy {
         if (waiting != null) {
             throw ApiException.badRequest(waiting);
         }
-        tunnel(request, response, location, path(namespace, name, location.container(), request), "exec");
+        tunnel(request, response, location, path("/exec/", namespace, name, location.container(), request), "exec");
+    }
+
+    /**
+     * {@code pods/NAME/attach}: as exec, without a command; the kubelet's {@code /attach/NS/POD/CONTAINER}
+     * connects the client to the container's main process.
+     */
+    void serveAttach(String namespace, String name, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        KubeletLocator.Location location = kubelets.locate(namespace, name, request.getParameter("container"));
+        String waiting = KubeletLocator.waiting(location.pod(), name, location.container());
+        if (waiting != null) {
+            throw ApiException.badRequest(waiting);
+        }
+        tunnel(request, response, location, path("/attach/", namespace, name, location.container(), request),
+                "attach");
     }
 
     /** {@code pods/NAME/portforward}: the pod must run; the kubelet connects to its ports. */
@@ -132,8 +148,9 @@ final class PodExecProxy {
         return values;
     }
 
-    private static String path(String namespace, String name, String container, HttpServletRequest request) {
-        StringBuilder path = new StringBuilder("/exec/").append(encode(namespace)).append('/').append(encode(name))
+    private static String path(String operation, String namespace, String name, String container,
+                               HttpServletRequest request) {
+        StringBuilder path = new StringBuilder(operation).append(encode(namespace)).append('/').append(encode(name))
                 .append('/').append(encode(container));
         char separator = '?';
         for (String parameter : PASSED) {

@@ -261,6 +261,7 @@ public class Kubelet {
             return new KubeletServer(config.nodeIP(), config.port(), Map.of(
                     "containerLogs", new ContainerLogs(containers, Clock.systemUTC()),
                     "exec", new ContainerExec(containers),
+                    "attach", new ContainerAttach(containers),
                     "portForward", new PortForward(pods::get)));
         } catch (java.io.IOException e) {
             // pods still run; only logs and exec through the API are missing

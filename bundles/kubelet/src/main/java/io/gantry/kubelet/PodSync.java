@@ -499,7 +499,9 @@ final class PodSync {
                 ContainerEnv.expand(container.args, env), env, container.workingDir,
                 limits.get("cpu") == null ? 0 : Quantity.milliValue(limits.get("cpu")),
                 limits.get("memory") == null ? 0 : Quantity.value(limits.get("memory")),
-                mounts, runAsUser, runAsGroup, security != null && Boolean.TRUE.equals(security.readOnlyRootFilesystem));
+                mounts, runAsUser, runAsGroup, security != null && Boolean.TRUE.equals(security.readOnlyRootFilesystem),
+                Boolean.TRUE.equals(container.stdin), Boolean.TRUE.equals(container.stdinOnce),
+                Boolean.TRUE.equals(container.tty));
     }
 
     private static long gracePeriod(Pod pod, Long deletion) {

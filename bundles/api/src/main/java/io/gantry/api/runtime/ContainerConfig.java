@@ -13,9 +13,21 @@ import java.util.Map;
  * @param memoryLimitBytes memory limit in bytes, 0 for none
  * @param runAsUser        the user id to run as; null for the image's
  * @param runAsGroup       the group id to run as; null for the image's
+ * @param stdin            whether the main process gets a standard input, written by an attached client
+ *                         ({@link ContainerRuntime#attach}); without it the process reads end of input. Since 2.2.
+ * @param stdinOnce        with stdin: the input ends when the first attached client leaves. Since 2.2.
+ * @param tty              whether the main process runs on a terminal. Since 2.2.
  */
 public record ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
                               Map<String, String> env, String workingDir, long milliCpuLimit,
                               long memoryLimitBytes, List<Mount> mounts, Long runAsUser, Long runAsGroup,
-                              boolean readOnlyRootFilesystem) {
+                              boolean readOnlyRootFilesystem, boolean stdin, boolean stdinOnce, boolean tty) {
+
+    /** A container without standard input and terminal, as before 2.2. */
+    public ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
+                           Map<String, String> env, String workingDir, long milliCpuLimit, long memoryLimitBytes,
+                           List<Mount> mounts, Long runAsUser, Long runAsGroup, boolean readOnlyRootFilesystem) {
+        this(name, attempt, image, command, args, env, workingDir, milliCpuLimit, memoryLimitBytes, mounts, runAsUser,
+                runAsGroup, readOnlyRootFilesystem, false, false, false);
+    }
 }

@@ -104,6 +104,22 @@ public interface ContainerRuntime {
     }
 
     /**
+     * Attaches the streams to a running container's main process, as {@code kubectl attach} does:
+     * its standard output and error from now on, and its standard input when it was created with
+     * {@link ContainerConfig#stdin()} (else {@code streams.stdin()} is not read). Whether the output
+     * comes from a terminal is the container's own {@link ContainerConfig#tty()}; with one,
+     * everything goes to stdout. Returns the container's exit code once it exits (-1 when unknown).
+     * The thread's interrupt or a failing stream detaches early, leaving the container running (its
+     * input closed when it was created with {@link ContainerConfig#stdinOnce()}). A runtime that
+     * cannot attach throws {@link UnsupportedOperationException}. Since 2.2.
+     *
+     * @throws IOException when the streams fail, or the thread was interrupted while waiting on them
+     */
+    default int attach(String containerId, ExecStreams streams) throws IOException {
+        throw new UnsupportedOperationException("this container runtime cannot attach to a container's main process");
+    }
+
+    /**
      * Writes a container's log (its standard output and error, interleaved as written) to the
      * stream; when {@link LogOptions#follow() following}, goes on until the container stops, the
      * thread is interrupted, or a write fails because the reader went away. A runtime that keeps no

@@ -1,10 +1,11 @@
 /**
  * Container runtime SPI: pod sandboxes and their containers, after the Kubernetes CRI. 2.0: the
  * runtime owns its labels (typed pod and attempt fields instead), events, exec and mounts.
- * 2.1: container logs, commands with attached streams.
+ * 2.1: container logs, commands with attached streams. 2.2: attach to a container's main process,
+ * containers with a standard input or a terminal.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.gantry.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -307,6 +308,13 @@ public class DockerRuntime implements ContainerRuntime {
             if (user != null) {
                 create.withUser(user);
             }
+            if (container.stdin()) {
+                // as Kubernetes' docker integration did: an open input that attach writes to
+                create.withStdinOpen(true).withStdInOnce(container.stdinOnce());
+            }
+            if (container.tty()) {
+                create.withTty(true);
+            }
             return create;
         };
         String id;
@@ -461,14 +469,14 @@ public class DockerRuntime implements ContainerRuntime {
             ExecAttachment.run(config.dockerHost(), execId, streams.stdin(), streams.stdout(), streams.stderr(),
                     streams.tty());
         } else {
-            attach(execId, streams);
+            execThroughDockerJava(execId, streams);
         }
         Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return exitCode == null ? -1 : exitCode.intValue();
     }
 
     /** Carries an exec's streams through docker-java, which cannot end the command's input: without stdin only. */
-    private void attach(String execId, ExecStreams streams) throws IOException {
+    private void execThroughDockerJava(String execId, ExecStreams streams) throws IOException {
         IOException[] failed = new IOException[1];
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -499,6 +507,80 @@ public class DockerRuntime implements ContainerRuntime {
                         start.withStdIn(streams.stdin());
                     }
                     return start.exec(callback).awaitCompletion();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            });
+        } finally {
+            callback.close();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
+    @Override
+    public int attach(String containerId, ExecStreams streams) throws IOException {
+        InspectContainerResponse inspected = call(() -> docker.inspectContainerCmd(containerId).exec());
+        if (!Boolean.TRUE.equals(inspected.getState().getRunning())) {
+            throw new IllegalStateException("container " + containerId + " is not running");
+        }
+        boolean tty = inspected.getConfig() != null && Boolean.TRUE.equals(inspected.getConfig().getTty());
+        boolean openStdin = inspected.getConfig() != null && Boolean.TRUE.equals(inspected.getConfig().getStdinOpen());
+        // a container created without stdin has no input to write to: the engine would drop it anyway
+        var stdin = openStdin ? streams.stdin() : null;
+        // with a terminal, everything the process writes comes on one stream
+        var stderr = tty ? null : streams.stderr();
+        if (ExecAttachment.supports(config.dockerHost())) {
+            calls.incrementAndGet();
+            ExecAttachment.attach(config.dockerHost(), containerId, stdin, streams.stdout(), stderr, tty);
+        } else {
+            attachThroughDockerJava(containerId, new ExecStreams(null, streams.stdout(), stderr, tty));
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return -1; // detached: the container goes on
+        }
+        // the output ended because the process did: its exit code is at hand, or within moments
+        try {
+            Integer exitCode = call(() -> docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS));
+            return exitCode == null ? -1 : exitCode;
+        } catch (NotFoundException removed) {
+            return -1; // removed as soon as it exited: the session is over all the same
+        }
+    }
+
+    /** Attaches through docker-java, which cannot end the process's input: output only. */
+    private void attachThroughDockerJava(String containerId, ExecStreams streams) throws IOException {
+        IOException[] failed = new IOException[1];
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
+                        ? streams.stderr() : streams.stdout();
+                if (out == null) {
+                    return;
+                }
+                try {
+                    out.write(frame.getPayload());
+                    out.flush();
+                } catch (IOException e) {
+                    failed[0] = e; // the client went away: detach
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing is all that is left to do
+                    }
+                }
+            }
+        };
+        try {
+            call(() -> {
+                try {
+                    return docker.attachContainerCmd(containerId).withFollowStream(true).withLogs(false)
+                            .withStdOut(streams.stdout() != null).withStdErr(streams.stderr() != null)
+                            .exec(callback).awaitCompletion();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return null;

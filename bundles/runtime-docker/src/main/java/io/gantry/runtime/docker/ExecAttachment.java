@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a created exec on the engine's hijacked connection and carries its streams. docker-java
- * never half-closes the connection when stdin ends, so {@code echo x | kubectl exec -i POD -- cat}
- * would wait forever; this speaks the engine's attach protocol itself (unix and plain tcp hosts)
- * and shuts the connection's output down at the end of stdin, which the engine passes on to the
- * command as end of input.
+ * Carries a process's streams over the engine's hijacked connection: a created exec's
+ * ({@code POST /exec/ID/start}) or a container's main process ({@code POST /containers/ID/attach}).
+ * docker-java never half-closes the connection when stdin ends, so
+ * {@code echo x | kubectl exec -i POD -- cat} would wait forever; this speaks the engine's attach
+ * protocol itself (unix and plain tcp hosts) and shuts the connection's output down at the end of
+ * stdin, which the engine passes on to the process as end of input (to a container's main process
+ * when it was created with StdinOnce).
  */
 final class ExecAttachment {
 
@@ -36,17 +38,35 @@ final class ExecAttachment {
     /** Runs the exec with its streams until its output ends (or the thread is interrupted). */
     static void run(String dockerHost, String execId, InputStream stdin, OutputStream stdout, OutputStream stderr,
                     boolean tty) throws IOException {
+        byte[] body = ("{\"Detach\":false,\"Tty\":" + tty + "}").getBytes(StandardCharsets.UTF_8);
+        stream(dockerHost, "/exec/" + execId + "/start", body, "exec " + execId, stdin, stdout, stderr, tty);
+    }
+
+    /**
+     * Attaches to a container's main process until its output ends, which is when it exits (or the
+     * thread is interrupted); only what it writes from now on is passed.
+     *
+     * @param tty whether the container runs on a terminal: its output then comes unframed
+     */
+    static void attach(String dockerHost, String containerId, InputStream stdin, OutputStream stdout,
+                       OutputStream stderr, boolean tty) throws IOException {
+        stream(dockerHost, "/containers/" + containerId + "/attach?stream=1&stdin=" + (stdin == null ? 0 : 1)
+                + "&stdout=" + (stdout == null ? 0 : 1) + "&stderr=" + (stderr == null ? 0 : 1), new byte[0],
+                "container " + containerId, stdin, stdout, stderr, tty);
+    }
+
+    private static void stream(String dockerHost, String path, byte[] body, String what, InputStream stdin,
+                               OutputStream stdout, OutputStream stderr, boolean tty) throws IOException {
         try (SocketChannel channel = open(dockerHost)) {
-            byte[] body = ("{\"Detach\":false,\"Tty\":" + tty + "}").getBytes(StandardCharsets.UTF_8);
-            write(channel, ("POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+            write(channel, ("POST " + path + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
                     + "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             write(channel, body);
             String status = readHead(channel);
             if (!status.startsWith("HTTP/1.1 101") && !status.startsWith("HTTP/1.1 200")) {
-                throw new IOException("the engine refused to start exec " + execId + ": " + status);
+                throw new IOException("the engine refused to attach to " + what + ": " + status);
             }
-            Thread input = stdin == null ? null : new Thread(() -> copyInput(stdin, channel), "gantry-docker-exec-stdin");
+            Thread input = stdin == null ? null : new Thread(() -> copyInput(stdin, channel), "gantry-docker-stdin");
             if (input != null) {
                 input.setDaemon(true);
                 input.start();
@@ -83,7 +103,7 @@ final class ExecAttachment {
             }
             channel.shutdownOutput(); // the command sees the end of its input
         } catch (IOException e) {
-            LOG.debug("Exec input ended: {}", e.getMessage());
+            LOG.debug("Input ended: {}", e.getMessage());
         }
     }
 

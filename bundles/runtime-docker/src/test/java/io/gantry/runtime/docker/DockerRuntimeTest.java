@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
+import io.gantry.api.runtime.ExecStreams;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
@@ -15,11 +16,14 @@ import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,6 +167,81 @@ class DockerRuntimeTest {
         assertEquals("hello pod\n", result.output());
         ExecResult slow = runtime.exec(id, List.of("sleep", "5"), Duration.ofMillis(300));
         assertTrue(slow.timedOut());
+    }
+
+    @Test
+    void attachWritesToAnOpenStdinAndEndsWithTheExitCode() throws Exception {
+        SandboxConfig sandbox = sandbox("attach", "127.77.0.9", List.of());
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        ContainerConfig reader = new ContainerConfig("reader", 0, "gantry/httpd:1.0", List.of("sh", "-c"),
+                List.of("cat; exit 5"), Map.of(), null, 0, 0, List.of(), null, null, false, true, true, false);
+        String id = runtime.createContainer(sandboxId, reader, sandbox);
+        runtime.startContainer(id);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // stdinOnce: the end of this input is the end of cat's, and the container exits
+        int exitCode = runtime.attach(id, new ExecStreams(new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)),
+                out, new ByteArrayOutputStream(), false));
+        assertEquals(5, exitCode);
+        assertEquals("hello\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void attachToATerminalGetsEverythingOnStdoutAndDetachesOnInterrupt() throws Exception {
+        SandboxConfig sandbox = sandbox("attachtty", "127.77.0.10", List.of());
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        ContainerConfig talker = new ContainerConfig("talker", 0, "gantry/httpd:1.0", List.of("sh", "-c"),
+                List.of("while true; do echo out; echo err >&2; sleep 0.1; done"), Map.of(), null, 0, 0, List.of(), null,
+                null, false, false, false, true);
+        String id = runtime.createContainer(sandboxId, talker, sandbox);
+        runtime.startContainer(id);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread attached = new Thread(() -> {
+            try {
+                runtime.attach(id, new ExecStreams(null, new SynchronizedStream(out), new SynchronizedStream(err), false));
+            } catch (java.io.IOException e) {
+                // detached by the interrupt
+            }
+        });
+        attached.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String seen = new SynchronizedStream(out).text();
+            return seen.contains("out\r\n") && seen.contains("err\r\n");
+        });
+        attached.interrupt();
+        attached.join(10_000);
+        assertTrue(!attached.isAlive(), "an interrupt detaches");
+        assertEquals(0, err.size(), "a terminal has one stream");
+        assertEquals(ContainerStatus.State.RUNNING, runtime.containerStatus(id).state(), "the container goes on");
+    }
+
+    /** A stream written by the attaching thread and read by the test. */
+    private static final class SynchronizedStream extends java.io.OutputStream {
+        private final ByteArrayOutputStream target;
+
+        SynchronizedStream(ByteArrayOutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            synchronized (target) {
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            synchronized (target) {
+                target.write(b, off, len);
+            }
+        }
+
+        String text() {
+            synchronized (target) {
+                return target.toString(StandardCharsets.UTF_8);
+            }
+        }
     }
 
     @Test

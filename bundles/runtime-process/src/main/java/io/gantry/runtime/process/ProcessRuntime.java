@@ -6,6 +6,7 @@ import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
+import io.gantry.api.runtime.ExecStreams;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
@@ -404,6 +405,31 @@ public class ProcessRuntime implements ContainerRuntime {
             ContainerRecord current = refresh(containers.get(containerId));
             return current != null && current.finishedAt() == null;
         }, out);
+    }
+
+    /**
+     * Output only: what the process writes from now on, followed in its log file, where standard
+     * output and error are one stream (so it all goes to stdout, else to stderr); its processes get
+     * no standard input to write to, so {@code streams.stdin()} is not read.
+     */
+    @Override
+    public int attach(String containerId, ExecStreams streams) throws IOException {
+        Path file = logFile(containerId);
+        ContainerRecord container = refresh(containers.get(containerId));
+        if (file == null || container == null) {
+            throw new IllegalStateException("container " + containerId + " does not exist");
+        }
+        if (container.finishedAt() != null) {
+            throw new IllegalStateException("container " + containerId + " is not running");
+        }
+        OutputStream out = streams.stdout() != null ? streams.stdout() : streams.stderr();
+        FileLog.copy(file, 0, true, () -> {
+            ContainerRecord current = refresh(containers.get(containerId));
+            return current != null && current.finishedAt() == null;
+        }, out == null ? OutputStream.nullOutputStream() : out);
+        ContainerRecord ended = refresh(containers.get(containerId));
+        return Thread.currentThread().isInterrupted() || ended == null || ended.finishedAt() == null ? -1
+                : ended.exitCode();
     }
 
     /** The log file of a container (its standard output and error), for the kubelet's log endpoint. */

@@ -186,6 +186,24 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void attachFollowsTheOutputFromNowOnUntilTheProcessExits() throws IOException {
+        runtime = new ProcessRuntime(config(root));
+        String sandbox = runtime.runPodSandbox(sandbox("uid-8", List.of()));
+        String id = start(sandbox, "counter", "for i in $(seq 1 30); do echo line $i; sleep 0.1; done; echo oops >&2; exit 4");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(runtime.logFile(id)).contains("line 3\n"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        int exitCode = runtime.attach(id, new io.gantry.api.runtime.ExecStreams(null, out, null, false));
+
+        assertEquals(4, exitCode);
+        String seen = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!seen.contains("line 1\n") && seen.endsWith("line 30\noops\n"),
+                "what is written from now on, stdout and stderr as one: " + seen);
+        assertThrows(IllegalStateException.class, () -> runtime.attach(id,
+                new io.gantry.api.runtime.ExecStreams(null, out, null, false)), "an exited container cannot be attached");
+    }
+
+    @Test
     void aMappedImageGetsTheContainersArgs() throws IOException {
         runtime = new ProcessRuntime(config(root));
         SandboxConfig config = sandbox("uid-7", List.of());

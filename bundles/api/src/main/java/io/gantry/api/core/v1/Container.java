@@ -25,4 +25,10 @@ public class Container extends Extensible {
     /** {@code Always}, {@code IfNotPresent} or {@code Never}; defaulted from the image tag. */
     public String imagePullPolicy;
     public SecurityContext securityContext;
+    /** Whether the container's main process gets a standard input that {@code kubectl attach -i} writes to. */
+    public Boolean stdin;
+    /** With {@link #stdin}: the input closes when the first attached client leaves. */
+    public Boolean stdinOnce;
+    /** Whether the container's main process runs on a terminal, which an attached client then shares. */
+    public Boolean tty;
 }

@@ -1,8 +1,9 @@
 /**
- * Kubernetes {@code core/v1} objects Gantry serves: Pod, Node, Namespace, Binding.
+ * Kubernetes {@code core/v1} objects Gantry serves: Pod, Node, Namespace, Binding. 1.2: a container's
+ * stdin, stdinOnce and tty.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.gantry.api.core.v1;
 
 import org.osgi.annotation.bundle.Export;
