@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -137,7 +136,6 @@ class ControlPlanesClusterTest {
 
     @Test
     @Order(5)
-    @Disabled("needs the cluster branch's NodeMonitor (issue 9 item 5): today a killed node's Node stays Ready")
     void aKilledNodeIsNotReadyUntilItIsStartedAgain() throws Exception {
         CLUSTER.kill(3);
         await().atMost(Duration.ofSeconds(15)).until(() -> CLUSTER.readiness(1, 3), r -> r.equals(Optional.of("Unknown")));
@@ -153,7 +151,6 @@ class ControlPlanesClusterTest {
 
     @Test
     @Order(6)
-    @Disabled("needs the cluster branch's leader election (Leases in kube-system, issue 9 item 6)")
     void killingTheLeaderUnderWriteLoadLosesNoAcknowledgedWriteAndAnotherLeads() throws Exception {
         String lease = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler";
         String holder = await().atMost(DEADLINE).until(() -> CLUSTER.get(1, lease)

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and containers, SIGKILL) is NotReady with the Ready condition Unknown, as Kubernetes' node
  * lifecycle controller marks a node that stopped posting status, and Ready again once started.
  */
-@Disabled("needs the client branch's HTTP ApiClient (a worker without the API server starts no kubelet today) "
-        + "and the cluster branch's NodeMonitor (issue 9 items 1 and 5)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerClusterTest {
 
