@@ -215,7 +215,7 @@ final class CachedNode implements NodeInfo {
 
     @Override
     public int podsOfController(String controllerUid) {
-        if (controllerUid == null) {
+        if (controllerUid == null || controllers.isEmpty()) {
             return 0;
         }
         Integer count = controllers.get(controllerUid);

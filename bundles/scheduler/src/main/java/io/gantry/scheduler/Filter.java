@@ -12,6 +12,14 @@ interface Filter {
     String name();
 
     /**
+     * False if this filter passes every node for the cycle's pod (a pod without host ports and
+     * NodePorts), so that the scheduler skips it for the thousands of nodes it looks at.
+     */
+    default boolean relevant(Cycle cycle) {
+        return true;
+    }
+
+    /**
      * True if the pod may go on the node; otherwise adds the reasons it may not (one each, as
      * they count in the "0/N nodes are available" message) and returns false.
      */

@@ -24,6 +24,17 @@ final class Filters {
     static final List<Filter> ALL = List.of(new NodeUnschedulable(), new TaintToleration(), new NodeAffinity(),
             new NodePorts(), new NodeResourcesFit(), new InterPodAffinity());
 
+    /** The filters of {@link #ALL} that can reject a node for the cycle's pod, in order, as an array (no iterator per node). */
+    static Filter[] relevant(Cycle cycle) {
+        List<Filter> relevant = new java.util.ArrayList<>(ALL.size());
+        for (Filter filter : ALL) {
+            if (filter.relevant(cycle)) {
+                relevant.add(filter);
+            }
+        }
+        return relevant.toArray(new Filter[0]);
+    }
+
     private Filters() {
     }
 
@@ -59,7 +70,9 @@ final class Filters {
 
         @Override
         public boolean filter(Cycle cycle, CachedNode node, List<String> reasons) {
-            for (Taint taint : node.taints) {
+            List<Taint> taints = node.taints;
+            for (int i = 0; i < taints.size(); i++) {
+                Taint taint = taints.get(i);
                 if ((Taint.NO_SCHEDULE.equals(taint.effect) || Taint.NO_EXECUTE.equals(taint.effect))
                         && !tolerated(cycle.pod.tolerations, taint)) {
                     reasons.add(untoleratedTaint(taint));
@@ -78,8 +91,16 @@ final class Filters {
         }
 
         @Override
+        public boolean relevant(Cycle cycle) {
+            return !cycle.pod.nodeSelector.isEmpty() || !cycle.pod.requiredNodeTerms.isEmpty();
+        }
+
+        @Override
         public boolean filter(Cycle cycle, CachedNode node, List<String> reasons) {
             PodProfile pod = cycle.pod;
+            if (pod.nodeSelector.isEmpty() && pod.requiredNodeTerms.isEmpty()) {
+                return true;
+            }
             for (Map.Entry<String, String> wanted : pod.nodeSelector.entrySet()) {
                 if (!wanted.getValue().equals(node.labels.get(wanted.getKey()))) {
                     reasons.add(NODE_AFFINITY);
@@ -99,6 +120,11 @@ final class Filters {
         @Override
         public String name() {
             return "NodePorts";
+        }
+
+        @Override
+        public boolean relevant(Cycle cycle) {
+            return !cycle.pod.hostPorts.isEmpty();
         }
 
         @Override
@@ -148,6 +174,11 @@ final class Filters {
         @Override
         public String name() {
             return "InterPodAffinity";
+        }
+
+        @Override
+        public boolean relevant(Cycle cycle) {
+            return cycle.needsPodAffinity();
         }
 
         @Override

@@ -49,6 +49,7 @@ final class Placement {
             return Decision.none(NO_NODES);
         }
         Cycle cycle = new Cycle(pod, cache);
+        Filter[] filters = Filters.relevant(cycle);
         int wanted = feasibleNodesToFind(nodes.length);
         boolean simple = pod.preferredNodeTerms.isEmpty() && !cache.anyPreferNoSchedule();
         List<CachedNode> feasible = simple ? null : new ArrayList<>();
@@ -60,7 +61,7 @@ final class Placement {
         int processed = 0;
         for (; processed < nodes.length && found < wanted; processed++) {
             CachedNode node = nodes[(nextStart + processed) % nodes.length];
-            if (!passes(cycle, node, reasons)) {
+            if (!passes(filters, cycle, node, reasons)) {
                 if (rejected == null) {
                     rejected = new HashMap<>();
                 }
@@ -91,9 +92,9 @@ final class Placement {
         return Decision.none(message(nodes.length, rejected == null ? Map.of() : rejected));
     }
 
-    private static boolean passes(Cycle cycle, CachedNode node, List<String> reasons) {
-        for (Filter filter : Filters.ALL) {
-            if (!filter.filter(cycle, node, reasons)) {
+    private static boolean passes(Filter[] filters, Cycle cycle, CachedNode node, List<String> reasons) {
+        for (int i = 0; i < filters.length; i++) {
+            if (!filters[i].filter(cycle, node, reasons)) {
                 return false;
             }
         }

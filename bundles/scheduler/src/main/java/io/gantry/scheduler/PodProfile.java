@@ -24,6 +24,17 @@ final class PodProfile implements PodInfo {
     static final long DEFAULT_MILLI_CPU = 100;
     static final long DEFAULT_MEMORY = 200L * 1024 * 1024;
 
+    private static final int PARSED_MAX = 4096;
+    private static final Map<String, Long> MILLI_VALUES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Long> VALUES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> CONTROLLER_UIDS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > PARSED_MAX;
+                }
+            });
+
     /** A host port a container asks for. */
     record HostPort(String protocol, String ip, int port) {
         static final String ANY_IP = "0.0.0.0";
@@ -209,7 +220,16 @@ final class PodProfile implements PodInfo {
         if (text == null) {
             return 0;
         }
-        return milli ? Quantity.milliValue(text) : Quantity.value(text);
+        // pods of one workload repeat the same few quantities: parse each once
+        Map<String, Long> parsed = milli ? MILLI_VALUES : VALUES;
+        Long value = parsed.get(text);
+        if (value == null) {
+            value = milli ? Quantity.milliValue(text) : Quantity.value(text);
+            if (parsed.size() < PARSED_MAX) {
+                parsed.put(text, value);
+            }
+        }
+        return value;
     }
 
     private static String request(Container container, String resource) {
@@ -256,7 +276,8 @@ final class PodProfile implements PodInfo {
         }
         for (OwnerReference owner : pod.metadata.ownerReferences) {
             if (Boolean.TRUE.equals(owner.controller) && owner.uid != null) {
-                return owner.uid;
+                // one instance per uid, so that the per-node counts compare by reference first
+                return CONTROLLER_UIDS.computeIfAbsent(owner.uid, uid -> uid);
             }
         }
         return null;

@@ -115,8 +115,9 @@ public class Scheduler implements PolicyChooser {
         }
     }
 
+    /** Stops: gives up the role and places no more pods. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         campaign.close();
         end();
         events.close();
@@ -124,7 +125,7 @@ public class Scheduler implements PolicyChooser {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addPolicy(SchedulerPolicy policy, Map<String, Object> properties) {
+    public void addPolicy(SchedulerPolicy policy, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null) {
             policies.put(name.toString(), policy);
@@ -137,7 +138,7 @@ public class Scheduler implements PolicyChooser {
         }
     }
 
-    void removePolicy(SchedulerPolicy policy, Map<String, Object> properties) {
+    public void removePolicy(SchedulerPolicy policy, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null && policies.remove(name.toString(), policy)) {
             LOG.info("Scheduler policy '{}' removed", name);
