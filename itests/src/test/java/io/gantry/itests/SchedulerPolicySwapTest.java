@@ -66,6 +66,11 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
             while (arriving.get()) {
                 int i = created.getAndIncrement();
                 api.create(ResourceKind.PODS, pod("swap-" + i, i % 2 == 0 ? null : "binpack"));
+                try {
+                    Thread.sleep(20); // pacing, not synchronisation: about 50 pods a second keep arriving
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }, "swap-test-writer");
         writer.start();
