@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * effect at the next pod. While the default policy is not installed, default-scheduler pods are
  * placed by another installed policy ({@code spread} first), and the log says so.
  */
-@Component(immediate = true, configurationPid = Scheduler.PID)
+@Component(immediate = true, configurationPid = Scheduler.PID, service = {})
 @Designate(ocd = Scheduler.Config.class)
 public class Scheduler implements PolicyChooser {
 
