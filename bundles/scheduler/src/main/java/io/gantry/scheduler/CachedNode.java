@@ -6,7 +6,6 @@ import io.gantry.api.core.v1.Quantity;
 import io.gantry.api.core.v1.Taint;
 import io.gantry.api.scheduler.NodeInfo;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +45,15 @@ final class CachedNode implements NodeInfo {
     long nonZeroMilliCpu;
     long nonZeroMemory;
     final Map<String, PodProfile> pods = new LinkedHashMap<>();
-    private final Map<String, Integer> controllers = new HashMap<>();
+    /** This node's place in {@link #replicas}. */
+    private final int index;
+    private final ReplicaCounts replicas;
     private final List<PodProfile.HostPort> usedPorts = new ArrayList<>();
 
-    CachedNode(String name) {
+    CachedNode(String name, int index, ReplicaCounts replicas) {
         this.name = name;
+        this.index = index;
+        this.replicas = replicas;
     }
 
     /** Reads what the scheduler needs of the Node. */
@@ -100,7 +103,7 @@ final class CachedNode implements NodeInfo {
         nonZeroMilliCpu += pod.nonZeroMilliCpu;
         nonZeroMemory += pod.nonZeroMemory;
         if (pod.controllerUid != null) {
-            controllers.merge(pod.controllerUid, 1, Integer::sum);
+            replicas.add(pod.controllerUid, index);
         }
         usedPorts.addAll(pod.hostPorts);
     }
@@ -118,7 +121,7 @@ final class CachedNode implements NodeInfo {
         nonZeroMilliCpu -= pod.nonZeroMilliCpu;
         nonZeroMemory -= pod.nonZeroMemory;
         if (pod.controllerUid != null) {
-            controllers.computeIfPresent(pod.controllerUid, (uid, count) -> count == 1 ? null : count - 1);
+            replicas.remove(pod.controllerUid, index);
         }
         for (PodProfile.HostPort port : pod.hostPorts) {
             usedPorts.remove(port);
@@ -135,6 +138,10 @@ final class CachedNode implements NodeInfo {
             }
         }
         return false;
+    }
+
+    int index() {
+        return index;
     }
 
     boolean isEmpty() {
@@ -215,10 +222,6 @@ final class CachedNode implements NodeInfo {
 
     @Override
     public int podsOfController(String controllerUid) {
-        if (controllerUid == null || controllers.isEmpty()) {
-            return 0;
-        }
-        Integer count = controllers.get(controllerUid);
-        return count == null ? 0 : count;
+        return controllerUid == null ? 0 : replicas.count(controllerUid, index);
     }
 }

@@ -21,6 +21,10 @@ final class SchedulerCache {
     }
 
     private final Map<String, CachedNode> nodes = new HashMap<>();
+    private final ReplicaCounts replicas = new ReplicaCounts();
+    /** Indexes of nodes dropped from the cache, for the next new node (keeps the replica arrays short). */
+    private final java.util.ArrayDeque<Integer> freeIndexes = new java.util.ArrayDeque<>();
+    private int nextIndex;
     private final Map<String, Placed> pods = new HashMap<>();
     /** Placed pods with required anti-affinity terms, which every incoming pod is checked against. */
     private final Map<String, PodProfile> withAntiAffinity = new LinkedHashMap<>();
@@ -31,7 +35,7 @@ final class SchedulerCache {
 
     /** Adds or updates a node. */
     void updateNode(Node node) {
-        CachedNode cached = nodes.computeIfAbsent(node.metadata.name, CachedNode::new);
+        CachedNode cached = nodes.computeIfAbsent(node.metadata.name, this::newNode);
         if (!cached.present) {
             orderStale = true;
         }
@@ -56,7 +60,7 @@ final class SchedulerCache {
         cached.hasPreferNoSchedule = false;
         orderStale = true;
         if (cached.isEmpty()) {
-            nodes.remove(name);
+            drop(cached);
         }
     }
 
@@ -129,7 +133,7 @@ final class SchedulerCache {
         if (node != null) {
             node.remove(placed.pod());
             if (!node.present && node.isEmpty()) {
-                nodes.remove(node.name);
+                drop(node);
             }
         }
         return true;
@@ -160,12 +164,23 @@ final class SchedulerCache {
         return pods.size();
     }
 
+    private CachedNode newNode(String name) {
+        Integer free = freeIndexes.poll();
+        return new CachedNode(name, free != null ? free : nextIndex++, replicas);
+    }
+
+    /** Forgets a node that is gone and has no pods left (so its replica counts are all zero). */
+    private void drop(CachedNode node) {
+        nodes.remove(node.name);
+        freeIndexes.add(node.index());
+    }
+
     private void place(PodProfile pod, String nodeName, boolean assumed) {
         Placed previous = pods.get(pod.key);
         if (previous != null && !previous.node().equals(nodeName)) {
             removePod(pod.key);
         }
-        CachedNode node = nodes.computeIfAbsent(nodeName, CachedNode::new);
+        CachedNode node = nodes.computeIfAbsent(nodeName, this::newNode);
         node.add(pod);
         pods.put(pod.key, new Placed(pod, nodeName, assumed));
         if (pod.podAntiAffinity.isEmpty()) {
