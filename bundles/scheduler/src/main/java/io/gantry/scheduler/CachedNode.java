@@ -34,6 +34,8 @@ final class CachedNode implements NodeInfo {
     List<Taint> taints = List.of();
     boolean unschedulable;
     boolean hasPreferNoSchedule;
+    /** True if some taint is NoSchedule or NoExecute: the taint filter need not look otherwise. */
+    boolean hasHardTaints;
     long allocatableMilliCpu;
     long allocatableMemory;
     long allocatableEphemeralStorage;
@@ -44,6 +46,8 @@ final class CachedNode implements NodeInfo {
     long requestedEphemeralStorage;
     long nonZeroMilliCpu;
     long nonZeroMemory;
+    /** {@code pods.size()}, kept beside the sums so that the filters read one object per node. */
+    int podCount;
     final Map<String, PodProfile> pods = new LinkedHashMap<>();
     /** This node's place in {@link #replicas}. */
     private final int index;
@@ -71,6 +75,7 @@ final class CachedNode implements NodeInfo {
         }
         taints = List.copyOf(effective);
         hasPreferNoSchedule = taints.stream().anyMatch(t -> Taint.PREFER_NO_SCHEDULE.equals(t.effect));
+        hasHardTaints = taints.stream().anyMatch(t -> Taint.NO_SCHEDULE.equals(t.effect) || Taint.NO_EXECUTE.equals(t.effect));
         Map<String, String> allocatable = node.status == null ? null
                 : node.status.allocatable != null ? node.status.allocatable : node.status.capacity;
         allocatableMilliCpu = quantity(allocatable, "cpu", true);
@@ -97,6 +102,7 @@ final class CachedNode implements NodeInfo {
         if (previous != null) {
             subtract(previous);
         }
+        podCount = pods.size();
         requestedMilliCpu += pod.milliCpu;
         requestedMemory += pod.memory;
         requestedEphemeralStorage += pod.ephemeralStorage;
@@ -112,6 +118,7 @@ final class CachedNode implements NodeInfo {
         if (pods.remove(pod.key) != null) {
             subtract(pod);
         }
+        podCount = pods.size();
     }
 
     private void subtract(PodProfile pod) {
@@ -217,7 +224,7 @@ final class CachedNode implements NodeInfo {
 
     @Override
     public int podCount() {
-        return pods.size();
+        return podCount;
     }
 
     @Override

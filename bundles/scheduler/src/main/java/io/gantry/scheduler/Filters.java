@@ -2,6 +2,7 @@ package io.gantry.scheduler;
 
 import io.gantry.api.core.v1.Taint;
 import io.gantry.api.core.v1.Toleration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ final class Filters {
 
     /** The filters of {@link #ALL} that can reject a node for the cycle's pod, in order, as an array (no iterator per node). */
     static Filter[] relevant(Cycle cycle) {
-        List<Filter> relevant = new java.util.ArrayList<>(ALL.size());
+        List<Filter> relevant = new ArrayList<>(ALL.size());
         for (Filter filter : ALL) {
             if (filter.relevant(cycle)) {
                 relevant.add(filter);
@@ -70,6 +71,9 @@ final class Filters {
 
         @Override
         public boolean filter(Cycle cycle, CachedNode node, List<String> reasons) {
+            if (!node.hasHardTaints) {
+                return true;
+            }
             List<Taint> taints = node.taints;
             for (int i = 0; i < taints.size(); i++) {
                 Taint taint = taints.get(i);
@@ -148,7 +152,7 @@ final class Filters {
         public boolean filter(Cycle cycle, CachedNode node, List<String> reasons) {
             PodProfile pod = cycle.pod;
             boolean fits = true;
-            if (node.pods.size() + 1 > node.allocatablePods) {
+            if (node.podCount + 1 > node.allocatablePods) {
                 reasons.add(TOO_MANY_PODS);
                 fits = false;
             }

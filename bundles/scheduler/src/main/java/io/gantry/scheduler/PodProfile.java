@@ -10,8 +10,11 @@ import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.OwnerReference;
 import io.gantry.api.scheduler.PodInfo;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the scheduler needs of a pod, computed once from the Pod when it is queued or seen bound:
@@ -25,10 +28,10 @@ final class PodProfile implements PodInfo {
     static final long DEFAULT_MEMORY = 200L * 1024 * 1024;
 
     private static final int PARSED_MAX = 4096;
-    private static final Map<String, Long> MILLI_VALUES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, Long> VALUES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, String> CONTROLLER_UIDS = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    private static final Map<String, Long> MILLI_VALUES = new ConcurrentHashMap<>();
+    private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
+    private static final Map<String, String> CONTROLLER_UIDS = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > PARSED_MAX;

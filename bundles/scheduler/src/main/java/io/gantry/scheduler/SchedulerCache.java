@@ -1,12 +1,14 @@
 package io.gantry.scheduler;
 
 import io.gantry.api.core.v1.Node;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The nodes and the pods on them as the scheduler counts them, as kube-scheduler's cache: a pod
@@ -23,7 +25,7 @@ final class SchedulerCache {
     private final Map<String, CachedNode> nodes = new HashMap<>();
     private final ReplicaCounts replicas = new ReplicaCounts();
     /** Indexes of nodes dropped from the cache, for the next new node (keeps the replica arrays short). */
-    private final java.util.ArrayDeque<Integer> freeIndexes = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Integer> freeIndexes = new ArrayDeque<>();
     private int nextIndex;
     private final Map<String, Placed> pods = new HashMap<>();
     /** Placed pods with required anti-affinity terms, which every incoming pod is checked against. */
@@ -140,7 +142,7 @@ final class SchedulerCache {
     }
 
     /** Every placed pod with its node, for the pod affinity pre-computation. */
-    void forEachPod(java.util.function.BiConsumer<PodProfile, CachedNode> action) {
+    void forEachPod(BiConsumer<PodProfile, CachedNode> action) {
         for (Placed placed : pods.values()) {
             CachedNode node = nodes.get(placed.node());
             if (node != null) {
@@ -150,7 +152,7 @@ final class SchedulerCache {
     }
 
     /** The placed pods with required anti-affinity, with their nodes. */
-    void forEachAntiAffinityPod(java.util.function.BiConsumer<PodProfile, CachedNode> action) {
+    void forEachAntiAffinityPod(BiConsumer<PodProfile, CachedNode> action) {
         for (PodProfile pod : withAntiAffinity.values()) {
             Placed placed = pods.get(pod.key);
             CachedNode node = placed == null ? null : nodes.get(placed.node());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.EventRecorder;
+import io.gantry.api.client.Indexes;
 import io.gantry.api.client.Informer;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Binding;
@@ -139,7 +140,7 @@ final class SchedulingLoop {
 
     /** Asks the scheduling thread to look at every pending pod again (a policy came or the default changed). */
     void rescan() {
-        for (Pod pod : pods.byIndex(io.gantry.api.client.Indexes.NODE_NAME, "")) {
+        for (Pod pod : pods.byIndex(Indexes.NODE_NAME, "")) {
             podChanged(pod);
         }
     }
