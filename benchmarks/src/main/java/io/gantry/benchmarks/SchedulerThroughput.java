@@ -49,6 +49,8 @@ final class SchedulerThroughput {
 
     private static final int REPLICAS = 50;
     private static final int WRITERS = 4;
+    /** The untimed round has this fraction of the nodes (and a fifth of the pods); -Dgantry.warmup=1 for a round as large as the timed one. */
+    private static final int WARM_UP_SHARE = Integer.getInteger("gantry.warmup", 10);
 
     void run(int nodes, int pods, String policyName, String backend) throws Exception {
         SchedulerPolicy policy = switch (policyName) {
@@ -56,10 +58,13 @@ final class SchedulerThroughput {
             case "binpack" -> new BinpackPolicy();
             default -> throw new IllegalArgumentException("no scheduler policy " + policyName + "; spread or binpack");
         };
-        System.out.printf(Locale.ROOT, "scheduler: %d nodes, %d pending pods, policy %s, store %s, %d bind workers; %d cores, load %s; after an untimed round of 500 nodes, 2000 pods%n",
-                nodes, pods, policyName, backend, WRITERS, Runtime.getRuntime().availableProcessors(), load());
+        System.out.printf(Locale.ROOT, "scheduler: %d nodes, %d pending pods, policy %s, store %s, %d bind workers; %d cores, load %s; after an untimed round of %d nodes, %d pods%n",
+                nodes, pods, policyName, backend, WRITERS, Runtime.getRuntime().availableProcessors(), load(),
+                Math.max(1, nodes / WARM_UP_SHARE), Math.max(1, pods / 5));
         double peer = peer(nodes, pods, backend);
-        warmUp(policyName, policy, backend);
+        int warmUpNodes = Math.max(1, nodes / WARM_UP_SHARE);
+        int warmUpPods = Math.max(1, pods / 5);
+        warmUp(policyName, policy, backend, warmUpNodes, warmUpPods);
         System.out.printf(Locale.ROOT, " peer: the same %d bindings without a scheduler, %d threads: %.0f bindings/s%n",
                 pods, WRITERS, peer);
         StoreBackends.Started started = StoreBackends.start(backend);
@@ -99,12 +104,11 @@ final class SchedulerThroughput {
     }
 
     /** One untimed round at a tenth of the size, so that the timed one runs compiled code, as a scheduler that has run a while does. */
-    private static void warmUp(String policyName, SchedulerPolicy policy, String backend) throws Exception {
+    private static void warmUp(String policyName, SchedulerPolicy policy, String backend, int nodes, int pods) throws Exception {
         StoreBackends.Started started = StoreBackends.start(backend);
         try {
             Registry registry = registry(started);
-            int pods = 2000;
-            fill(registry, 500, pods);
+            fill(registry, nodes, pods);
             CountDownLatch all = new CountDownLatch(pods);
             Informers informers = new Informers(registry);
             Scheduler scheduler = new Scheduler(counting(registry, ok -> all.countDown(), new AtomicInteger()), informers,
