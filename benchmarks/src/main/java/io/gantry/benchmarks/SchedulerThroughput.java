@@ -1,5 +1,6 @@
 package io.gantry.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informers;
@@ -19,13 +20,22 @@ import io.gantry.apiserver.Registry;
 import io.gantry.scheduler.Scheduler;
 import io.gantry.scheduler.binpack.BinpackPolicy;
 import io.gantry.scheduler.spread.SpreadPolicy;
+import java.io.File;
+import java.io.IOException;
 import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,7 +208,7 @@ final class SchedulerThroughput {
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try {
             AtomicInteger next = new AtomicInteger();
-            List<Future<?>> futures = new java.util.ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < WRITERS; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
@@ -260,28 +270,28 @@ final class SchedulerThroughput {
      */
     private static Map<String, Long> threadCpu() {
         Map<String, Long> byThread = new HashMap<>();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
             if (cpu > 0) {
                 byThread.put(info.getThreadName().replaceAll("-?\\d+$", "") + "#java" + info.getThreadId(), cpu);
             }
         }
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        File[] tasks = new File("/proc/self/task").listFiles();
         if (tasks == null) {
             return byThread;
         }
-        for (java.io.File task : tasks) {
+        for (File task : tasks) {
             try {
-                String name = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim();
+                String name = Files.readString(task.toPath().resolve("comm")).trim();
                 if (name.startsWith("gantry-") || name.startsWith("pool-") || name.equals("main") || name.startsWith("java")) {
                     continue; // a Java thread, counted above with its full name
                 }
-                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String stat = Files.readString(task.toPath().resolve("stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
                 byThread.put(name.replaceAll("[-#]?\\d+$", "") + "#" + task.getName(), ticks * 10_000_000L);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // the thread ended meanwhile
             }
         }
@@ -290,7 +300,7 @@ final class SchedulerThroughput {
 
     /** Where the CPU went between the scheduler's start and the last binding: per kind of thread, and per pod. */
     private static void printCpu(Map<String, Long> before, Map<String, Long> after, long processCpu, long elapsed, int pods) {
-        Map<String, Long> byKind = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new TreeMap<>();
         after.forEach((thread, cpu) -> byKind.merge(thread.substring(0, thread.indexOf('#')),
                 cpu - before.getOrDefault(thread, 0L), Long::sum));
         long threadsTotal = byKind.values().stream().mapToLong(Long::longValue).sum();
@@ -303,14 +313,14 @@ final class SchedulerThroughput {
     }
 
     private static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
     private static String load() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException e) {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
             return "?";
         }
     }

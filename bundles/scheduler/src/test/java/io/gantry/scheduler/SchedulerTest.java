@@ -88,6 +88,9 @@ class SchedulerTest {
         assertEquals("Normal", event.type);
         assertEquals("Successfully assigned default/web to node-1", event.message);
         assertEquals("default-scheduler", event.source.component);
+        // what kubectl describe selects a pod's events by
+        assertEquals("Pod", event.involvedObject.kind);
+        assertEquals(registry.get(ResourceKind.PODS, "default", "web").metadata.uid, event.involvedObject.uid);
     }
 
     @Test
