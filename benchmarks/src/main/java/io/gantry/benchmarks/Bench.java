@@ -18,6 +18,7 @@ package io.gantry.benchmarks;
  *   leader-jvm  [RUNS]                the same with the leader and a worker in JVMs of their own, SIGKILLed
  *   endpoints   [BACKEND] [PODS] [ROUNDS]  pod readiness flip to Endpoints/EndpointSlice, in-process; peer pod watch
  *   node-death  [BACKEND] [PODS] [ROUNDS]  node Ready Unknown to taint and to its pods deleted, in-process
+ *   scheduler   [NODES] [PODS] [POLICY] [BACKEND]  pods bound per second by the scheduler in this JVM; peer the bindings alone
  * </pre>
  */
 public final class Bench {
@@ -45,11 +46,14 @@ public final class Bench {
             case "node-death" -> new ControllerReactions().nodeDeath(args.length > 1 ? args[1] : "memory", number(args, 2, 10),
                     number(args, 3, 10));
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
+            case "scheduler" -> new SchedulerThroughput().run(number(args, 1, 5000), number(args, 2, 10_000),
+                    args.length > 3 ? args[3] : "spread", args.length > 4 ? args[4] : "memory");
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                            | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
+                           | scheduler [NODES] [PODS] [spread|binpack] [memory|hazelcast|embedded|etcd]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -2,21 +2,18 @@ package io.gantry.scheduler;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
-import io.gantry.api.client.ApiException;
-import io.gantry.api.client.Indexes;
+import io.gantry.api.client.EventRecorder;
 import io.gantry.api.client.Informer;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.SharedInformers;
-import io.gantry.api.core.v1.Binding;
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.Pod;
-import io.gantry.api.json.Json;
 import io.gantry.api.scheduler.SchedulerPolicy;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,75 +30,77 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds each unscheduled pod to a node. Watches pods and nodes through the JVM's shared informers
- * ({@link SharedInformers}; nothing here lists the API), queues the
- * pods without a node, and places each with the {@link SchedulerPolicy} plugin the pod names in
- * {@code spec.schedulerName} ({@code default-scheduler} or empty: the configured default).
- * A pod that fits nowhere gets {@code PodScheduled=False} and is tried again later and whenever
- * a node changes.
+ * Binds each unscheduled pod to a node, as kube-scheduler does, while this node leads the role
+ * {@value LeaderElection#SCHEDULER}: each term of leadership runs a {@link SchedulingLoop} built
+ * afresh from the JVM's shared informers, and losing the role stops it at once.
+ *
+ * <p>A pod's {@code spec.schedulerName} picks the {@link SchedulerPolicy} plugin that scores
+ * nodes for it: {@code default-scheduler} (or none) the configured {@code defaultPolicy}, the
+ * name of an installed policy that policy; pods naming any other scheduler are left to it. The
+ * policy is looked up for each pod, so installing, updating or removing a policy bundle takes
+ * effect at the next pod. While the default policy is not installed, default-scheduler pods are
+ * placed by another installed policy ({@code spread} first), and the log says so.
  */
-@Component(immediate = true, configurationPid = Scheduler.PID)
+@Component(immediate = true, configurationPid = Scheduler.PID, service = {})
 @Designate(ocd = Scheduler.Config.class)
-public class Scheduler {
+public class Scheduler implements PolicyChooser {
 
     public static final String PID = "io.gantry.scheduler";
     /** The scheduler name Kubernetes gives pods that name none. */
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
+    /** The policy default-scheduler pods fall back to first when the configured one is missing. */
+    static final String FALLBACK_POLICY = "spread";
 
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     @ObjectClassDefinition(name = "Gantry scheduler")
     public @interface Config {
 
-        @AttributeDefinition(description = "Scheduler policy plugin for pods that name none (gantry.plugin name)")
+        @AttributeDefinition(description = "Scheduler policy plugin for pods whose schedulerName is default-scheduler or empty (gantry.plugin name)")
         String defaultPolicy() default "spread";
 
-        @AttributeDefinition(description = "Seconds before an unschedulable pod is tried again")
-        int retrySeconds() default 2;
+        @AttributeDefinition(description = "Seconds a pod waits after its first failed attempt; doubled per attempt up to maxBackoffSeconds")
+        int initialBackoffSeconds() default 1;
+
+        @AttributeDefinition(description = "Longest wait between attempts to place a pod, in seconds")
+        int maxBackoffSeconds() default 10;
+
+        @AttributeDefinition(description = "Bindings written in parallel")
+        int bindWorkers() default 4;
+
+        @AttributeDefinition(description = "Share of nodes (percent) to find feasible before scoring; 0 adapts to the cluster's size as Kubernetes does")
+        int percentageOfNodesToScore() default 0;
     }
 
     private final Map<String, SchedulerPolicy> policies = new ConcurrentHashMap<>();
     private final ApiClient api;
-    private final ScheduledExecutorService worker;
-    private final Placement placement = new Placement();
-    /** Pods with a turn queued, and when it is due ({@link System#nanoTime}). */
-    private final Map<String, Long> queued = new ConcurrentHashMap<>();
-    private volatile Config config;
     private final Informer<Pod> pods;
     private final Informer<Node> nodes;
-    private final Informer.Registration podHandler;
-    private final Informer.Registration nodeHandler;
+    private final EventRecorder events;
+    private final LeaderElection.Campaign campaign;
+    private volatile Config config;
+    private volatile SchedulingLoop loop;
+    /** The policy default-scheduler pods get now, as last logged. */
+    private volatile String defaultInUse;
 
     @Activate
-    public Scheduler(@Reference ApiClient api, @Reference SharedInformers informers, Config config) {
+    public Scheduler(@Reference ApiClient api, @Reference SharedInformers informers,
+                     @Reference LeaderElection election, Config config) {
         this.api = api;
         this.config = config;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gantry-scheduler"));
         this.pods = informers.informer(ResourceKind.PODS);
         this.nodes = informers.informer(ResourceKind.NODES);
-        // the shared informers are started already: a handler added now is told about every cached object first
-        this.nodeHandler = nodes.addHandler(new Informer.Handler<>() {
+        this.events = new EventRecorder(api, DEFAULT_SCHEDULER_NAME, null);
+        // the election may call back at once, from inside campaign(): everything above is set by then
+        this.campaign = election.campaign(LeaderElection.SCHEDULER, new LeaderElection.Candidate() {
             @Override
-            public void onAdd(Node node) {
-                retryPending();
+            public void startLeading(LeaderElection.Term term) {
+                begin(term);
             }
 
             @Override
-            public void onUpdate(Node previous, Node current) {
-                if (Placement.isReady(current) != Placement.isReady(previous)) {
-                    retryPending();
-                }
-            }
-        });
-        this.podHandler = pods.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                enqueue(pod, 0);
-            }
-
-            @Override
-            public void onUpdate(Pod previous, Pod current) {
-                enqueue(current, 0);
+            public void stopLeading() {
+                end();
             }
         });
     }
@@ -109,121 +108,121 @@ public class Scheduler {
     @Modified
     void modified(Config config) {
         this.config = config;
-        retryPending();
+        logDefault();
+        SchedulingLoop current = loop;
+        if (current != null) {
+            current.rescan();
+        }
     }
 
+    /** Stops: gives up the role and places no more pods. */
     @Deactivate
-    void deactivate() {
-        podHandler.close();
-        nodeHandler.close();
-        worker.shutdownNow();
+    public void deactivate() {
+        campaign.close();
+        end();
+        events.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addPolicy(SchedulerPolicy policy, Map<String, Object> properties) {
+    public void addPolicy(SchedulerPolicy policy, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null) {
             policies.put(name.toString(), policy);
             LOG.info("Scheduler policy '{}' available", name);
-            retryPending();
+            logDefault();
+            SchedulingLoop current = loop;
+            if (current != null) {
+                current.rescan(); // its pods that waited for it
+            }
         }
     }
 
-    void removePolicy(SchedulerPolicy policy, Map<String, Object> properties) {
+    public void removePolicy(SchedulerPolicy policy, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null && policies.remove(name.toString(), policy)) {
-            LOG.info("Scheduler policy '{}' removed{}", name,
-                    name.equals(config.defaultPolicy()) ? "; pods wait until a default policy is back" : "");
+            LOG.info("Scheduler policy '{}' removed", name);
+            logDefault();
         }
     }
 
-    private static boolean needsNode(Pod pod) {
-        return (pod.spec.nodeName == null || pod.spec.nodeName.isEmpty()) && pod.metadata.deletionTimestamp == null;
+    @Override
+    public SchedulerPolicy policyFor(String schedulerName) {
+        if (isDefault(schedulerName)) {
+            String name = defaultPolicyName();
+            return name == null ? null : policies.get(name);
+        }
+        return policies.get(schedulerName);
     }
 
-    private void enqueue(Pod pod, long delaySeconds) {
-        if (!needsNode(pod)) {
+    @Override
+    public boolean serves(String schedulerName) {
+        return isDefault(schedulerName) || policies.containsKey(schedulerName);
+    }
+
+    /**
+     * The policy default-scheduler pods get now: the configured default if installed, else
+     * {@value #FALLBACK_POLICY}, else the first installed by name; null if none is installed.
+     */
+    public String defaultPolicyName() {
+        String configured = config.defaultPolicy();
+        if (policies.containsKey(configured)) {
+            return configured;
+        }
+        if (policies.containsKey(FALLBACK_POLICY)) {
+            return FALLBACK_POLICY;
+        }
+        return new TreeMap<>(policies).keySet().stream().findFirst().orElse(null);
+    }
+
+    /** True while this node leads the scheduler role and places pods. */
+    public boolean isLeading() {
+        return loop != null;
+    }
+
+    private static boolean isDefault(String schedulerName) {
+        return schedulerName == null || schedulerName.isEmpty() || DEFAULT_SCHEDULER_NAME.equals(schedulerName);
+    }
+
+    /** Says which policy default-scheduler pods get, when that changes. */
+    private synchronized void logDefault() {
+        String now = defaultPolicyName();
+        if (Objects.equals(now, defaultInUse)) {
             return;
         }
-        String key = pod.metadata.namespace + "/" + pod.metadata.name;
-        long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
-        // Once per pod, unless this turn comes sooner than the one queued: a pod waiting out its
-        // retry is tried at once when a node becomes ready, as Kubernetes' scheduling queue moves
-        // unschedulable pods back to active on node events. A later turn left queued finds the
-        // pod bound (or tries it once more): harmless.
-        if (queued.merge(key, due, Math::min) == due) {
-            try {
-                worker.schedule(() -> schedule(pod.metadata.namespace, pod.metadata.name), delaySeconds, TimeUnit.SECONDS);
-            } catch (RuntimeException rejected) {
-                queued.remove(key, due);
-            }
+        defaultInUse = now;
+        String configured = config.defaultPolicy();
+        if (now == null) {
+            LOG.warn("No scheduler policy is installed (the default is '{}', {} defaultPolicy): pods wait until one is",
+                    configured, "etc/" + PID + ".cfg");
+        } else if (!now.equals(configured)) {
+            LOG.warn("Scheduler policy '{}' (the default, {} defaultPolicy) is not installed: pods of {} are placed by '{}' until it is",
+                    configured, "etc/" + PID + ".cfg", DEFAULT_SCHEDULER_NAME, now);
+        } else {
+            LOG.info("Pods of {} are placed by scheduler policy '{}'", DEFAULT_SCHEDULER_NAME, now);
         }
     }
 
-    /** Queues every pod without a node again; the informer's node index finds them without a scan. */
-    private void retryPending() {
-        Informer<Pod> current = pods;
+    private synchronized void begin(LeaderElection.Term term) {
+        if (loop != null) {
+            return;
+        }
+        Config current = config;
+        SchedulingLoop.Settings settings = new SchedulingLoop.Settings(
+                TimeUnit.SECONDS.toNanos(Math.max(0, current.initialBackoffSeconds())),
+                TimeUnit.SECONDS.toNanos(Math.max(current.initialBackoffSeconds(), current.maxBackoffSeconds())),
+                current.bindWorkers(), current.percentageOfNodesToScore());
+        LOG.info("Leading {} (term {} of {}): placing pods", LeaderElection.SCHEDULER, term.epoch(), term.holder());
+        logDefault();
+        loop = new SchedulingLoop(api, pods, nodes, this, events, settings).start();
+    }
+
+    private synchronized void end() {
+        SchedulingLoop current = loop;
+        loop = null;
         if (current != null) {
-            current.byIndex(Indexes.NODE_NAME, "").forEach(pod -> enqueue(pod, 0));
-        }
-    }
-
-    /** Places one pod; runs on the worker thread only. */
-    private void schedule(String namespace, String name) {
-        queued.remove(namespace + "/" + name);
-        Optional<Pod> cached = pods.get(namespace, name);
-        if (cached.isEmpty() || !needsNode(cached.get())) {
-            return;
-        }
-        Pod pod = cached.get();
-        String policyName = policyName(pod);
-        SchedulerPolicy policy = policies.get(policyName);
-        Placement.Decision decision = policy == null
-                ? Placement.Decision.none("no scheduler policy '" + policyName + "' is installed (installed: "
-                        + String.join(", ", policies.keySet()) + ")")
-                : placement.choose(pod, nodes.list(), pods.list(), policy);
-        if (decision.node() == null) {
-            markUnschedulable(pod, decision.message());
-            enqueue(pod, config.retrySeconds());
-            return;
-        }
-        try {
-            Binding binding = new Binding();
-            binding.metadata.name = name;
-            binding.metadata.namespace = namespace;
-            binding.metadata.uid = pod.metadata.uid;
-            binding.target.kind = "Node";
-            binding.target.name = decision.node();
-            api.bind(binding);
-            placement.assume(pod, decision.node());
-            LOG.info("Bound pod {}/{} to node {} (policy {})", namespace, name, decision.node(), policyName);
-        } catch (ApiException e) {
-            if (e.code() == 409 || e.isNotFound()) {
-                return; // bound or deleted meanwhile
-            }
-            LOG.warn("Cannot bind pod {}/{}: {}", namespace, name, e.getMessage());
-            enqueue(pod, config.retrySeconds());
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot bind pod {}/{}", namespace, name, e);
-            enqueue(pod, config.retrySeconds());
-        }
-    }
-
-    private String policyName(Pod pod) {
-        String name = pod.spec.schedulerName;
-        return name == null || name.isEmpty() || name.equals(DEFAULT_SCHEDULER_NAME) ? config.defaultPolicy() : name;
-    }
-
-    private void markUnschedulable(Pod cached, String message) {
-        Pod pod = Json.copy(cached);
-        if (!Placement.setUnschedulable(pod, message)) {
-            return; // already says so
-        }
-        try {
-            api.updateStatus(ResourceKind.PODS, pod);
-        } catch (ApiException e) {
-            LOG.debug("Cannot mark pod {}/{} unschedulable: {}", pod.metadata.namespace, pod.metadata.name, e.getMessage());
+            current.stop();
+            LOG.info("No longer leading {}: stopped placing pods", LeaderElection.SCHEDULER);
         }
     }
 }

@@ -32,7 +32,8 @@ final class PluginCatalog {
      *
      * @param defaultPlugin what the configuration names ("" for none)
      * @param inUse         what runs now: the storage backend the API server uses (a migration may be
-     *                      under way), else the default if it is installed, else ""
+     *                      under way), else the default if it is installed, else the policy the scheduler
+     *                      falls back to, else ""
      */
     record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration) {
     }
@@ -55,6 +56,11 @@ final class PluginCatalog {
             String configured = settings.get(spi.pid(), spi.key());
             String defaultPlugin = configured == null || configured.isBlank() ? spi.fallback() : configured.trim();
             String inUse = names.contains(defaultPlugin) ? defaultPlugin : "";
+            if (inUse.isEmpty() && spi.name().equals("scheduler") && !names.isEmpty()) {
+                // the scheduler places default-scheduler pods by spread, else the first installed
+                // policy, while its default is missing (io.gantry.scheduler.Scheduler#defaultPolicyName)
+                inUse = names.contains(spi.fallback()) ? spi.fallback() : names.first();
+            }
             StorageMigrations migrations = spi.name().equals("store") ? storage.get() : null;
             if (migrations != null) {
                 inUse = migrations.inUse();

@@ -76,6 +76,18 @@ class PluginCommandsTest {
     }
 
     @Test
+    void showsTheSchedulerPolicyInUseWhileTheDefaultIsMissing() throws IOException {
+        services.get(SchedulerPolicy.class.getName()).add("binpack");
+        configuration.put("io.gantry.scheduler", new HashMap<>(Map.of("defaultPolicy", "binpack")));
+        services.get(SchedulerPolicy.class.getName()).remove("binpack");
+
+        plugins(null);
+
+        assertTrue(printed().contains("scheduler      spread                                 *\n"), printed());
+        assertTrue(printed().contains("scheduler      binpack            * (not installed)\n"), printed());
+    }
+
+    @Test
     void printsJsonAndYaml() throws IOException {
         plugins("json");
         List<?> states = Json.read(printed(), List.class);

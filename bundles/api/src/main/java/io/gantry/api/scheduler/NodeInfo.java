@@ -1,67 +1,43 @@
 package io.gantry.api.scheduler;
 
-import io.gantry.api.core.v1.Container;
-import io.gantry.api.core.v1.Node;
-import io.gantry.api.core.v1.Pod;
-import io.gantry.api.core.v1.Quantity;
-import java.util.List;
-import java.util.Map;
-
 /**
- * A node as the scheduler sees it: the node, the pods bound to it, and CPU (millicores) and
- * memory (bytes) allocatable and requested.
+ * A node as the scheduler sees it: what it can hold and what the pods bound (or about to be
+ * bound) to it request, kept up to date as pods come and go, so that reading it costs nothing.
+ * Quantities are CPU in millicores and memory and storage in bytes; an allocatable of 0 means
+ * the node does not say.
  */
-public record NodeInfo(Node node, List<Pod> pods, long allocatableMilliCpu, long allocatableMemory,
-                       long requestedMilliCpu, long requestedMemory) {
+public interface NodeInfo {
 
-    /** Builds the view of a node from its status and the pods bound to it. */
-    public static NodeInfo of(Node node, List<Pod> pods) {
-        Map<String, String> allocatable = node.status == null ? null
-                : node.status.allocatable != null ? node.status.allocatable : node.status.capacity;
-        long cpu = 0;
-        long memory = 0;
-        for (Pod pod : pods) {
-            cpu += requestedMilliCpu(pod);
-            memory += requestedMemory(pod);
-        }
-        return new NodeInfo(node, List.copyOf(pods),
-                allocatable == null || allocatable.get("cpu") == null ? 0 : Quantity.milliValue(allocatable.get("cpu")),
-                allocatable == null || allocatable.get("memory") == null ? 0 : Quantity.value(allocatable.get("memory")),
-                cpu, memory);
-    }
+    String name();
 
-    /** The CPU a pod requests, in millicores, summed over its containers. */
-    public static long requestedMilliCpu(Pod pod) {
-        long total = 0;
-        for (Container container : pod.spec.containers) {
-            String cpu = request(container, "cpu");
-            total += cpu == null ? 0 : Quantity.milliValue(cpu);
-        }
-        return total;
-    }
+    /** The value of one of the node's labels, or null. */
+    String label(String key);
 
-    /** The memory a pod requests, in bytes, summed over its containers. */
-    public static long requestedMemory(Pod pod) {
-        long total = 0;
-        for (Container container : pod.spec.containers) {
-            String memory = request(container, "memory");
-            total += memory == null ? 0 : Quantity.value(memory);
-        }
-        return total;
-    }
+    long allocatableMilliCpu();
 
-    private static String request(Container container, String resource) {
-        if (container.resources == null) {
-            return null;
-        }
-        if (container.resources.requests != null && container.resources.requests.get(resource) != null) {
-            return container.resources.requests.get(resource);
-        }
-        // Kubernetes defaults requests to limits when only limits are given.
-        return container.resources.limits == null ? null : container.resources.limits.get(resource);
-    }
+    long allocatableMemory();
 
-    public String name() {
-        return node.metadata.name;
-    }
+    long allocatableEphemeralStorage();
+
+    /** How many pods the node takes ({@code status.allocatable.pods}). */
+    long allocatablePods();
+
+    /** The sum of the requests of the node's pods, as {@link PodInfo#milliCpu} counts them. */
+    long requestedMilliCpu();
+
+    long requestedMemory();
+
+    long requestedEphemeralStorage();
+
+    /** The sum of the node's pods' {@link PodInfo#nonZeroMilliCpu}. */
+    long nonZeroRequestedMilliCpu();
+
+    /** The sum of the node's pods' {@link PodInfo#nonZeroMemory}. */
+    long nonZeroRequestedMemory();
+
+    /** How many pods are on the node. */
+    int podCount();
+
+    /** How many of the node's pods have this controller uid ({@link PodInfo#controllerUid}). */
+    int podsOfController(String controllerUid);
 }

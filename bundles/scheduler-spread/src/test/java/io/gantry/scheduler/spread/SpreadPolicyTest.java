@@ -3,72 +3,99 @@ package io.gantry.scheduler.spread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gantry.api.core.v1.Container;
-import io.gantry.api.core.v1.Node;
-import io.gantry.api.core.v1.Pod;
-import io.gantry.api.core.v1.ResourceRequirements;
-import io.gantry.api.meta.v1.OwnerReference;
 import io.gantry.api.scheduler.NodeInfo;
-import java.util.List;
-import java.util.Map;
+import io.gantry.api.scheduler.PodInfo;
 import org.junit.jupiter.api.Test;
 
 class SpreadPolicyTest {
 
+    private static final long GI = 1L << 30;
     private final SpreadPolicy policy = new SpreadPolicy();
 
     @Test
     void prefersTheLeastAllocatedNode() {
-        Node big = node("big", "4", "8Gi");
-        Node busy = node("busy", "4", "8Gi");
-        Pod pod = pod("new", "500m", "512Mi", null);
-        int onBig = policy.score(pod, NodeInfo.of(big, List.of()));
-        int onBusy = policy.score(pod, NodeInfo.of(busy, List.of(pod("old", "3", "6Gi", null))));
-        assertTrue(onBig > onBusy, onBig + " should beat " + onBusy);
+        Pod pod = new Pod(500, GI / 2, null);
+        int onEmpty = policy.score(pod, new Node(4000, 8 * GI, 0, 0, 0));
+        int onBusy = policy.score(pod, new Node(4000, 8 * GI, 3000, 6 * GI, 0));
+        assertTrue(onEmpty > onBusy, onEmpty + " should beat " + onBusy);
     }
 
     @Test
-    void keepsReplicasOfOneOwnerApart() {
-        Node a = node("a", "4", "8Gi");
-        Node b = node("b", "4", "8Gi");
-        Pod replica = pod("r2", "100m", "64Mi", "rs-uid");
-        int withSibling = policy.score(replica, NodeInfo.of(a, List.of(pod("r1", "100m", "64Mi", "rs-uid"))));
-        int withStranger = policy.score(replica, NodeInfo.of(b, List.of(pod("x", "100m", "64Mi", "other-uid"))));
+    void keepsReplicasOfOneControllerApart() {
+        Pod replica = new Pod(100, GI / 16, "rs-uid");
+        int withSibling = policy.score(replica, new Node(4000, 8 * GI, 100, GI / 16, 1));
+        int withStranger = policy.score(replica, new Node(4000, 8 * GI, 100, GI / 16, 0));
         assertTrue(withStranger > withSibling, withStranger + " should beat " + withSibling);
     }
 
     @Test
     void scoresStayWithinZeroToHundred() {
-        Node tiny = node("tiny", "100m", "64Mi");
-        int score = policy.score(pod("huge", "8", "64Gi", null), NodeInfo.of(tiny, List.of()));
-        assertTrue(score >= 0 && score <= 100);
-        assertEquals(75, policy.score(pod("any", null, null, null), NodeInfo.of(new Node(), List.of())),
+        int score = policy.score(new Pod(8000, 64 * GI, null), new Node(100, GI / 16, 0, 0, 0));
+        assertTrue(score >= 0 && score <= 100, "score " + score);
+        assertEquals(75, policy.score(new Pod(100, GI / 16, null), new Node(0, 0, 0, 0, 0)),
                 "unknown capacity counts as half free, no siblings as fully apart");
     }
 
-    private static Node node(String name, String cpu, String memory) {
-        Node node = new Node();
-        node.metadata.name = name;
-        node.status().allocatable = Map.of("cpu", cpu, "memory", memory);
-        return node;
+    /** A pod for scoring: non-zero requests and a controller. */
+    record Pod(long nonZeroMilliCpu, long nonZeroMemory, String controllerUid) implements PodInfo {
+        public String namespace() {
+            return "default";
+        }
+
+        public String name() {
+            return "p";
+        }
+
+        public long milliCpu() {
+            return nonZeroMilliCpu;
+        }
+
+        public long memory() {
+            return nonZeroMemory;
+        }
+
+        public long ephemeralStorage() {
+            return 0;
+        }
     }
 
-    private static Pod pod(String name, String cpu, String memory, String ownerUid) {
-        Pod pod = new Pod();
-        pod.metadata.name = name;
-        Container container = new Container();
-        container.name = "c";
-        if (cpu != null) {
-            container.resources = new ResourceRequirements();
-            container.resources.requests = Map.of("cpu", cpu, "memory", memory);
+    /** A node for scoring, with some replicas of the pod's controller on it. */
+    record Node(long allocatableMilliCpu, long allocatableMemory, long nonZeroRequestedMilliCpu, long nonZeroRequestedMemory,
+                int siblings) implements NodeInfo {
+        public String name() {
+            return "n";
         }
-        pod.spec.containers.add(container);
-        if (ownerUid != null) {
-            OwnerReference owner = new OwnerReference();
-            owner.uid = ownerUid;
-            owner.controller = true;
-            pod.meta().ownerReferences().add(owner);
+
+        public String label(String key) {
+            return null;
         }
-        return pod;
+
+        public long allocatableEphemeralStorage() {
+            return 0;
+        }
+
+        public long allocatablePods() {
+            return 110;
+        }
+
+        public long requestedMilliCpu() {
+            return nonZeroRequestedMilliCpu;
+        }
+
+        public long requestedMemory() {
+            return nonZeroRequestedMemory;
+        }
+
+        public long requestedEphemeralStorage() {
+            return 0;
+        }
+
+        public int podCount() {
+            return siblings;
+        }
+
+        public int podsOfController(String controllerUid) {
+            return controllerUid == null ? 0 : siblings;
+        }
     }
 }
