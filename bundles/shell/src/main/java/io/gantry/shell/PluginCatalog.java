@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  */
 final class PluginCatalog {
 
+    /** The annotation by which a service names its load balancer (the proxy's). */
+    static final String LOAD_BALANCER_ANNOTATION = "gantry.io/load-balancer";
+
     /** The names ({@code gantry.plugin}) of the registered services of one interface. */
     interface Installed {
         SortedSet<String> names(String serviceInterface);
@@ -81,7 +84,7 @@ final class PluginCatalog {
         }
         if (!names.contains(plugin)) {
             throw new IllegalArgumentException("no " + spi.name() + " plugin '" + plugin + "' is installed (installed: "
-                    + list(names) + ")" + (spi.name().equals("loadbalancer") ? "; the proxy is not installed" : ""));
+                    + list(names) + ")" + (spi.name().equals("loadbalancer") ? "; feature:install gantry-lb-" + plugin + " installs it" : ""));
         }
         String before = settings.get(spi.pid(), spi.key());
         if (plugin.equals(before)) {
@@ -92,6 +95,8 @@ final class PluginCatalog {
                 + ", saved as " + spi.key() + " in " + spi.configFile() + switch (spi.name()) {
                     case "runtime" -> "; running pods keep the runtime that started them";
                     case "store" -> "; the API server moves the cluster state to it now (gantry:store shows how far)";
+                    case "loadbalancer" -> "; new connections of services without a " + LOAD_BALANCER_ANNOTATION
+                            + " annotation use it, established connections keep their endpoints";
                     default -> "";
                 };
     }

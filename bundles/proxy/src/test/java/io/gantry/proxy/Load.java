@@ -1,0 +1,49 @@
+package io.gantry.proxy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Clients sending requests on new connections in a loop until stopped, counting answers by backend and failures. */
+final class Load implements AutoCloseable {
+
+    final AtomicInteger ok = new AtomicInteger();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private volatile boolean running = true;
+
+    Load(String ip, int port, int clients) {
+        for (int i = 0; i < clients; i++) {
+            Thread thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        String backend = TestBackend.request(ip, port);
+                        byBackend.computeIfAbsent(backend, b -> new AtomicInteger()).incrementAndGet();
+                        ok.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "test-load-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    int count(String backend) {
+        AtomicInteger count = byBackend.get(backend);
+        return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(10_000);
+        }
+    }
+}
