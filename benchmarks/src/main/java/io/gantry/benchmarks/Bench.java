@@ -14,6 +14,7 @@ package io.gantry.benchmarks;
  *   memory                            the node's resident memory
  *   store       [BACKEND] [WRITERS] [N]  writes/s and latency per backend; peer in-memory
  *   store-watches [BACKEND] [WATCHERS] [WRITES]  event delivery to watches of a backend; peer in-memory
+ *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the service proxy; peers direct and nftables
  * </pre>
  */
 public final class Bench {
@@ -35,10 +36,13 @@ public final class Bench {
             case "store-watches" -> new StoreWatchDelivery().run(args.length > 1 ? args[1] : "all", number(args, 2, 1000),
                     number(args, 3, 200));
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
+            case "proxy" -> new ProxyThroughput().run(number(args, 1, 10), number(args, 2, 50), number(args, 3, 5000),
+                    number(args, 4, 3));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES]
+                           | proxy [SECONDS] [CONNS] [HELD] [ROUNDS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -105,7 +105,7 @@ public class ServiceProxy {
     }
 
     @Modified
-    void modified(Config config) {
+    public void modified(Config config) {
         Config before = this.config;
         this.config = config;
         balancers.setDefault(config.defaultLoadBalancer());
@@ -115,7 +115,7 @@ public class ServiceProxy {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         handlers.forEach(Informer.Registration::close);
         sync.shutdownNow();
         try {
@@ -128,14 +128,14 @@ public class ServiceProxy {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addLoadBalancer(LoadBalancer plugin, Map<String, Object> properties) {
+    public void addLoadBalancer(LoadBalancer plugin, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null) {
             balancers.add(name.toString(), plugin);
         }
     }
 
-    void removeLoadBalancer(LoadBalancer plugin, Map<String, Object> properties) {
+    public void removeLoadBalancer(LoadBalancer plugin, Map<String, Object> properties) {
         Object name = properties.get(Plugins.NAME);
         if (name != null) {
             Set<String> users = new TreeSet<>();
