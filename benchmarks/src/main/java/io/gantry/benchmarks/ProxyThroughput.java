@@ -323,6 +323,11 @@ final class ProxyThroughput {
             }
 
             @Override
+            public String datapath() {
+                return ServiceProxy.AUTO;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return ServiceProxy.Config.class;
             }

@@ -90,6 +90,12 @@ final class Balancers {
         return IN_TURN;
     }
 
+    /** What {@link #resolve} would give, without logging; null for the built-in last resort. */
+    LoadBalancer peek(String wanted) {
+        LoadBalancer plugin = wanted == null ? null : plugins.get(wanted);
+        return plugin != null ? plugin : plugins.get(defaultName);
+    }
+
     /** The name of what {@link #resolve} gives now, for the shell and the logs. */
     String inUse(String wanted) {
         if (wanted != null && plugins.containsKey(wanted)) {

@@ -42,6 +42,7 @@ final class ServicePortState {
     private volatile List<BackendRef> ready = List.of();
     private volatile String loadBalancer;
     private volatile long affinityNanos;
+    private volatile PortRule rule;
 
     ServicePortState(String namespace, String service, String portName, String protocol, Balancers balancers) {
         this.namespace = namespace;
@@ -60,6 +61,7 @@ final class ServicePortState {
         known.values().removeIf(ref -> !next.contains(ref) && ref.active.get() == 0);
         ready = List.copyOf(next);
         loadBalancer = rule.loadBalancer();
+        this.rule = rule;
         affinityNanos = TimeUnit.SECONDS.toNanos(rule.affinitySeconds());
         if (affinityNanos == 0) {
             affinity.clear();
@@ -73,6 +75,11 @@ final class ServicePortState {
 
     List<BackendRef> ready() {
         return ready;
+    }
+
+    /** The rule last taken. */
+    PortRule rule() {
+        return rule;
     }
 
     /**

@@ -6,20 +6,24 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.core.v1.Endpoints;
 import io.gantry.api.core.v1.Service;
+import io.gantry.api.lb.KernelAlgorithm;
 import io.gantry.api.lb.LoadBalancer;
 import io.gantry.api.meta.v1.KubeObject;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -68,7 +72,17 @@ public class ServiceProxy {
 
         @AttributeDefinition(description = "Seconds after which an idle UDP flow is forgotten")
         int udpIdleSeconds() default 30;
+
+        @AttributeDefinition(description = "auto: the kernel (nftables DNAT) serves the ports whose plugin has a kernel"
+                + " form (roundrobin, random) and no session affinity, userspace the others; userspace: every port in"
+                + " userspace (refused connects retried on another endpoint)")
+        String datapath() default AUTO;
     }
+
+    /** {@link Config#datapath}: the kernel where it can, userspace elsewhere. */
+    public static final String AUTO = "auto";
+    /** {@link Config#datapath}: userspace only. */
+    public static final String USERSPACE = "userspace";
 
     private final Balancers balancers;
     private final Datapath datapath;
@@ -82,6 +96,10 @@ public class ServiceProxy {
     private final Map<Frontend, String> owners = new HashMap<>();
     /** The services that name a plugin, by plugin, for the log line when it goes. */
     private final Map<String, String> annotated = new ConcurrentHashMap<>();
+    /** The kernel datapath, null where nft does not work or the configuration says userspace. */
+    private Nftables kernel;
+    private Set<Frontend> kernelServed = Set.of();
+    private final AtomicBoolean kernelDirty = new AtomicBoolean();
     private volatile Config config;
 
     @Activate
@@ -96,12 +114,13 @@ public class ServiceProxy {
         });
         datapath.onTick(now -> sync.execute(() -> ports.values()
                 .forEach(byPort -> byPort.values().forEach(port -> port.expire(now)))));
+        sync.execute(() -> datapath(config));
         this.services = informers.informer(ResourceKind.SERVICES);
         this.endpoints = informers.informer(ResourceKind.ENDPOINTS);
         handlers.add(services.addHandler(handler()));
         handlers.add(endpoints.addHandler(handler()));
-        LOG.info("Service proxy started: default load balancer '{}', node ports on {}", config.defaultLoadBalancer(),
-                config.nodePortAddress());
+        LOG.info("Service proxy started: default load balancer '{}', node ports on {}, datapath {}",
+                config.defaultLoadBalancer(), config.nodePortAddress(), config.datapath());
     }
 
     @Modified
@@ -109,9 +128,13 @@ public class ServiceProxy {
         Config before = this.config;
         this.config = config;
         balancers.setDefault(config.defaultLoadBalancer());
+        if (!before.datapath().equals(config.datapath())) {
+            sync.execute(() -> datapath(config));
+        }
         if (!before.nodePortAddress().equals(config.nodePortAddress())) {
             sync.execute(() -> new ArrayList<>(ports.keySet()).forEach(this::syncService));
         }
+        kernelChanged();
     }
 
     @Deactivate
@@ -123,7 +146,92 @@ public class ServiceProxy {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (kernel != null) {
+            kernel.close();
+        }
         datapath.close();
+    }
+
+    /** Opens or closes the kernel datapath as configured. On the sync thread. */
+    private void datapath(Config config) {
+        boolean wanted = !USERSPACE.equals(config.datapath());
+        if (wanted && kernel == null) {
+            kernel = Nftables.open();
+        } else if (!wanted && kernel != null) {
+            kernel.close(); // the userspace listeners take the new connections; conntrack keeps the others
+            kernel = null;
+            kernelServed = Set.of();
+            LOG.info("Kernel datapath off: every service is proxied in userspace");
+        }
+        kernelChanged();
+    }
+
+    /** Queues one recomputation of the kernel's rules after what is queued now. */
+    private void kernelChanged() {
+        if (kernelDirty.compareAndSet(false, true)) {
+            try {
+                sync.execute(this::applyKernel);
+            } catch (RuntimeException rejected) {
+                kernelDirty.set(false); // stopping
+            }
+        }
+    }
+
+    /**
+     * The kernel serves a port when its plugin has a kernel form, it has no session affinity and
+     * at least one ready endpoint; userspace the others. On the sync thread.
+     */
+    private void applyKernel() {
+        kernelDirty.set(false);
+        if (kernel == null) {
+            return;
+        }
+        List<KernelRule> rules = new ArrayList<>();
+        for (Map<String, ServicePortState> byPort : ports.values()) {
+            for (ServicePortState port : byPort.values()) {
+                PortRule rule = port.rule();
+                Optional<KernelAlgorithm> algorithm = kernelAlgorithm(port);
+                if (rule == null || algorithm.isEmpty() || rule.affinitySeconds() > 0 || rule.endpoints().isEmpty()) {
+                    continue;
+                }
+                for (Frontend frontend : rule.frontends()) {
+                    if (listeners.containsKey(frontend)) {
+                        rules.add(new KernelRule(frontend, rule.endpoints(), algorithm.get()));
+                    }
+                }
+            }
+        }
+        rules.sort(Comparator.comparing(rule -> rule.frontend().toString())); // a stable script: unchanged, not applied again
+        try {
+            kernel.apply(rules);
+            Set<Frontend> served = new HashSet<>();
+            rules.forEach(rule -> served.add(rule.frontend()));
+            for (Frontend frontend : served) {
+                if (!kernelServed.contains(frontend)) {
+                    LOG.info("{} {}: in the kernel (nftables table {})", owners.get(frontend), frontend, kernel.table());
+                }
+            }
+            for (Frontend frontend : kernelServed) {
+                if (!served.contains(frontend)) {
+                    LOG.info("{} {}: in userspace", owners.getOrDefault(frontend, "(deleted)"), frontend);
+                }
+            }
+            kernelServed = served;
+        } catch (IOException e) {
+            LOG.warn("Cannot update the kernel datapath ({}); its ports keep their last rules", e.getMessage());
+        }
+    }
+
+    private Optional<KernelAlgorithm> kernelAlgorithm(ServicePortState port) {
+        LoadBalancer plugin = balancers.peek(port.loadBalancer());
+        if (plugin == null) {
+            return Optional.empty();
+        }
+        try {
+            return plugin.kernelAlgorithm();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a plugin being stopped: userspace asks it per connection, with its fallback
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -132,6 +240,7 @@ public class ServiceProxy {
         Object name = properties.get(Plugins.NAME);
         if (name != null) {
             balancers.add(name.toString(), plugin);
+            kernelChanged();
         }
     }
 
@@ -145,6 +254,7 @@ public class ServiceProxy {
                 }
             });
             balancers.remove(name.toString(), plugin, users);
+            kernelChanged();
         }
     }
 
@@ -189,6 +299,7 @@ public class ServiceProxy {
         Endpoints endpointsOf = endpoints.get(namespace, name).orElse(null);
         List<PortRule> rules = ProxyRules.of(service, endpointsOf, config.nodePortAddress());
         apply(key, namespace, name, rules);
+        kernelChanged();
     }
 
     private void apply(String key, String namespace, String name, List<PortRule> rules) {
@@ -258,6 +369,15 @@ public class ServiceProxy {
                         .forEach(port -> port.connections().forEach((endpoint, count) -> counts.merge(endpoint, count, Integer::sum)));
                 return counts;
             }).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The frontends the kernel serves now. */
+    Set<Frontend> kernelFrontends() {
+        try {
+            return sync.submit(() -> Set.copyOf(kernelServed)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -39,39 +39,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proxy on the in-process API server, fed by the shared informers, with the three real
- * plugins, in front of plain Java backends on their own loopback addresses: services and their
- * Endpoints are written by hand through the API, as an endpoints controller would write them.
+ * The proxy's userspace datapath on the in-process API server, fed by the shared informers, with
+ * the three real plugins, in front of plain Java backends on their own loopback addresses:
+ * services and their Endpoints are written by hand through the API, as an endpoints controller
+ * would write them.
  */
-class ServiceProxyTest {
-
-    private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-    private final Registry registry = new Registry("memory");
-    private final Informers informers;
-    private final ServiceProxy proxy;
-    private final List<TestBackend> backends = new ArrayList<>();
-    private final Map<String, Object> roundRobin = Map.of(Plugins.NAME, "roundrobin");
-    private final LoadBalancer roundRobinPlugin = new RoundRobinLoadBalancer();
+class ServiceProxyTest extends ProxyTestBase {
 
     ServiceProxyTest() {
-        registry.addBackend("memory", new InMemoryStorageBackend());
-        registry.ensureSystemNamespaces();
-        informers = new Informers(registry);
-        proxy = new ServiceProxy(informers, config("roundrobin"));
-        proxy.addLoadBalancer(roundRobinPlugin, roundRobin);
-        proxy.addLoadBalancer(new RandomLoadBalancer(), Map.of(Plugins.NAME, "random"));
-        proxy.addLoadBalancer(new LeastConnectionsLoadBalancer(), Map.of(Plugins.NAME, "leastconn"));
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        proxy.deactivate();
-        informers.close();
-        registry.watches().close();
-        for (TestBackend backend : backends) {
-            backend.close();
-        }
+        super(ServiceProxy.USERSPACE);
     }
 
     @Test
@@ -353,120 +329,5 @@ class ServiceProxyTest {
         }
         assertEquals(first, established.ask(), "the established connection kept its endpoint through every swap");
         established.close();
-    }
-
-    /** Lets the load run a few hundred more requests. */
-    private static void step(Load load) {
-        int before = load.ok.get();
-        await().atMost(DEADLINE).until(() -> load.ok.get() >= before + 200);
-    }
-
-    private static void awaitAnswered(Load load, String backend) {
-        await().atMost(DEADLINE).until(() -> load.count(backend) > 0);
-    }
-
-    private Map<String, Integer> requests(String ip, int port, int count) throws IOException {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            counts.merge(TestBackend.request(ip, port), 1, Integer::sum);
-        }
-        return counts;
-    }
-
-    private static void awaitServed(String ip, int port) {
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> TestBackend.request(ip, port) != null);
-    }
-
-    private List<TestBackend> tcpBackends(int count) throws IOException {
-        List<TestBackend> list = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            list.add(track(TestBackend.tcp("b" + i, "127.2.0." + (i + 1))));
-        }
-        return list;
-    }
-
-    private TestBackend track(TestBackend backend) {
-        backends.add(backend);
-        return backend;
-    }
-
-    private Service service(String name, String loadBalancer, ServicePort... ports) {
-        Service service = new Service();
-        service.metadata.name = name;
-        service.metadata.namespace = "default";
-        if (loadBalancer != null) {
-            service.metadata.annotations().put(ProxyRules.LOAD_BALANCER_ANNOTATION, loadBalancer);
-        }
-        service.spec.ports = List.of(ports);
-        return registry.create(ResourceKind.SERVICES, service);
-    }
-
-    private static ServicePort port(String name, int port, IntOrString targetPort) {
-        ServicePort servicePort = new ServicePort(name.isEmpty() ? null : name, port, targetPort);
-        servicePort.protocol = "TCP";
-        return servicePort;
-    }
-
-    /** Writes the Endpoints of a service: each backend ready, under the port name given. */
-    private void endpoints(String name, List<TestBackend> ready, String portName) {
-        List<EndpointSubset> subsets = new ArrayList<>();
-        for (TestBackend backend : ready) {
-            subsets.add(subset(List.of(backend), List.of(), portName));
-        }
-        writeEndpoints(name, subsets);
-    }
-
-    private void writeEndpoints(String name, List<EndpointSubset> subsets) {
-        Endpoints endpoints = registry.find(ResourceKind.ENDPOINTS, "default", name).orElseGet(() -> {
-            Endpoints created = new Endpoints();
-            created.metadata.name = name;
-            created.metadata.namespace = "default";
-            return created;
-        });
-        endpoints.subsets = subsets;
-        if (endpoints.metadata.resourceVersion == null) {
-            registry.create(ResourceKind.ENDPOINTS, endpoints);
-        } else {
-            registry.update(ResourceKind.ENDPOINTS, endpoints);
-        }
-    }
-
-    /** A subset per port (backends on different ports cannot share one). */
-    private static EndpointSubset subset(List<TestBackend> ready, List<TestBackend> notReady, String portName) {
-        EndpointSubset subset = new EndpointSubset();
-        TestBackend any = ready.isEmpty() ? notReady.get(0) : ready.get(0);
-        subset.addresses = ready.stream().map(b -> new EndpointAddress(b.ip)).toList();
-        subset.notReadyAddresses = notReady.stream().map(b -> new EndpointAddress(b.ip)).toList();
-        subset.ports = List.of(new EndpointPort(portName.isEmpty() ? null : portName, any.port, "TCP"));
-        return subset;
-    }
-
-    private static ServiceProxy.Config config(String defaultLoadBalancer) {
-        return new ServiceProxy.Config() {
-            @Override
-            public String defaultLoadBalancer() {
-                return defaultLoadBalancer;
-            }
-
-            @Override
-            public String nodePortAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int ioThreads() {
-                return 2;
-            }
-
-            @Override
-            public int udpIdleSeconds() {
-                return 30;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ServiceProxy.Config.class;
-            }
-        };
     }
 }

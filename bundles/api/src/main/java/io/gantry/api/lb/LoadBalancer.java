@@ -1,5 +1,7 @@
 package io.gantry.api.lb;
 
+import java.util.Optional;
+
 /**
  * How a service spreads its connections: picks one ready backend for each new connection (or,
  * for UDP, each new client flow).
@@ -23,4 +25,14 @@ public interface LoadBalancer {
      * @return one of {@code request.backends()}
      */
     Backend pick(PickRequest request);
+
+    /**
+     * The kernel's form of this algorithm, if it has one and needs nothing {@link #pick} sees
+     * beyond the ready backends (no connection counts): a proxy with a kernel datapath may then
+     * let the kernel pick, with the same spread, instead of calling {@link #pick}. Empty by
+     * default: the proxy calls {@link #pick} for every connection.
+     */
+    default Optional<KernelAlgorithm> kernelAlgorithm() {
+        return Optional.empty();
+    }
 }

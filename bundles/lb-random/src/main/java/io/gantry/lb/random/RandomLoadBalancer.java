@@ -2,8 +2,10 @@ package io.gantry.lb.random;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.lb.Backend;
+import io.gantry.api.lb.KernelAlgorithm;
 import io.gantry.api.lb.LoadBalancer;
 import io.gantry.api.lb.PickRequest;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.osgi.service.component.annotations.Component;
 
@@ -19,5 +21,11 @@ public class RandomLoadBalancer implements LoadBalancer {
     @Override
     public Backend pick(PickRequest request) {
         return request.backends().get(ThreadLocalRandom.current().nextInt(request.backends().size()));
+    }
+
+    /** The kernel spreads the same way: nftables {@code numgen random}. */
+    @Override
+    public Optional<KernelAlgorithm> kernelAlgorithm() {
+        return Optional.of(KernelAlgorithm.RANDOM);
     }
 }
