@@ -14,7 +14,7 @@ package io.gantry.benchmarks;
  *   memory                            the node's resident memory
  *   store       [BACKEND] [WRITERS] [N]  writes/s and latency per backend; peer in-memory
  *   store-watches [BACKEND] [WATCHERS] [WRITES]  event delivery to watches of a backend; peer in-memory
- *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the service proxy; peers direct and nftables
+ *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the proxy's kernel and userspace datapaths; peer direct
  * </pre>
  */
 public final class Bench {

@@ -30,28 +30,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The service proxy's datapath against a direct connection, with wrk (Debian's package) and
- * nginx-light as the keep-alive HTTP backend, all on loopback, in one run:
+ * The service proxy's two datapaths against a direct connection, with wrk (Debian's package)
+ * and nginx-light as the keep-alive HTTP backend, all on loopback, in one run. Gantry's proxy runs
+ * in this JVM ({@code datapath = auto}), fed by an in-memory API, with two services over the same
+ * two nginx addresses:
  * <ul>
  * <li>direct: wrk to one nginx address;</li>
- * <li>userspace: wrk to a cluster IP served by Gantry's proxy (this JVM, fed by an in-memory
- *     API), round robin over two nginx addresses;</li>
- * <li>nftables: wrk to another address DNATed by an nftables rule ({@code numgen inc mod 2}) to
- *     the same two addresses: the kernel's datapath;</li>
- * <li>the userspace proxy while its algorithm is swapped every 50 ms (default and annotation);</li>
- * <li>many connections held open through the proxy at once, each used.</li>
+ * <li>kernel: service {@code web} (roundrobin), which the proxy gives to its nftables table
+ *     (DNAT, {@code numgen inc});</li>
+ * <li>userspace: service {@code web-userspace} (leastconn, which needs connection counts), which
+ *     the proxy's NIO loops relay;</li>
+ * <li>each while the algorithm of its service is swapped every 100 ms (annotation and default),
+ *     which moves {@code web} between the kernel and userspace;</li>
+ * <li>many connections held open at once through the userspace proxy, each used.</li>
  * </ul>
- * Direct, userspace and nftables alternate for {@code rounds} rounds, so that a change in the
- * machine's load hits all three. Needs root (nft) and wrk and nginx on the PATH.
+ * Direct, kernel and userspace alternate for {@code rounds} rounds, so that a change in the
+ * machine's load hits all three. Needs root (nft), wrk and nginx on the PATH.
  */
 final class ProxyThroughput {
 
     private static final String BACKEND_1 = "127.3.0.1";
     private static final String BACKEND_2 = "127.3.0.2";
     private static final int BACKEND_PORT = 18080;
-    private static final String CLUSTER_IP = "127.96.250.1";
-    private static final String NFT_IP = "127.96.250.2";
-    private static final String NFT_TABLE = "gantry_bench_proxy";
+    private static final String KERNEL_IP = "127.96.250.1";
+    private static final String USERSPACE_IP = "127.96.250.2";
+    private static final String DIRECT = "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/";
 
     record Result(String what, double requestsPerSecond, double p50Millis, double p99Millis, long errors) {
     }
@@ -66,74 +69,95 @@ final class ProxyThroughput {
             proxy.addLoadBalancer(new RoundRobinLoadBalancer(), java.util.Map.of(Plugins.NAME, "roundrobin"));
             proxy.addLoadBalancer(new RandomLoadBalancer(), java.util.Map.of(Plugins.NAME, "random"));
             proxy.addLoadBalancer(new LeastConnectionsLoadBalancer(), java.util.Map.of(Plugins.NAME, "leastconn"));
-            createService(api);
-            nft("table ip " + NFT_TABLE + " {\n chain output {\n  type nat hook output priority -100; policy accept;\n"
-                    + "  ip daddr " + NFT_IP + " tcp dport 80 dnat to numgen inc mod 2 map { 0 : " + BACKEND_1 + ", 1 : "
-                    + BACKEND_2 + " } : " + BACKEND_PORT + "\n }\n}\n");
+            createService(api, "web", KERNEL_IP, null);
+            createService(api, "web-userspace", USERSPACE_IP, "leastconn");
             awaitAnswer(BACKEND_1, BACKEND_PORT);
-            awaitAnswer(CLUSTER_IP, 80);
-            awaitAnswer(NFT_IP, 80);
+            awaitAnswer(KERNEL_IP, 80);
+            awaitAnswer(USERSPACE_IP, 80);
+            awaitKernel(KERNEL_IP);
             System.out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
-            wrk("warm-up", "http://" + CLUSTER_IP + "/", connections, 3);
-            wrk("warm-up", "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/", connections, 2);
+            wrk("warm-up", "http://" + USERSPACE_IP + "/", connections, 3);
+            wrk("warm-up", DIRECT, connections, 2);
             List<Result> results = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                results.add(wrk("direct", "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/", connections, seconds));
-                results.add(wrk("userspace proxy", "http://" + CLUSTER_IP + "/", connections, seconds));
-                results.add(wrk("nftables DNAT", "http://" + NFT_IP + "/", connections, seconds));
+                results.add(wrk("direct", DIRECT, connections, seconds));
+                results.add(wrk("kernel (nftables DNAT)", "http://" + KERNEL_IP + "/", connections, seconds));
+                results.add(wrk("userspace (NIO)", "http://" + USERSPACE_IP + "/", connections, seconds));
             }
-            AtomicBoolean swapping = new AtomicBoolean(true);
-            AtomicInteger swaps = new AtomicInteger();
-            Thread swapper = new Thread(() -> {
-                String[] names = {"roundrobin", "random", "leastconn"};
-                while (swapping.get()) {
-                    int i = swaps.incrementAndGet();
-                    proxy.modified(config(names[i % 3]));
-                    Service service = api.get(ResourceKind.SERVICES, "bench", "web");
-                    if (i % 2 == 0) {
-                        service.metadata.annotations().put("gantry.io/load-balancer", names[(i / 2) % 3]);
-                    } else {
-                        service.metadata.annotations().remove("gantry.io/load-balancer");
-                    }
-                    api.update(ResourceKind.SERVICES, service);
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            swapper.start();
-            Result swap = wrk("userspace, swapping", "http://" + CLUSTER_IP + "/", connections, seconds);
-            swapping.set(false);
-            swapper.join();
-            results.add(wrk("direct", "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/", connections, seconds));
-            results.add(swap);
-            Result many = wrk("userspace, " + held + " conns", "http://" + CLUSTER_IP + "/", held, seconds);
-            Result manyDirect = wrk("direct, " + held + " conns", "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/", held,
-                    seconds);
+            List<Result> swapping = new ArrayList<>();
+            int swaps = 0;
+            for (String ip : List.of(KERNEL_IP, USERSPACE_IP)) {
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger count = new AtomicInteger();
+                String name = ip.equals(KERNEL_IP) ? "web" : "web-userspace";
+                Thread swapper = new Thread(() -> swap(api, proxy, name, running, count));
+                swapper.start();
+                swapping.add(wrk((name.equals("web") ? "web" : "web-userspace") + ", swapping", "http://" + ip + "/",
+                        connections, seconds));
+                running.set(false);
+                swapper.join();
+                swaps += count.get();
+                swapping.add(wrk("direct", DIRECT, connections, seconds));
+            }
+            Result many = wrk("userspace, " + held + " conns", "http://" + USERSPACE_IP + "/", held, seconds);
+            Result manyKernel = wrk("kernel, " + held + " conns", "http://" + KERNEL_IP + "/", held, seconds);
+            Result manyDirect = wrk("direct, " + held + " conns", DIRECT, held, seconds);
+            String heldResult = heldConnections(held);
             System.out.printf(Locale.ROOT, "load average after: %s%n%n", loadAverage());
             System.out.printf(Locale.ROOT, "| run | req/s | p50 ms | p99 ms | errors |%n|---|---|---|---|---|%n");
-            for (Result r : results) {
-                print(r);
-            }
+            results.forEach(ProxyThroughput::print);
+            swapping.forEach(ProxyThroughput::print);
             print(manyDirect);
+            print(manyKernel);
             print(many);
-            summary(results, "userspace proxy");
-            summary(results, "nftables DNAT");
-            System.out.printf(Locale.ROOT, "swaps during the swapping run: %d; %s%n", swaps.get(), threads());
-            System.out.printf(Locale.ROOT, "held: %d connections open at once through the proxy: %s%n", held,
-                    heldConnections(held));
+            System.out.println();
+            summary(results, "kernel (nftables DNAT)");
+            summary(results, "userspace (NIO)");
+            System.out.printf(Locale.ROOT, "swaps during the swapping runs: %d (every 100 ms); %s%n", swaps, threads());
+            System.out.printf(Locale.ROOT, "held: %d connections open at once through the userspace proxy: %s%n", held,
+                    heldResult);
         } finally {
             proxy.deactivate();
             informers.close();
             nginx.destroy();
+        }
+    }
+
+    /** Every 100 ms: the default, and the service's annotation in every other step, change. */
+    private static void swap(InMemoryApiClient api, ServiceProxy proxy, String name, AtomicBoolean running,
+            AtomicInteger count) {
+        String[] names = {"roundrobin", "random", "leastconn"};
+        while (running.get()) {
+            int i = count.incrementAndGet();
+            proxy.modified(config(names[i % 3]));
+            Service service = api.get(ResourceKind.SERVICES, "bench", name);
+            if (i % 2 == 0) {
+                service.metadata.annotations().put("gantry.io/load-balancer", names[(i / 2) % 3]);
+            } else {
+                service.metadata.annotations().remove("gantry.io/load-balancer");
+            }
+            api.update(ResourceKind.SERVICES, service);
             try {
-                nft("delete table ip " + NFT_TABLE + "\n");
-            } catch (IOException e) {
-                System.err.println(e.getMessage());
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
             }
         }
+    }
+
+    /** Waits until the proxy's nftables table DNATs the address. */
+    private static void awaitKernel(String ip) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Process process = new ProcessBuilder("nft", "list", "ruleset").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            if (out.contains("ip daddr " + ip + " ")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the proxy's kernel datapath does not serve " + ip + " (not root? no nft?)");
     }
 
     private static void print(Result r) {
@@ -165,7 +189,7 @@ final class ProxyThroughput {
         try {
             for (int i = 0; i < count; i++) {
                 Socket socket = new Socket();
-                socket.connect(new InetSocketAddress(CLUSTER_IP, 80), 5000);
+                socket.connect(new InetSocketAddress(USERSPACE_IP, 80), 5000);
                 socket.setSoTimeout(10_000);
                 sockets.add(socket);
             }
@@ -233,15 +257,18 @@ final class ProxyThroughput {
         return m.find() ? Double.parseDouble(m.group(1)) : otherwise;
     }
 
-    private static void createService(InMemoryApiClient api) {
+    private static void createService(InMemoryApiClient api, String name, String clusterIP, String loadBalancer) {
         Service service = new Service();
-        service.metadata.name = "web";
+        service.metadata.name = name;
         service.metadata.namespace = "bench";
-        service.spec.clusterIP = CLUSTER_IP;
+        if (loadBalancer != null) {
+            service.metadata.annotations().put("gantry.io/load-balancer", loadBalancer);
+        }
+        service.spec.clusterIP = clusterIP;
         service.spec.ports = List.of(new ServicePort(null, 80, null));
         api.create(ResourceKind.SERVICES, service);
         Endpoints endpoints = new Endpoints();
-        endpoints.metadata.name = "web";
+        endpoints.metadata.name = name;
         endpoints.metadata.namespace = "bench";
         EndpointSubset subset = new EndpointSubset();
         subset.addresses = List.of(new EndpointAddress(BACKEND_1), new EndpointAddress(BACKEND_2));
@@ -271,16 +298,6 @@ final class ProxyThroughput {
                 """.formatted(connections * 2, dir, dir, connections, BACKEND_1, BACKEND_PORT, BACKEND_2, BACKEND_PORT));
         return new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nginx.out").toFile()).start();
-    }
-
-    private static void nft(String script) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
-        process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException("nft: " + out);
-        }
     }
 
     private static void awaitAnswer(String ip, int port) throws InterruptedException {

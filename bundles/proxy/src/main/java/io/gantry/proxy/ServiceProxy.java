@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
@@ -112,8 +113,13 @@ public class ServiceProxy {
             thread.setDaemon(true);
             return thread;
         });
-        datapath.onTick(now -> sync.execute(() -> ports.values()
-                .forEach(byPort -> byPort.values().forEach(port -> port.expire(now)))));
+        datapath.onTick(now -> {
+            try {
+                sync.execute(() -> ports.values().forEach(byPort -> byPort.values().forEach(port -> port.expire(now))));
+            } catch (RejectedExecutionException stopping) {
+                // the last tick of a proxy being stopped
+            }
+        });
         sync.execute(() -> datapath(config));
         this.services = informers.informer(ResourceKind.SERVICES);
         this.endpoints = informers.informer(ResourceKind.ENDPOINTS);

@@ -11,20 +11,33 @@ final class Load implements AutoCloseable {
 
     final AtomicInteger ok = new AtomicInteger();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** When each failed request was sent ({@link System#nanoTime}). */
+    final List<Long> failedAt = new CopyOnWriteArrayList<>();
     final Map<String, AtomicInteger> byBackend = new ConcurrentHashMap<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
+    /** One request, answering which backend served it. */
+    interface Request {
+        String send() throws Exception;
+    }
+
     Load(String ip, int port, int clients) {
+        this(() -> TestBackend.request(ip, port), clients);
+    }
+
+    Load(Request request, int clients) {
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> {
                 while (running) {
+                    long sent = System.nanoTime();
                     try {
-                        String backend = TestBackend.request(ip, port);
+                        String backend = request.send();
                         byBackend.computeIfAbsent(backend, b -> new AtomicInteger()).incrementAndGet();
                         ok.incrementAndGet();
                     } catch (Exception e) {
                         failures.add(e.toString());
+                        failedAt.add(sent);
                     }
                 }
             }, "test-load-" + i);

