@@ -6,9 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,8 @@ final class EventLoop implements AutoCloseable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<LongConsumer> ticks = new CopyOnWriteArrayList<>();
+    /** Connections of this loop waiting for their backend's answer to connect; this loop's thread only. */
+    final Set<TcpConnection> connecting = new HashSet<>();
     /** One buffer per loop, for every read of its connections: idle connections hold no buffer. */
     final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
     private volatile boolean running = true;
@@ -103,6 +108,11 @@ final class EventLoop implements AutoCloseable {
                     nextTick = now + TICK_NANOS;
                     for (LongConsumer tick : ticks) {
                         tick.accept(now);
+                    }
+                    if (!connecting.isEmpty()) {
+                        for (TcpConnection connection : new ArrayList<>(connecting)) {
+                            connection.checkConnect(now);
+                        }
                     }
                 }
             } catch (IOException | RuntimeException e) {

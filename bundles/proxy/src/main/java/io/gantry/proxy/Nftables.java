@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -21,15 +22,17 @@ import org.slf4j.LoggerFactory;
  * atomic; conntrack keeps every established connection on the endpoint it was given, so no
  * change cuts one. Local traffic only (the output hook): every address here is on loopback.
  *
- * <p>The table is named after the JVM's pid, so that the proxies of several nodes on one machine
- * keep apart (each DNATs the same way; the first table's rule takes the connection); tables of
+ * <p>The table is named after the JVM's pid ({@code gantry_proxy_<pid>_<n>}), so that the proxies
+ * of several nodes on one machine keep apart (each DNATs the same way; the first table's rule takes the connection); tables of
  * proxies that died without removing theirs are removed at start.
  */
 final class Nftables implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Nftables.class);
     static final String PREFIX = "gantry_proxy_";
-    private static final Pattern TABLE = Pattern.compile("^table ip (" + PREFIX + "(\\d+))$", Pattern.MULTILINE);
+    private static final Pattern TABLE = Pattern.compile("^table ip (" + PREFIX + "(\\d+)_\\d+)$", Pattern.MULTILINE);
+    /** Proxies opened in this JVM: tests run several, one after the other or side by side. */
+    private static final AtomicInteger OPENED = new AtomicInteger();
 
     private final String table;
     private String applied = "";
@@ -40,13 +43,13 @@ final class Nftables implements AutoCloseable {
 
     /** The kernel datapath of this JVM, or null (said in the log) where nft does not work. */
     static Nftables open() {
-        Nftables nft = new Nftables(PREFIX + ProcessHandle.current().pid());
+        Nftables nft = new Nftables(PREFIX + ProcessHandle.current().pid() + "_" + OPENED.incrementAndGet());
         try {
             String tables = nft.run("list tables\n", true);
             Matcher m = TABLE.matcher(tables);
             while (m.find()) {
                 long pid = Long.parseLong(m.group(2));
-                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty()) {
+                if (ProcessHandle.of(pid).isEmpty()) {
                     nft.run("delete table ip " + m.group(1) + "\n", false);
                     LOG.info("Removed nftables table {} of a proxy that is gone", m.group(1));
                 }

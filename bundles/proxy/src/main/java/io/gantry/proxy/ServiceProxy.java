@@ -380,6 +380,15 @@ public class ServiceProxy {
         }
     }
 
+    /** The nftables table of the kernel datapath, or null without one. */
+    String kernelTable() {
+        try {
+            return sync.submit(() -> kernel == null ? null : kernel.table()).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The frontends the kernel serves now. */
     Set<Frontend> kernelFrontends() {
         try {

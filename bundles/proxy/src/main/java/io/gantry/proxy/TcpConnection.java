@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,12 @@ import org.slf4j.LoggerFactory;
 final class TcpConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+    /**
+     * How long an endpoint may leave a connect unanswered before the next one is tried: an
+     * endpoint that drops SYNs (its accept queue full, its host gone) would otherwise hold the
+     * client for the kernel's minutes of SYN retries.
+     */
+    static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final EventLoop loop;
     private final ServicePortState port;
@@ -33,6 +40,7 @@ final class TcpConnection {
     private final Pipe up = new Pipe();
     private final Pipe down = new Pipe();
     private boolean closed;
+    private long connectStarted;
 
     /** One direction of the relay. */
     private static final class Pipe {
@@ -69,13 +77,23 @@ final class TcpConnection {
                 connected();
             } else {
                 backendKey = backend.register(loop.selector(), SelectionKey.OP_CONNECT, new Side(false));
+                connectStarted = System.nanoTime();
+                loop.connecting.add(this);
             }
         } catch (IOException e) {
             refusedBy(e);
         }
     }
 
+    /** Called by the loop about once a second while this connection connects. */
+    void checkConnect(long now) {
+        if (now - connectStarted >= CONNECT_TIMEOUT_NANOS) {
+            refusedBy(new IOException("no answer to connect in " + TimeUnit.NANOSECONDS.toSeconds(CONNECT_TIMEOUT_NANOS) + " s"));
+        }
+    }
+
     private void refusedBy(IOException e) {
+        loop.connecting.remove(this);
         LOG.debug("{}: {} refused a connection ({}); trying another endpoint", port, target, e.toString());
         target.active.decrementAndGet();
         port.refused(clientIp, target);
@@ -88,6 +106,7 @@ final class TcpConnection {
     }
 
     private void connected() throws IOException {
+        loop.connecting.remove(this);
         if (backendKey == null) {
             backendKey = backend.register(loop.selector(), SelectionKey.OP_READ, new Side(false));
         } else {
@@ -177,6 +196,7 @@ final class TcpConnection {
             return;
         }
         closed = true;
+        loop.connecting.remove(this);
         if (target != null) {
             target.active.decrementAndGet();
         }

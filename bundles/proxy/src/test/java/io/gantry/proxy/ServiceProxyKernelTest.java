@@ -46,7 +46,7 @@ class ServiceProxyKernelTest extends ProxyTestBase {
         int nodePort = service.spec.ports.get(0).nodePort;
         await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().equals(
                 java.util.Set.of(new Frontend(ip, 80, "TCP"), new Frontend("127.0.0.1", nodePort, "TCP"))));
-        assertTrue(nftTables().contains(nftTable()), nftTables());
+        assertTrue(nftTables().contains("table ip " + proxy.kernelTable() + "\n"), nftTables());
 
         // numgen inc: one connection after the other, exactly in turn
         assertEquals(Map.of("b0", 100, "b1", 100, "b2", 100), requests(ip, 80, 300));
@@ -175,11 +175,12 @@ class ServiceProxyKernelTest extends ProxyTestBase {
         Service service = service("web", null, port("", 80, null));
         endpoints("web", one, "");
         await().atMost(DEADLINE).until(() -> !proxy.kernelFrontends().isEmpty());
-        assertTrue(nftTables().contains(nftTable()));
+        String table = "table ip " + proxy.kernelTable() + "\n";
+        assertTrue(nftTables().contains(table), nftTables());
 
         proxy.deactivate();
 
-        assertFalse(nftTables().contains(nftTable()), nftTables());
+        assertFalse(nftTables().contains(table), nftTables());
     }
 
     private void annotate(String loadBalancer) {
@@ -190,10 +191,6 @@ class ServiceProxyKernelTest extends ProxyTestBase {
             service.metadata.annotations().put(ProxyRules.LOAD_BALANCER_ANNOTATION, loadBalancer);
         }
         registry.update(ResourceKind.SERVICES, service);
-    }
-
-    private static String nftTable() {
-        return Nftables.PREFIX + ProcessHandle.current().pid();
     }
 
     private static String nftTables() throws IOException, InterruptedException {

@@ -27,6 +27,8 @@ import java.lang.annotation.Annotation;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -358,6 +360,38 @@ class ServiceProxyTest extends ProxyTestBase {
                 assertEquals(2, requests(ip, 80, 20).size());
             } finally {
                 other.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void anEndpointThatLeavesConnectsUnansweredIsPassedOver() throws Exception {
+        TestBackend good = track(TestBackend.tcp("good", "127.2.0.31"));
+        // an endpoint whose accept queue is full: the kernel drops further SYNs, the connect gets no answer
+        try (ServerSocket stuck = new ServerSocket()) {
+            stuck.bind(new InetSocketAddress("127.2.0.30", 0), 1);
+            List<Socket> filling = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(stuck.getLocalSocketAddress(), 300);
+                } catch (IOException full) {
+                    // the queue is full
+                }
+                filling.add(socket);
+            }
+            Service service = service("web", null, port("", 80, null));
+            EndpointSubset stuckSubset = new EndpointSubset();
+            stuckSubset.addresses = List.of(new EndpointAddress("127.2.0.30"));
+            stuckSubset.ports = List.of(new EndpointPort(null, stuck.getLocalPort(), "TCP"));
+            writeEndpoints("web", List.of(stuckSubset, subset(List.of(good), List.of(), "")));
+            String ip = service.spec.clusterIP;
+            awaitServed(ip, 80);
+
+            // in turn: every other connection meets the stuck endpoint first, and waits out the connect timeout
+            assertEquals(Map.of("good", 4), requests(ip, 80, 4));
+            for (Socket socket : filling) {
+                socket.close();
             }
         }
     }
