@@ -1,9 +1,6 @@
 package io.gantry.proxy;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.client.Informers;
@@ -24,19 +21,12 @@ import io.gantry.lb.random.RandomLoadBalancer;
 import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * The proxy on the in-process API server, fed by the shared informers, with the three real

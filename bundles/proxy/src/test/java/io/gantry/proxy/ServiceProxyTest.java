@@ -2,7 +2,6 @@ package io.gantry.proxy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.Plugins;
@@ -15,29 +14,22 @@ import io.gantry.api.core.v1.Endpoints;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.core.v1.ServicePort;
 import io.gantry.api.core.v1.ServiceSpec;
-import io.gantry.api.lb.LoadBalancer;
 import io.gantry.api.meta.v1.IntOrString;
-import io.gantry.api.store.InMemoryStorageBackend;
-import io.gantry.apiserver.Registry;
 import io.gantry.lb.leastconn.LeastConnectionsLoadBalancer;
-import io.gantry.lb.random.RandomLoadBalancer;
 import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
