@@ -331,7 +331,7 @@ final class ProxyThroughput {
 
             @Override
             public int ioThreads() {
-                return 0;
+                return Integer.getInteger("gantry.proxy.ioThreads", 0); // one per core by default, as the node
             }
 
             @Override
