@@ -8,6 +8,7 @@ import io.gantry.api.core.v1.Endpoints;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.lb.KernelAlgorithm;
 import io.gantry.api.lb.LoadBalancer;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.meta.v1.KubeObject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * listeners opened and closed, ready endpoints replaced. Nothing a sync does cuts an established
  * connection.
  */
-@Component(immediate = true, configurationPid = ServiceProxy.PID)
+@Component(immediate = true, configurationPid = ServiceProxy.PID, service = LoadBalancerStatus.class)
 @Designate(ocd = ServiceProxy.Config.class)
-public class ServiceProxy {
+public class ServiceProxy implements LoadBalancerStatus {
 
     public static final String PID = "io.gantry.proxy";
 
@@ -264,9 +265,20 @@ public class ServiceProxy {
         }
     }
 
-    /** The plugin the default resolves to now ("" if none is installed), for the shell. */
-    String defaultInUse() {
+    @Override
+    public String defaultInUse() {
         return balancers.inUse(null);
+    }
+
+    @Override
+    public Map<String, String> fallbacks() {
+        Map<String, String> missing = new java.util.TreeMap<>();
+        annotated.forEach((service, wanted) -> {
+            if (!balancers.inUse(wanted).equals(wanted)) {
+                missing.put(service, wanted);
+            }
+        });
+        return missing;
     }
 
     private <T extends KubeObject> Informer.Handler<T> handler() {

@@ -318,9 +318,12 @@ class ServiceProxyTest extends ProxyTestBase {
             step(load);
             proxy.removeLoadBalancer(leastconn, Map.of(Plugins.NAME, "leastconn"));
             step(load);
+            assertEquals(Map.of("default/web", "leastconn"), proxy.fallbacks()); // what gantry:plugins shows
+            assertEquals("random", proxy.defaultInUse());
             proxy.modified(config("roundrobin"));
             proxy.removeLoadBalancer(roundRobinPlugin, roundRobin); // the default itself goes: in turn, built in
             step(load);
+            assertEquals("", proxy.defaultInUse());
             proxy.addLoadBalancer(new RoundRobinLoadBalancer(), roundRobin);
             step(load);
             load.close();

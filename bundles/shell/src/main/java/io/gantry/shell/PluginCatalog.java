@@ -1,9 +1,12 @@
 package io.gantry.shell;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.store.migration.StorageMigrations;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Supplier;
 
@@ -35,20 +38,29 @@ final class PluginCatalog {
      *
      * @param defaultPlugin what the configuration names ("" for none)
      * @param inUse         what runs now: the storage backend the API server uses (a migration may be
-     *                      under way), else the default if it is installed, else ""
+     *                      under way), the default as the node's proxy resolves it, else the default if
+     *                      it is installed, else ""
+     * @param fallbacks     load balancers only: services whose plugin is not installed, with its name
      */
-    record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration) {
+    record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> fallbacks) {
     }
 
     private final Installed installed;
     private final Settings settings;
     private final Supplier<StorageMigrations> storage;
+    private final Supplier<LoadBalancerStatus> proxy;
 
-    /** @param storage the API server's storage switch, or a supplier of null where no API server runs here */
-    PluginCatalog(Installed installed, Settings settings, Supplier<StorageMigrations> storage) {
+    /**
+     * @param storage the API server's storage switch, or a supplier of null where no API server runs here
+     * @param proxy   the node's service proxy, or a supplier of null where none runs here
+     */
+    PluginCatalog(Installed installed, Settings settings, Supplier<StorageMigrations> storage,
+            Supplier<LoadBalancerStatus> proxy) {
         this.installed = installed;
         this.settings = settings;
         this.storage = storage;
+        this.proxy = proxy;
     }
 
     List<SpiState> states() throws IOException {
@@ -62,8 +74,14 @@ final class PluginCatalog {
             if (migrations != null) {
                 inUse = migrations.inUse();
             }
+            LoadBalancerStatus balancers = spi.name().equals("loadbalancer") ? proxy.get() : null;
+            Map<String, String> fallbacks = Map.of();
+            if (balancers != null) {
+                inUse = balancers.defaultInUse();
+                fallbacks = balancers.fallbacks();
+            }
             states.add(new SpiState(spi.name(), List.copyOf(names), defaultPlugin, inUse,
-                    spi.configFile() + " " + spi.key()));
+                    spi.configFile() + " " + spi.key(), fallbacks));
         }
         return states;
     }

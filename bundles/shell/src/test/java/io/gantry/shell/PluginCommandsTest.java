@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.json.Json;
 import io.gantry.api.lb.LoadBalancer;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.scheduler.SchedulerPolicy;
 import io.gantry.api.store.StorageBackend;
@@ -38,6 +39,8 @@ class PluginCommandsTest {
             "io.gantry.kubelet", new HashMap<>(Map.of("defaultRuntime", "docker", "maxPods", "110")),
             "io.gantry.apiserver", new HashMap<>(Map.of("storage", "embedded"))));
     private String storageInUse = "embedded";
+    /** The node's proxy, when the test has one. */
+    private LoadBalancerStatus proxy;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     @Test
@@ -78,6 +81,33 @@ class PluginCommandsTest {
                 store          hazelcast
                 loadbalancer   roundrobin   * (not installed)
                 """, printed());
+    }
+
+    @Test
+    void showsServicesWhosePluginIsMissingAndWhatTheProxyUses() throws IOException {
+        services.get(LoadBalancer.class.getName()).remove("leastconn"); // feature:uninstall gantry-lb-leastconn
+        proxy = new LoadBalancerStatus() {
+            @Override
+            public String defaultInUse() {
+                return "roundrobin";
+            }
+
+            @Override
+            public Map<String, String> fallbacks() {
+                return Map.of("default/web", "leastconn", "team/api", "leastconn");
+            }
+        };
+
+        plugins(null);
+
+        assertTrue(printed().endsWith("""
+                loadbalancer   random
+                loadbalancer   roundrobin   *                 *
+                loadbalancer   leastconn    (not installed)   default/web, team/api use the default
+                """), printed());
+        printed.reset();
+        plugins("json");
+        assertTrue(printed().contains("\"fallbacks\" : {"), printed());
     }
 
     @Test
@@ -171,7 +201,7 @@ class PluginCommandsTest {
             public void set(String pid, String key, String value) {
                 configuration.computeIfAbsent(pid, p -> new HashMap<>()).put(key, value);
             }
-        }, () -> new InUse(storageInUse));
+        }, () -> new InUse(storageInUse), () -> proxy);
     }
 
     private String printed() {
