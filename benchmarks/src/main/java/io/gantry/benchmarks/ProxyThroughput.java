@@ -120,6 +120,10 @@ final class ProxyThroughput {
             proxy.deactivate();
             informers.close();
             nginx.destroy();
+            nginx.waitFor();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
