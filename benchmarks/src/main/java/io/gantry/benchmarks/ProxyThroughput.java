@@ -294,8 +294,8 @@ final class ProxyThroughput {
                   access_log off;
                   keepalive_requests 10000000;
                   server {
-                    listen %s:%d reuseport;
-                    listen %s:%d reuseport;
+                    listen %s:%d reuseport backlog=8192;
+                    listen %s:%d reuseport backlog=8192;
                     location / { return 200 "hello from nginx\\n"; }
                   }
                 }
