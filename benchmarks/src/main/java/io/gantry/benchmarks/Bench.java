@@ -19,6 +19,7 @@ package io.gantry.benchmarks;
  *   endpoints   [BACKEND] [PODS] [ROUNDS]  pod readiness flip to Endpoints/EndpointSlice, in-process; peer pod watch
  *   node-death  [BACKEND] [PODS] [ROUNDS]  node Ready Unknown to taint and to its pods deleted, in-process
  *   scheduler   [NODES] [PODS] [POLICY] [BACKEND]  pods bound per second by the scheduler in this JVM; peer the bindings alone
+ *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the proxy's kernel and userspace datapaths; peer direct
  * </pre>
  */
 public final class Bench {
@@ -48,12 +49,15 @@ public final class Bench {
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
             case "scheduler" -> new SchedulerThroughput().run(number(args, 1, 5000), number(args, 2, 10_000),
                     args.length > 3 ? args[3] : "spread", args.length > 4 ? args[4] : "memory");
+            case "proxy" -> new ProxyThroughput().run(number(args, 1, 10), number(args, 2, 50), number(args, 3, 5000),
+                    number(args, 4, 3));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                            | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
                            | scheduler [NODES] [PODS] [spread|binpack] [memory|hazelcast|embedded|etcd]
+                           | proxy [SECONDS] [CONNS] [HELD] [ROUNDS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -2,7 +2,6 @@ package io.gantry.itests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -36,7 +35,7 @@ public class FeaturesTest extends GantryTestSupport {
     public void allInOneInstallsEveryGantryFeature() throws Exception {
         for (String name : List.of("gantry-all-in-one", "gantry-control-plane", "gantry-node", "gantry-core",
                 "gantry-api", "gantry-store-hazelcast", "gantry-scheduler-spread", "gantry-runtime-docker",
-                "gantry-runtime-process")) {
+                "gantry-runtime-process", "gantry-proxy", "gantry-lb-roundrobin")) {
             assertTrue(name + " is installed", features.isInstalled(features.getFeature(name)));
         }
     }
@@ -46,7 +45,7 @@ public class FeaturesTest extends GantryTestSupport {
         List<String> expected = List.of("io.gantry.api", "io.gantry.cluster", "io.gantry.store.hazelcast",
                 "io.gantry.apiserver", "io.gantry.scheduler", "io.gantry.scheduler.spread", "io.gantry.kubelet",
                 "io.gantry.runtime.docker", "io.gantry.runtime.process", "io.gantry.shell", "io.gantry.client",
-                "io.gantry.controllers");
+                "io.gantry.controllers", "io.gantry.proxy", "io.gantry.lb.roundrobin");
         List<String> found = new ArrayList<>();
         for (Bundle bundle : bundleContext.getBundles()) {
             if (bundle.getSymbolicName().startsWith("io.gantry.")) {
@@ -66,8 +65,7 @@ public class FeaturesTest extends GantryTestSupport {
         await().atMost(STARTUP).until(() -> plugin(ContainerRuntime.class, "docker"));
         await().atMost(STARTUP).until(() -> plugin(ContainerRuntime.class, "process"));
         await().atMost(STARTUP).until(() -> bundleContext.getServiceReference(ApiClient.class) != null);
-        // No load balancer ships yet: the SPI is exported for plugins to come.
-        assertFalse(plugin(LoadBalancer.class, "*"));
+        await().atMost(STARTUP).until(() -> plugin(LoadBalancer.class, "roundrobin"));
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.gantry.kubelet;
 
 import io.gantry.api.client.ApiClient;
+import io.gantry.api.client.Indexes;
 import io.gantry.api.client.Informer;
+import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.core.v1.ConfigMap;
 import io.gantry.api.core.v1.Secret;
+import io.gantry.api.core.v1.Service;
 import io.gantry.api.meta.v1.KubeObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +20,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * Secrets and config maps from the JVM's shared informers, so starting containers and refreshing
+ * Secrets, config maps and services from the JVM's shared informers, so starting containers and refreshing
  * volume files never polls the API; a change is passed on at once, which is how an updated secret
  * reaches the files of the pods that mount it. Until a cache holds its first list, reads go to the
  * API.
@@ -27,6 +30,7 @@ final class ApiConfigSource implements ConfigSource, AutoCloseable {
     private final ApiClient api;
     private final Informer<Secret> secrets;
     private final Informer<ConfigMap> configMaps;
+    private final Informer<Service> services;
     private final BiConsumer<String, String> changed;
     private final List<Informer.Registration> handlers = new ArrayList<>();
 
@@ -35,6 +39,7 @@ final class ApiConfigSource implements ConfigSource, AutoCloseable {
         this.api = api;
         this.secrets = informers.informer(ResourceKind.SECRETS);
         this.configMaps = informers.informer(ResourceKind.CONFIG_MAPS);
+        this.services = informers.informer(ResourceKind.SERVICES);
         this.changed = changed;
     }
 
@@ -79,6 +84,12 @@ final class ApiConfigSource implements ConfigSource, AutoCloseable {
             configMap.binaryData.forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
         }
         return data;
+    }
+
+    @Override
+    public List<Service> services(String namespace) {
+        return services.hasSynced() ? services.byIndex(Indexes.NAMESPACE, namespace)
+                : api.list(ResourceKind.SERVICES, namespace, ListOptions.ALL).items;
     }
 
     private <T extends KubeObject> Optional<T> get(Informer<T> cache, ResourceKind<T> kind, String namespace, String name) {

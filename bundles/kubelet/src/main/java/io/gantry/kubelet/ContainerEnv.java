@@ -15,7 +15,9 @@ import java.util.Map;
  * A container's environment as Kubernetes builds it: {@code envFrom} sources in order, then
  * {@code env} (literal values, keys of secrets and config maps, pod fields, resources), each
  * later entry overriding an earlier one; {@code $(NAME)} in values, command and args expands to
- * variables defined before it, {@code $$} escapes.
+ * variables defined before it or to a service variable, {@code $$} escapes. Last, the service
+ * variables ({@link ServiceEnv}) of the services that exist now, where the container does not set
+ * the same name itself.
  */
 final class ContainerEnv {
 
@@ -39,6 +41,8 @@ final class ContainerEnv {
      * @throws PodSetupException ({@code CreateContainerConfigError}) naming what is missing
      */
     Map<String, String> of(Container container) {
+        Map<String, String> services = ServiceEnv.of(pod, config.services(pod.metadata.namespace),
+                config.services("default"));
         Map<String, String> env = new LinkedHashMap<>();
         if (container.envFrom != null) {
             for (EnvFromSource source : container.envFrom) {
@@ -63,13 +67,24 @@ final class ContainerEnv {
         if (container.env != null) {
             for (EnvVar var : container.env) {
                 String value = var.valueFrom != null ? valueFrom(container, var.valueFrom)
-                        : expand(var.value == null ? "" : var.value, env);
+                        : expand(var.value == null ? "" : var.value, scope(env, services));
                 if (value != null) {
                     env.put(var.name, value);
                 }
             }
         }
+        services.forEach(env::putIfAbsent);
         return env;
+    }
+
+    /** What {@code $(NAME)} sees: the container's variables, then the services'. */
+    private static Map<String, String> scope(Map<String, String> env, Map<String, String> services) {
+        if (services.isEmpty()) {
+            return env;
+        }
+        Map<String, String> scope = new LinkedHashMap<>(services);
+        scope.putAll(env);
+        return scope;
     }
 
     /** The command or args with {@code $(NAME)} expanded from the environment. */

@@ -1,6 +1,7 @@
 package io.gantry.shell;
 
 import io.gantry.api.Plugins;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.store.migration.StorageMigrations;
 import java.io.IOException;
 import java.util.Dictionary;
@@ -19,7 +20,8 @@ final class OsgiPlugins {
     private OsgiPlugins() {
     }
 
-    static PluginCatalog catalog(BundleContext context, ConfigurationAdmin configAdmin, StorageMigrations storage) {
+    static PluginCatalog catalog(BundleContext context, ConfigurationAdmin configAdmin, StorageMigrations storage,
+            LoadBalancerStatus proxy) {
         return new PluginCatalog(serviceInterface -> installed(context, serviceInterface), new PluginCatalog.Settings() {
             @Override
             public String get(String pid, String key) throws IOException {
@@ -45,7 +47,7 @@ final class OsgiPlugins {
                 properties.put(key, value);
                 configuration.update(properties); // written back to etc/<pid>.cfg by Karaf's file install
             }
-        }, () -> storage);
+        }, () -> storage, () -> proxy);
     }
 
     private static SortedSet<String> installed(BundleContext context, String serviceInterface) {

@@ -1,9 +1,12 @@
 package io.gantry.shell;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.store.migration.StorageMigrations;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.function.Supplier;
 
@@ -13,6 +16,9 @@ import java.util.function.Supplier;
  * admin in Karaf), so the commands' logic is tested with fakes.
  */
 final class PluginCatalog {
+
+    /** The annotation by which a service names its load balancer (the proxy's). */
+    static final String LOAD_BALANCER_ANNOTATION = "gantry.io/load-balancer";
 
     /** The names ({@code gantry.plugin}) of the registered services of one interface. */
     interface Installed {
@@ -32,21 +38,29 @@ final class PluginCatalog {
      *
      * @param defaultPlugin what the configuration names ("" for none)
      * @param inUse         what runs now: the storage backend the API server uses (a migration may be
-     *                      under way), else the default if it is installed, else the policy the scheduler
-     *                      falls back to, else ""
+     *                      under way), the default as the node's proxy resolves it, else the default if
+     *                      it is installed, else the policy the scheduler falls back to, else ""
+     * @param fallbacks     load balancers only: services whose plugin is not installed, with its name
      */
-    record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration) {
+    record SpiState(String spi, List<String> installed, String defaultPlugin, String inUse, String configuration,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> fallbacks) {
     }
 
     private final Installed installed;
     private final Settings settings;
     private final Supplier<StorageMigrations> storage;
+    private final Supplier<LoadBalancerStatus> proxy;
 
-    /** @param storage the API server's storage switch, or a supplier of null where no API server runs here */
-    PluginCatalog(Installed installed, Settings settings, Supplier<StorageMigrations> storage) {
+    /**
+     * @param storage the API server's storage switch, or a supplier of null where no API server runs here
+     * @param proxy   the node's service proxy, or a supplier of null where none runs here
+     */
+    PluginCatalog(Installed installed, Settings settings, Supplier<StorageMigrations> storage,
+            Supplier<LoadBalancerStatus> proxy) {
         this.installed = installed;
         this.settings = settings;
         this.storage = storage;
+        this.proxy = proxy;
     }
 
     List<SpiState> states() throws IOException {
@@ -65,8 +79,14 @@ final class PluginCatalog {
             if (migrations != null) {
                 inUse = migrations.inUse();
             }
+            LoadBalancerStatus balancers = spi.name().equals("loadbalancer") ? proxy.get() : null;
+            Map<String, String> fallbacks = Map.of();
+            if (balancers != null) {
+                inUse = balancers.defaultInUse();
+                fallbacks = balancers.fallbacks();
+            }
             states.add(new SpiState(spi.name(), List.copyOf(names), defaultPlugin, inUse,
-                    spi.configFile() + " " + spi.key()));
+                    spi.configFile() + " " + spi.key(), fallbacks));
         }
         return states;
     }
@@ -87,7 +107,7 @@ final class PluginCatalog {
         }
         if (!names.contains(plugin)) {
             throw new IllegalArgumentException("no " + spi.name() + " plugin '" + plugin + "' is installed (installed: "
-                    + list(names) + ")" + (spi.name().equals("loadbalancer") ? "; the proxy is not installed" : ""));
+                    + list(names) + ")" + (spi.name().equals("loadbalancer") ? "; feature:install gantry-lb-" + plugin + " installs it" : ""));
         }
         String before = settings.get(spi.pid(), spi.key());
         if (plugin.equals(before)) {
@@ -98,6 +118,8 @@ final class PluginCatalog {
                 + ", saved as " + spi.key() + " in " + spi.configFile() + switch (spi.name()) {
                     case "runtime" -> "; running pods keep the runtime that started them";
                     case "store" -> "; the API server moves the cluster state to it now (gantry:store shows how far)";
+                    case "loadbalancer" -> "; new connections of services without a " + LOAD_BALANCER_ANNOTATION
+                            + " annotation use it, established connections keep their endpoints";
                     default -> "";
                 };
     }

@@ -20,7 +20,7 @@ record PluginSpi(String name, String serviceInterface, String pid, String key, S
             new PluginSpi("runtime", ContainerRuntime.class.getName(), "io.gantry.kubelet", "defaultRuntime", "docker"),
             new PluginSpi("scheduler", SchedulerPolicy.class.getName(), "io.gantry.scheduler", "defaultPolicy", "spread"),
             new PluginSpi("store", StorageBackend.class.getName(), "io.gantry.apiserver", "storage", "embedded"),
-            new PluginSpi("loadbalancer", LoadBalancer.class.getName(), "io.gantry.proxy", "defaultLoadBalancer", ""));
+            new PluginSpi("loadbalancer", LoadBalancer.class.getName(), "io.gantry.proxy", "defaultLoadBalancer", "roundrobin"));
 
     static Optional<PluginSpi> named(String name) {
         return ALL.stream().filter(spi -> spi.name().equals(name)).findFirst();

@@ -1,12 +1,15 @@
 package io.gantry.shell;
 
 import io.gantry.api.json.Json;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.print.Printers;
 import io.gantry.api.store.migration.StorageMigrations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -34,6 +37,9 @@ public class PluginsCommand implements Action {
     @Reference(optional = true)
     StorageMigrations storage;
 
+    @Reference(optional = true)
+    LoadBalancerStatus proxy;
+
     @Option(name = "-o", aliases = "--output", description = "json or yaml instead of a table")
     @Completion(value = StringsCompleter.class, values = {"json", "yaml"})
     String output;
@@ -44,7 +50,7 @@ public class PluginsCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
-        List<PluginCatalog.SpiState> states = (catalog != null ? catalog : OsgiPlugins.catalog(context, configAdmin, storage))
+        List<PluginCatalog.SpiState> states = (catalog != null ? catalog : OsgiPlugins.catalog(context, configAdmin, storage, proxy))
                 .states();
         if (output == null) {
             out.print(table(states));
@@ -77,6 +83,10 @@ public class PluginsCommand implements Action {
             if (state.installed().isEmpty() && !defaultMissing) {
                 rows.add(List.of(state.spi(), "(none installed)", "", ""));
             }
+            Map<String, List<String>> byPlugin = new TreeMap<>();
+            state.fallbacks().forEach((service, plugin) -> byPlugin.computeIfAbsent(plugin, p -> new ArrayList<>()).add(service));
+            byPlugin.forEach((plugin, services) -> rows.add(List.of(state.spi(), plugin, "(not installed)",
+                    String.join(", ", services) + " use the default")));
         }
         return Printers.columns(rows);
     }

@@ -44,7 +44,7 @@ public class UseCommand implements Action {
 
     @Override
     public Object execute() throws IOException {
-        PluginCatalog plugins = catalog != null ? catalog : OsgiPlugins.catalog(context, configAdmin, storage);
+        PluginCatalog plugins = catalog != null ? catalog : OsgiPlugins.catalog(context, configAdmin, storage, null);
         out.println(plugins.use(spi, plugin));
         return null;
     }

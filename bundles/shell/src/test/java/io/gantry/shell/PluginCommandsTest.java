@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.json.Json;
+import io.gantry.api.lb.LoadBalancer;
+import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.scheduler.SchedulerPolicy;
 import io.gantry.api.store.StorageBackend;
@@ -30,12 +32,15 @@ class PluginCommandsTest {
     private final Map<String, SortedSet<String>> services = new HashMap<>(Map.of(
             ContainerRuntime.class.getName(), new TreeSet<>(Set.of("docker", "process", "sim")),
             SchedulerPolicy.class.getName(), new TreeSet<>(Set.of("spread")),
-            StorageBackend.class.getName(), new TreeSet<>(Set.of("embedded", "etcd", "hazelcast"))));
+            StorageBackend.class.getName(), new TreeSet<>(Set.of("embedded", "etcd", "hazelcast")),
+            LoadBalancer.class.getName(), new TreeSet<>(Set.of("leastconn", "random", "roundrobin"))));
     /** Configuration by PID, as configuration admin holds it. */
     private final Map<String, Map<String, String>> configuration = new HashMap<>(Map.of(
             "io.gantry.kubelet", new HashMap<>(Map.of("defaultRuntime", "docker", "maxPods", "110")),
             "io.gantry.apiserver", new HashMap<>(Map.of("storage", "embedded"))));
     private String storageInUse = "embedded";
+    /** The node's proxy, when the test has one. */
+    private LoadBalancerStatus proxy;
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     @Test
@@ -43,15 +48,17 @@ class PluginCommandsTest {
         plugins(null);
 
         assertEquals("""
-                SPI            PLUGIN             DEFAULT   IN USE
-                runtime        docker             *         *
+                SPI            PLUGIN       DEFAULT   IN USE
+                runtime        docker       *         *
                 runtime        process
                 runtime        sim
-                scheduler      spread             *         *
-                store          embedded           *         *
+                scheduler      spread       *         *
+                store          embedded     *         *
                 store          etcd
                 store          hazelcast
-                loadbalancer   (none installed)
+                loadbalancer   leastconn
+                loadbalancer   random
+                loadbalancer   roundrobin   *         *
                 """, printed());
     }
 
@@ -59,19 +66,20 @@ class PluginCommandsTest {
     void showsADefaultThatIsNotInstalledAndAStoreMigrationUnderWay() throws IOException {
         services.get(ContainerRuntime.class.getName()).remove("docker");
         configuration.get("io.gantry.apiserver").put("storage", "etcd");
+        services.get(LoadBalancer.class.getName()).clear(); // a node without plugins: the proxy takes endpoints in turn
 
         plugins(null);
 
         assertEquals("""
-                SPI            PLUGIN             DEFAULT             IN USE
+                SPI            PLUGIN       DEFAULT             IN USE
                 runtime        process
                 runtime        sim
-                runtime        docker             * (not installed)
-                scheduler      spread             *                   *
-                store          embedded                               *
-                store          etcd               *
+                runtime        docker       * (not installed)
+                scheduler      spread       *                   *
+                store          embedded                         *
+                store          etcd         *
                 store          hazelcast
-                loadbalancer   (none installed)
+                loadbalancer   roundrobin   * (not installed)
                 """, printed());
     }
 
@@ -83,8 +91,35 @@ class PluginCommandsTest {
 
         plugins(null);
 
-        assertTrue(printed().contains("scheduler      spread                                 *\n"), printed());
-        assertTrue(printed().contains("scheduler      binpack            * (not installed)\n"), printed());
+        assertTrue(printed().contains("scheduler      spread                           *\n"), printed());
+        assertTrue(printed().contains("scheduler      binpack      * (not installed)\n"), printed());
+    }
+
+    @Test
+    void showsServicesWhosePluginIsMissingAndWhatTheProxyUses() throws IOException {
+        services.get(LoadBalancer.class.getName()).remove("leastconn"); // feature:uninstall gantry-lb-leastconn
+        proxy = new LoadBalancerStatus() {
+            @Override
+            public String defaultInUse() {
+                return "roundrobin";
+            }
+
+            @Override
+            public Map<String, String> fallbacks() {
+                return Map.of("default/web", "leastconn", "team/api", "leastconn");
+            }
+        };
+
+        plugins(null);
+
+        assertTrue(printed().endsWith("""
+                loadbalancer   random
+                loadbalancer   roundrobin   *                 *
+                loadbalancer   leastconn    (not installed)   default/web, team/api use the default
+                """), printed());
+        printed.reset();
+        plugins("json");
+        assertTrue(printed().contains("\"fallbacks\" : {"), printed());
     }
 
     @Test
@@ -110,7 +145,7 @@ class PluginCommandsTest {
                 + "etc/io.gantry.kubelet.cfg; running pods keep the runtime that started them\n", printed());
         printed.reset();
         plugins(null);
-        assertTrue(printed().contains("runtime        process            *         *\n"), printed());
+        assertTrue(printed().contains("runtime        process      *         *\n"), printed());
     }
 
     @Test
@@ -125,6 +160,16 @@ class PluginCommandsTest {
     }
 
     @Test
+    void useOfALoadBalancerSaysWhatItChanges() throws IOException {
+        use("loadbalancer", "leastconn");
+
+        assertEquals("leastconn", configuration.get("io.gantry.proxy").get("defaultLoadBalancer"));
+        assertEquals("loadbalancer: the default is now leastconn, saved as defaultLoadBalancer in etc/io.gantry.proxy.cfg;"
+                + " new connections of services without a gantry.io/load-balancer annotation use it, established"
+                + " connections keep their endpoints\n", printed());
+    }
+
+    @Test
     void unknownSpisAndPluginsAreErrorsThatNameWhatIsInstalled() {
         IllegalArgumentException spi = assertThrows(IllegalArgumentException.class, () -> use("network", "flannel"));
         assertEquals("unknown SPI 'network': the SPIs are runtime, scheduler, store, loadbalancer", spi.getMessage());
@@ -132,8 +177,9 @@ class PluginCommandsTest {
         IllegalArgumentException plugin = assertThrows(IllegalArgumentException.class, () -> use("runtime", "containerd"));
         assertEquals("no runtime plugin 'containerd' is installed (installed: docker, process, sim)", plugin.getMessage());
 
-        IllegalArgumentException balancer = assertThrows(IllegalArgumentException.class, () -> use("loadbalancer", "round-robin"));
-        assertEquals("no loadbalancer plugin 'round-robin' is installed (installed: none); the proxy is not installed",
+        IllegalArgumentException balancer = assertThrows(IllegalArgumentException.class, () -> use("loadbalancer", "maglev"));
+        assertEquals("no loadbalancer plugin 'maglev' is installed (installed: leastconn, random, roundrobin);"
+                + " feature:install gantry-lb-maglev installs it",
                 balancer.getMessage());
         assertEquals("docker", configuration.get("io.gantry.kubelet").get("defaultRuntime"), "nothing changed");
     }
@@ -167,7 +213,7 @@ class PluginCommandsTest {
             public void set(String pid, String key, String value) {
                 configuration.computeIfAbsent(pid, p -> new HashMap<>()).put(key, value);
             }
-        }, () -> new InUse(storageInUse));
+        }, () -> new InUse(storageInUse), () -> proxy);
     }
 
     private String printed() {

@@ -25,7 +25,7 @@ class ExtensibleTest {
              "spec":{"volumes":[{"name":"scratch","emptyDir":{}}],"tolerations":[],
                "dnsConfig":{},"nodeSelector":{},
                "containers":[{"name":"c","image":"i","volumeMounts":[{"name":"scratch","mountPath":"/s"}],
-                 "livenessProbe":{"httpGet":{"path":"/","port":"http"}},"stdin":false,"tty":null,
+                 "livenessProbe":{"httpGet":{"path":"/","port":"http"}},"resizePolicy":false,"restartPolicy":null,
                  "ports":[{"containerPort":80,"unknownPortField":{}}]}]},
              "status":{"phase":"Running","containerStatuses":[{"name":"c","ready":true,"restartCount":0,
                "state":{"running":{"startedAt":"2026-01-01T00:00:00Z","future":{}}},"volumeMounts":[]}]}}
@@ -42,7 +42,7 @@ class ExtensibleTest {
         assertEquals("", written.at("/metadata/labels/empty").asText("absent"), "an empty label value is kept");
         assertTrue(written.at("/spec/volumes/0/emptyDir").isObject(), "emptyDir: {} is kept");
         assertTrue(written.at("/spec/tolerations").isArray(), "an unknown empty list is kept");
-        assertTrue(written.at("/spec/containers/0/tty").isNull(), "an unknown null is kept");
+        assertTrue(written.at("/spec/containers/0/restartPolicy").isNull(), "an unknown null is kept");
         assertTrue(written.at("/status/containerStatuses/0/state/running/future").isObject());
     }
 
@@ -97,7 +97,7 @@ class ExtensibleTest {
                     }
                 })
                 .readValue(POD);
-        assertEquals(java.util.List.of("fromTheFuture", "managedFields", "tolerations", "dnsConfig", "stdin", "tty",
+        assertEquals(java.util.List.of("fromTheFuture", "managedFields", "tolerations", "dnsConfig", "resizePolicy", "restartPolicy",
                 "unknownPortField", "future", "volumeMounts"), unknown);
         assertEquals(0, pod.spec.extras().size());
         assertEquals("web", pod.metadata.name);

@@ -1,0 +1,131 @@
+package io.gantry.proxy;
+
+import io.gantry.api.lb.KernelAlgorithm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kernel datapath: one nftables table of this proxy, with a NAT chain on the output hook
+ * that DNATs new connections to a served frontend to an endpoint chosen by {@code numgen} (inc
+ * for round robin, random). The whole table is replaced in one nft transaction, so a change is
+ * atomic; conntrack keeps every established connection on the endpoint it was given, so no
+ * change cuts one. Local traffic only (the output hook): every address here is on loopback.
+ *
+ * <p>The table is named after the JVM's pid ({@code gantry_proxy_<pid>_<n>}), so that the proxies
+ * of several nodes on one machine keep apart (each DNATs the same way; the first table's rule takes the connection); tables of
+ * proxies that died without removing theirs are removed at start.
+ */
+final class Nftables implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Nftables.class);
+    static final String PREFIX = "gantry_proxy_";
+    private static final Pattern TABLE = Pattern.compile("^table ip (" + PREFIX + "(\\d+)_\\d+)$", Pattern.MULTILINE);
+    /** Proxies opened in this JVM: tests run several, one after the other or side by side. */
+    private static final AtomicInteger OPENED = new AtomicInteger();
+
+    private final String table;
+    private String applied = "";
+
+    private Nftables(String table) {
+        this.table = table;
+    }
+
+    /** The kernel datapath of this JVM, or null (said in the log) where nft does not work. */
+    static Nftables open() {
+        Nftables nft = new Nftables(PREFIX + ProcessHandle.current().pid() + "_" + OPENED.incrementAndGet());
+        try {
+            String tables = nft.run("list tables\n", true);
+            Matcher m = TABLE.matcher(tables);
+            while (m.find()) {
+                long pid = Long.parseLong(m.group(2));
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    nft.run("delete table ip " + m.group(1) + "\n", false);
+                    LOG.info("Removed nftables table {} of a proxy that is gone", m.group(1));
+                }
+            }
+            return nft;
+        } catch (IOException e) {
+            LOG.warn("No kernel datapath ({}): every service is proxied in userspace", e.getMessage());
+            return null;
+        }
+    }
+
+    String table() {
+        return table;
+    }
+
+    /** Makes the table hold exactly these rules, unless it does already. */
+    void apply(List<KernelRule> rules) throws IOException {
+        String ruleset = render(table, rules);
+        if (!ruleset.equals(applied)) {
+            run(ruleset, false);
+            applied = ruleset;
+        }
+    }
+
+    /** The nft script that replaces the table's content with the rules, in one transaction. Pure. */
+    static String render(String table, List<KernelRule> rules) {
+        StringBuilder script = new StringBuilder();
+        script.append("table ip ").append(table).append(" {}\n");
+        script.append("flush table ip ").append(table).append('\n');
+        script.append("table ip ").append(table).append(" {\n");
+        script.append("  chain output {\n");
+        script.append("    type nat hook output priority -100; policy accept;\n");
+        for (KernelRule rule : rules) {
+            Frontend frontend = rule.frontend();
+            List<String> entries = new ArrayList<>();
+            for (int i = 0; i < rule.endpoints().size(); i++) {
+                Endpoint endpoint = rule.endpoints().get(i);
+                entries.add(i + " : " + endpoint.ip() + " . " + endpoint.port());
+            }
+            script.append("    ip daddr ").append(frontend.ip()).append(' ')
+                    .append(frontend.protocol().toLowerCase(Locale.ROOT)).append(" dport ").append(frontend.port())
+                    .append(" dnat ip to numgen ").append(rule.algorithm() == KernelAlgorithm.RANDOM ? "random" : "inc")
+                    .append(" mod ").append(rule.endpoints().size()).append(" map { ").append(String.join(", ", entries))
+                    .append(" }\n");
+        }
+        script.append("  }\n}\n");
+        return script.toString();
+    }
+
+    /** Removes the table: the frontends go back to the userspace listeners. */
+    @Override
+    public void close() {
+        try {
+            run("delete table ip " + table + "\n", false);
+        } catch (IOException e) {
+            LOG.debug("Removing {}: {}", table, e.getMessage());
+        }
+        applied = "";
+    }
+
+    private String run(String script, boolean list) throws IOException {
+        Path input = Files.createTempFile("gantry-nft", ".nft");
+        try {
+            Files.writeString(input, script);
+            Process process = new ProcessBuilder(list ? List.of("nft", "list", "tables") : List.of("nft", "-f", input.toString()))
+                    .redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("nft failed: " + out.trim());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(input);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.gantry.proxy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.api.Plugins;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.core.v1.EndpointAddress;
+import io.gantry.api.core.v1.EndpointPort;
+import io.gantry.api.core.v1.EndpointSubset;
+import io.gantry.api.core.v1.Service;
+import io.gantry.api.core.v1.ServicePort;
+import io.gantry.api.core.v1.ServiceSpec;
+import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy with its kernel datapath ({@code datapath = auto}): ports whose plugin has a kernel
+ * form (roundrobin, random) and no affinity are DNATed by the node's nftables table; the others,
+ * and ports in the middle of a change of plugin, are served in userspace. Needs root and nft, as
+ * the node does for this datapath.
+ */
+class ServiceProxyKernelTest extends ProxyTestBase {
+
+    ServiceProxyKernelTest() {
+        super(ServiceProxy.AUTO);
+    }
+
+    @Test
+    void roundRobinServicesAndTheirNodePortsAreServedByTheKernelInTurn() throws Exception {
+        List<TestBackend> three = tcpBackends(3);
+        Service service = service("web", null, port("", 80, null));
+        service.spec.type = ServiceSpec.NODE_PORT;
+        service = registry.update(ResourceKind.SERVICES, service);
+        endpoints("web", three, "");
+        String ip = service.spec.clusterIP;
+        int nodePort = service.spec.ports.get(0).nodePort;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().equals(
+                java.util.Set.of(new Frontend(ip, 80, "TCP"), new Frontend("127.0.0.1", nodePort, "TCP"))));
+        assertTrue(nftTables().contains("table ip " + proxy.kernelTable() + "\n"), nftTables());
+
+        // numgen inc: one connection after the other, exactly in turn
+        assertEquals(Map.of("b0", 100, "b1", 100, "b2", 100), requests(ip, 80, 300));
+        assertEquals(3, requests("127.0.0.1", nodePort, 30).size());
+    }
+
+    @Test
+    void randomIsServedByTheKernelWithinStatisticalTolerance() throws Exception {
+        List<TestBackend> three = tcpBackends(3);
+        Service service = service("web", "random", port("", 80, null));
+        endpoints("web", three, "");
+        String ip = service.spec.clusterIP;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+
+        Map<String, Integer> counts = requests(ip, 80, 600);
+
+        // 200 expected each, standard deviation 11.5: ±80 is 7 deviations
+        assertEquals(3, counts.size(), counts::toString);
+        counts.values().forEach(count -> assertTrue(Math.abs(count - 200) <= 80, counts::toString));
+    }
+
+    @Test
+    void udpIsDnatedByTheKernelAndTheReplyComesBackFromTheClusterIp() throws Exception {
+        TestBackend dns = track(TestBackend.udp("dns", "127.2.0.21"));
+        ServicePort port = port("dns", 53, null);
+        port.protocol = "UDP";
+        Service service = service("dns", null, port);
+        EndpointSubset subset = new EndpointSubset();
+        subset.addresses = List.of(new EndpointAddress(dns.ip));
+        subset.ports = List.of(new EndpointPort("dns", dns.port, "UDP"));
+        writeEndpoints("dns", List.of(subset));
+        InetSocketAddress address = new InetSocketAddress(service.spec.clusterIP, 53);
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(address.getHostString(), 53, "UDP")));
+
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            client.setSoTimeout(2000);
+            byte[] query = "query".getBytes(StandardCharsets.UTF_8);
+            DatagramPacket reply = new DatagramPacket(new byte[100], 100);
+            client.send(new DatagramPacket(query, query.length, address));
+            client.receive(reply);
+            assertEquals("dns", new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+            assertEquals(address, reply.getSocketAddress());
+        }
+    }
+
+    @Test
+    void leastConnectionsAndAffinityStayInUserspace() throws Exception {
+        List<TestBackend> two = tcpBackends(2);
+        Service leastconn = service("counted", "leastconn", port("", 80, null));
+        endpoints("counted", two, "");
+        Service sticky = service("sticky", null, port("", 80, null));
+        sticky.spec.sessionAffinity = "ClientIP";
+        sticky = registry.update(ResourceKind.SERVICES, sticky);
+        endpoints("sticky", two, "");
+        Service marker = service("marker", null, port("", 81, null));
+        endpoints("marker", two, "");
+        String markerIp = marker.spec.clusterIP;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(markerIp, 81, "TCP")));
+
+        assertEquals(java.util.Set.of(new Frontend(markerIp, 81, "TCP")), proxy.kernelFrontends());
+        assertEquals(2, requests(leastconn.spec.clusterIP, 80, 10).size()); // served, by userspace (leastconn's own spread is ServiceProxyTest's)
+        assertEquals(1, requests(sticky.spec.clusterIP, 80, 10).size());
+    }
+
+    @Test
+    void swapsBetweenKernelAndUserspaceUnderLoadFailNothingAndCutNothing() throws Exception {
+        List<TestBackend> three = tcpBackends(3);
+        Service service = service("web", null, port("", 80, null));
+        endpoints("web", three, "");
+        String ip = service.spec.clusterIP;
+        Frontend frontend = new Frontend(ip, 80, "TCP");
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(frontend));
+        TestBackend.Held established = new TestBackend.Held(ip, 80); // DNATed by the kernel: conntrack holds it
+        String first = established.ask();
+
+        try (Load load = new Load(ip, 80, 4)) {
+            step(load);
+            annotate("leastconn"); // to userspace
+            await().atMost(DEADLINE).until(() -> !proxy.kernelFrontends().contains(frontend));
+            step(load);
+            annotate("random"); // back to the kernel, another algorithm
+            await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(frontend));
+            step(load);
+            annotate(null);
+            proxy.removeLoadBalancer(roundRobinPlugin, roundRobin); // the default goes: userspace, in turn, built in
+            await().atMost(DEADLINE).until(() -> !proxy.kernelFrontends().contains(frontend));
+            step(load);
+            proxy.addLoadBalancer(new RoundRobinLoadBalancer(), Map.of(Plugins.NAME, "roundrobin")); // bundle:update done
+            await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(frontend));
+            step(load);
+            load.close();
+            assertEquals(List.of(), load.failures);
+            assertEquals(3, load.byBackend.size(), load.byBackend::toString);
+        }
+        assertEquals(first, established.ask(), "the established connection kept its endpoint through every swap");
+        established.close();
+    }
+
+    @Test
+    void anEndpointRemovedBeforeItStopsFailsNoRequest() throws Exception {
+        List<TestBackend> three = tcpBackends(3);
+        Service service = service("web", null, port("", 80, null));
+        endpoints("web", three, "");
+        String ip = service.spec.clusterIP;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+
+        try (Load load = new Load(ip, 80, 4)) {
+            step(load);
+            // as a terminating pod: out of the Endpoints first (the kernel rule changes), then it stops
+            endpoints("web", three.subList(1, 3), "");
+            await().atMost(DEADLINE).until(() -> {
+                int before = three.get(0).served.get();
+                step(load);
+                return three.get(0).served.get() == before;
+            });
+            three.get(0).stopListening();
+            step(load);
+            load.close();
+            assertEquals(List.of(), load.failures);
+        }
+    }
+
+    @Test
+    void stoppingTheProxyRemovesItsTable() throws Exception {
+        List<TestBackend> one = tcpBackends(1);
+        Service service = service("web", null, port("", 80, null));
+        endpoints("web", one, "");
+        await().atMost(DEADLINE).until(() -> !proxy.kernelFrontends().isEmpty());
+        String table = "table ip " + proxy.kernelTable() + "\n";
+        assertTrue(nftTables().contains(table), nftTables());
+
+        proxy.deactivate();
+
+        assertFalse(nftTables().contains(table), nftTables());
+    }
+
+    private void annotate(String loadBalancer) {
+        Service service = registry.get(ResourceKind.SERVICES, "default", "web");
+        if (loadBalancer == null) {
+            service.metadata.annotations().remove(ProxyRules.LOAD_BALANCER_ANNOTATION);
+        } else {
+            service.metadata.annotations().put(ProxyRules.LOAD_BALANCER_ANNOTATION, loadBalancer);
+        }
+        registry.update(ResourceKind.SERVICES, service);
+    }
+
+    private static String nftTables() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return out;
+    }
+}
