@@ -84,7 +84,9 @@ public class PluginsCommand implements Action {
                 rows.add(List.of(state.spi(), "(none installed)", "", ""));
             }
             Map<String, List<String>> byPlugin = new TreeMap<>();
-            state.fallbacks().forEach((service, plugin) -> byPlugin.computeIfAbsent(plugin, p -> new ArrayList<>()).add(service));
+            // services in name order, whatever order the proxy reports them in
+            new TreeMap<>(state.fallbacks()).forEach((service, plugin) ->
+                    byPlugin.computeIfAbsent(plugin, p -> new ArrayList<>()).add(service));
             byPlugin.forEach((plugin, services) -> rows.add(List.of(state.spi(), plugin, "(not installed)",
                     String.join(", ", services) + " use the default")));
         }
