@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.gantry.api.client.InMemoryApiClient;
 import io.gantry.api.client.Informers;
 import io.gantry.api.cluster.SoleLeader;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,21 +60,6 @@ class ControllerManagerTest {
     }
 
     static ControllerManager.Config config() {
-        return new ControllerManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ControllerManager.Config.class;
-            }
-
-            @Override
-            public int workers() {
-                return 2;
-            }
-
-            @Override
-            public int defaultTolerationSeconds() {
-                return 2;
-            }
-        };
+        return TestControlPlane.config();
     }
 }

@@ -122,7 +122,13 @@ public final class TestControlPlane implements AutoCloseable {
         return pod;
     }
 
+    /** The controller manager's configuration for tests: two workers, the default toleration of 2 s. */
     public static ControllerManager.Config config() {
+        return config(2);
+    }
+
+    /** The same with another default toleration. */
+    public static ControllerManager.Config config(int defaultTolerationSeconds) {
         return new ControllerManager.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -136,7 +142,7 @@ public final class TestControlPlane implements AutoCloseable {
 
             @Override
             public int defaultTolerationSeconds() {
-                return 2;
+                return defaultTolerationSeconds;
             }
         };
     }

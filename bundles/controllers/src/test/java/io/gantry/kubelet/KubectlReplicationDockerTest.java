@@ -1,5 +1,6 @@
 package io.gantry.kubelet;
 
+import io.gantry.controllers.TestControlPlane;
 import static io.gantry.kubelet.KubectlCluster.LONG;
 import static io.gantry.kubelet.KubectlCluster.create;
 import static io.gantry.kubelet.KubectlCluster.kubectl;
@@ -17,7 +18,6 @@ import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.gc.GarbageCollector;
 import io.gantry.controllers.replication.ReplicaSetController;
 import io.gantry.kubelet.KubectlCluster.Result;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -178,21 +178,6 @@ class KubectlReplicationDockerTest {
     }
 
     private static ControllerManager.Config config() {
-        return new ControllerManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ControllerManager.Config.class;
-            }
-
-            @Override
-            public int workers() {
-                return 2;
-            }
-
-            @Override
-            public int defaultTolerationSeconds() {
-                return 2;
-            }
-        };
+        return TestControlPlane.config();
     }
 }

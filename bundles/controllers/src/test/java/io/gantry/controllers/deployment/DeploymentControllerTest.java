@@ -1,5 +1,6 @@
 package io.gantry.controllers.deployment;
 
+import io.gantry.controllers.TestControlPlane;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -485,21 +486,6 @@ class DeploymentControllerTest {
     }
 
     private static ControllerManager.Config config() {
-        return new ControllerManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ControllerManager.Config.class;
-            }
-
-            @Override
-            public int workers() {
-                return 2;
-            }
-
-            @Override
-            public int defaultTolerationSeconds() {
-                return 2;
-            }
-        };
+        return TestControlPlane.config();
     }
 }

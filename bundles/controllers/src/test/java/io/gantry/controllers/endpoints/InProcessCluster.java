@@ -1,5 +1,6 @@
 package io.gantry.controllers.endpoints;
 
+import io.gantry.controllers.TestControlPlane;
 import io.gantry.api.client.Informers;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
@@ -14,7 +15,6 @@ import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.apiserver.Registry;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerManager;
-import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,21 +87,6 @@ public final class InProcessCluster implements AutoCloseable {
     }
 
     static ControllerManager.Config config(int defaultTolerationSeconds) {
-        return new ControllerManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ControllerManager.Config.class;
-            }
-
-            @Override
-            public int workers() {
-                return 2;
-            }
-
-            @Override
-            public int defaultTolerationSeconds() {
-                return defaultTolerationSeconds;
-            }
-        };
+        return TestControlPlane.config(defaultTolerationSeconds);
     }
 }
