@@ -94,7 +94,7 @@ public class FeaturesTest extends GantryTestSupport {
         assertTrue(table, table.startsWith("SPI "));
         assertTrue(table, table.lines().anyMatch(line -> line.matches("runtime +docker +\\* +\\*")));
         assertTrue(table, table.lines().anyMatch(line -> line.matches("runtime +process")));
-        assertTrue(table, table.lines().anyMatch(line -> line.matches("loadbalancer +\\(none installed\\)")));
+        assertTrue(table, table.lines().anyMatch(line -> line.matches("loadbalancer +roundrobin +\\* +\\*")));
         try {
             shell("gantry:use runtime containerd");
             fail("an unknown plugin is an error");
