@@ -223,7 +223,11 @@ public class ClusterMember {
                 .setProperty("hazelcast.connection.monitor.max.faults", "3")
                 .setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(config.mergeDelaySeconds()))
                 .setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(config.mergeDelaySeconds()))
-                .setProperty("hazelcast.wait.seconds.before.join", "0");
+                .setProperty("hazelcast.wait.seconds.before.join", "0")
+                // A write whose backups do not answer (a member cut off with the partition's primary)
+                // fails instead of being acknowledged: the other side may replace that member, and
+                // its unconfirmed writes are dropped when the halves merge again.
+                .setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
         hz.getJetConfig().setEnabled(false);
         hz.setLiteMember(config.liteMember());
         hz.getMemberAttributeConfig()
