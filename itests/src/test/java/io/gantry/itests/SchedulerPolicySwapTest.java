@@ -6,14 +6,15 @@ import static org.junit.Assert.assertTrue;
 
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
+import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.Event;
 import io.gantry.api.core.v1.Node;
-import io.gantry.api.core.v1.NodeCondition;
 import io.gantry.api.core.v1.NodeStatus;
 import io.gantry.api.core.v1.Pod;
+import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.scheduler.SchedulerPolicy;
 import java.time.Duration;
@@ -120,19 +121,25 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
         return bundleContext.getService(bundleContext.getServiceReference(ApiClient.class));
     }
 
+    /**
+     * A node of room for every pod, without a kubelet: the cluster takes it as unreachable (no
+     * member names it), so its status is written until it holds, and the pods tolerate its taints.
+     */
     private static void node(ApiClient api) {
         Node node = new Node();
         node.metadata.name = SWAP_NODE;
         node.metadata.labels = Map.of("kubernetes.io/hostname", SWAP_NODE);
-        Node created = api.create(ResourceKind.NODES, node);
-        created.status = new NodeStatus();
-        created.status.allocatable = Map.of("cpu", "1000", "memory", "1000Gi", "pods", "100000");
-        created.status.capacity = created.status.allocatable;
-        NodeCondition ready = new NodeCondition();
-        ready.type = "Ready";
-        ready.status = "True";
-        created.status.conditions = List.of(ready);
-        api.updateStatus(ResourceKind.NODES, created);
+        api.create(ResourceKind.NODES, node);
+        await().atMost(STARTUP).ignoreExceptionsInstanceOf(ApiException.class).until(() -> {
+            Node current = api.get(ResourceKind.NODES, null, SWAP_NODE);
+            if (current.status == null) {
+                current.status = new NodeStatus();
+            }
+            current.status.allocatable = Map.of("cpu", "1000", "memory", "1000Gi", "pods", "100000");
+            current.status.capacity = current.status.allocatable;
+            api.updateStatus(ResourceKind.NODES, current);
+            return true;
+        });
     }
 
     private static Pod pod(String name, String schedulerName) {
@@ -142,6 +149,9 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
         pod.metadata.labels = Map.of(LABEL, "true");
         pod.spec.schedulerName = schedulerName;
         pod.spec.nodeSelector = Map.of("kubernetes.io/hostname", SWAP_NODE);
+        // every taint, the node's not-ready and unreachable ones included
+        pod.spec.extra("tolerations", Json.mapper().createArrayNode().add(Json.mapper().createObjectNode()
+                .put("operator", "Exists")));
         Container container = new Container();
         container.name = "main";
         container.image = "gantry/pause:1.0";
