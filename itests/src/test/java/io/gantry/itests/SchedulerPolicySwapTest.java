@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -41,6 +43,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class SchedulerPolicySwapTest extends GantryTestSupport {
 
+    @Inject
+    FeaturesService features;
+
     private static final String SWAP_NODE = "swap-node";
     private static final String LABEL = "swap-test";
 
@@ -58,7 +63,8 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
         await().atMost(STARTUP).until(() -> bundleContext.getServiceReference(ApiClient.class) != null);
         ApiClient api = api();
         node(api);
-        shell("feature:install gantry-scheduler-binpack");
+        // as feature:install does (the test's shell session lacks the admin role that command needs)
+        features.installFeature("gantry-scheduler-binpack");
         await().atMost(STARTUP).until(() -> policy("binpack"));
 
         AtomicBoolean arriving = new AtomicBoolean(true);
@@ -79,10 +85,10 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
             awaitCreated(created, 20);
             shell("gantry:use scheduler binpack");
             awaitCreated(created, 40);
-            shell("feature:uninstall gantry-scheduler-binpack");
+            features.uninstallFeature("gantry-scheduler-binpack");
             await().atMost(STARTUP).until(() -> !policy("binpack"));
             awaitCreated(created, 60);
-            shell("feature:install gantry-scheduler-binpack");
+            features.installFeature("gantry-scheduler-binpack");
             await().atMost(STARTUP).until(() -> policy("binpack"));
             awaitCreated(created, 80);
             shell("gantry:use scheduler spread");
