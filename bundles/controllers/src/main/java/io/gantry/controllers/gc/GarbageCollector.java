@@ -4,6 +4,7 @@ import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.Indexes;
 import io.gantry.api.client.Informer;
+import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.KubeObject;
@@ -235,10 +236,14 @@ public final class GarbageCollector implements Controller {
         }
     }
 
-    /** Orphan: every dependent loses its reference to the owner. */
+    /**
+     * Orphan: every dependent loses its reference to the owner. The dependents are read from the
+     * API, not the caches: one a cache has not shown yet would keep a reference to an owner about
+     * to be gone, and be collected as an orphan's dependent must not be.
+     */
     private void orphanDependents(KubeObject owner) {
         String uid = owner.metadata.uid;
-        for (Dependent dependent : dependents(owner)) {
+        for (Dependent dependent : liveDependents(owner)) {
             KubeObject object = dependent.object();
             ObjectUpdates.update(api, dependent.kind(), object.metadata.namespace, object.metadata.name,
                     object.metadata.uid, current -> OwnerReferences.remove(current, uid));
@@ -340,6 +345,26 @@ public final class GarbageCollector implements Controller {
                 if (owner.metadata.namespace == null || owner.metadata.namespace.isEmpty()
                         || owner.metadata.namespace.equals(object.metadata.namespace)) {
                     found.add(new Dependent(informer.kind(), object));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The dependents of an owner as the API has them now (a list of each followed kind). */
+    private List<Dependent> liveDependents(KubeObject owner) {
+        List<Dependent> found = new ArrayList<>();
+        String uid = owner.metadata.uid;
+        if (uid == null) {
+            return found;
+        }
+        String namespace = owner.metadata.namespace == null || owner.metadata.namespace.isEmpty()
+                ? null : owner.metadata.namespace;
+        for (Informer<? extends KubeObject> informer : informers.values()) {
+            ResourceKind<? extends KubeObject> kind = informer.kind();
+            for (KubeObject object : api.list(kind, kind.namespaced() ? namespace : null, ListOptions.ALL).items) {
+                if (OwnerReferences.references(object).stream().anyMatch(r -> uid.equals(r.uid))) {
+                    found.add(new Dependent(kind, object));
                 }
             }
         }
