@@ -293,6 +293,9 @@ public final class GarbageCollector implements Controller {
         options.propagationPolicy = policy;
         options.preconditions = new DeleteOptions.Preconditions();
         options.preconditions.uid = object.metadata.uid;
+        // only the version judged: a cached copy may be behind one that has lost the reference
+        // since (an orphaned dependent), and that one must stay
+        options.preconditions.resourceVersion = object.metadata.resourceVersion;
         try {
             api.delete(kind, object.metadata.namespace, object.metadata.name, options);
             LOG.info("Deleted {} {} ({}): {}", kind.kind(), name(object), policy,

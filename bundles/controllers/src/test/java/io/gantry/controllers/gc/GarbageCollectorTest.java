@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,8 +135,6 @@ class GarbageCollectorTest {
     }
 
     @Test
-    @Disabled("about one run in ten loses one orphaned pod (a race between releasing the dependents and another "
-            + "write to them, not yet understood); the orphan path is covered by KubectlReplicationDockerTest")
     void orphanLeavesTheDependentsWithoutTheReference() {
         ReplicaSet set = plane.registry.create(ResourceKind.REPLICA_SETS, replicaSet("web", 2));
         await().atMost(WAIT).until(() -> plane.activePods("default", "app=web").size() == 2);
@@ -153,8 +150,6 @@ class GarbageCollectorTest {
     }
 
     @Test
-    @Disabled("about one run in ten loses one orphaned pod (a race between releasing the dependents and another "
-            + "write to them, not yet understood); the orphan path is covered by KubectlReplicationDockerTest")
     void aReplicationControllerDeletedWithoutAPolicyOrphansItsPods() {
         ReplicationController controller = new ReplicationController();
         controller.metadata.name = "legacy";
