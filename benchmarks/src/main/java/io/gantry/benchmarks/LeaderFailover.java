@@ -110,7 +110,7 @@ final class LeaderFailover {
                     HazelcastLeaderElection election = new HazelcastLeaderElection(member, config);
                     election.setApi(api);
                     elections.add(election);
-                    monitors.add(new NodeMonitor(election, member, api));
+                    monitors.add(new NodeMonitor(election, member, api, config));
                     Candidate candidate = new Candidate();
                     election.campaign(LeaderElection.SCHEDULER, candidate);
                     candidates.add(candidate);
@@ -283,6 +283,11 @@ final class LeaderFailover {
         @Override
         public int heartbeatToleranceMillis() {
             return 1500;
+        }
+
+        @Override
+        public int nodeMonitorGracePeriodSeconds() {
+            return 40;
         }
 
         @Override

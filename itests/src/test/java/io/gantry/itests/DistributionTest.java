@@ -52,7 +52,7 @@ class DistributionTest {
         configure("org.apache.karaf.management.cfg", Map.of("rmiRegistryPort", String.valueOf(freePort()),
                 "rmiServerPort", String.valueOf(freePort())));
         configure("io.gantry.cluster.cfg", Map.of("clusterName", "dist-" + hazelcastPort,
-                "port", String.valueOf(hazelcastPort), "members", "127.0.0.1:" + hazelcastPort));
+                "port", String.valueOf(hazelcastPort), "members", "127.0.0.1:" + hazelcastPort, "nodeName", NODE));
         configure("io.gantry.kubelet.cfg", Map.of("nodeName", NODE, "podCIDR", "127.3.0.0/16"));
         configure("io.gantry.runtime.docker.cfg", Map.of("pullImages", "false"));
         run(Duration.ofSeconds(30), HOME, "bin/start");

@@ -110,6 +110,12 @@ public class ClusterMember {
                 + "stopped, unless its port refuses connections. Longer than the heartbeat interval; 0 turns both off")
         int heartbeatToleranceMillis() default 1500;
 
+        @AttributeDefinition(description = "Seconds a Node without a member of its name may go without a kubelet "
+                + "heartbeat before the leader marks it Unknown (Kubernetes: --node-monitor-grace-period). A member "
+                + "seen leaving marks its Node at once; this covers Nodes whose member was never seen, at the start "
+                + "of a term")
+        int nodeMonitorGracePeriodSeconds() default 40;
+
         @AttributeDefinition(description = "The cluster's pod range, inside 127.0.0.0/8, from which node IPAM gives each "
                 + "Node its spec.podCIDR (Kubernetes: --cluster-cidr)")
         String clusterCIDR() default "127.64.0.0/11";

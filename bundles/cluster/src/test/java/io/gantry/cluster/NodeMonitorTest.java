@@ -2,6 +2,7 @@ package io.gantry.cluster;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.gantry.api.client.ResourceKind;
@@ -18,12 +19,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Node health from membership on three real members and the real API server: the Node of a
  * terminated member is Unknown as Kubernetes' node lifecycle controller words it, also when the
- * member was the leader (its successor finds it at the start of its term), and a Node stored
- * without any member is marked when a term starts.
+ * member was the leader (its successor finds it at the start of its term), a Node stored
+ * without any member is marked once its heartbeat is older than the grace period, and a Node whose
+ * kubelet keeps posting status is never marked for want of a member (a worker registers through
+ * HTTP before its member joins).
  */
 class NodeMonitorTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** The heartbeat grace of Nodes whose member was never seen (40 s in etc/io.gantry.cluster.cfg). */
+    private static final Duration GRACE = Duration.ofSeconds(3);
 
     private final Registry registry = HazelcastLeaderElectionTest.registry();
     private final TestCluster cluster = new TestCluster(3);
@@ -44,16 +49,8 @@ class NodeMonitorTest {
         for (int i = 1; i <= 3; i++) {
             readyNode("node-" + i);
         }
-        readyNode("ghost"); // stored, but no member of that name
-        for (int i = 0; i < 3; i++) {
-            members.add(cluster.start(i, "node-" + (i + 1)));
-        }
-        for (HazelcastInstance member : members) {
-            HazelcastLeaderElection election = new HazelcastLeaderElection(member, TestCluster.electionConfig(15, 5));
-            election.setApi(registry);
-            elections.add(election);
-            monitors.add(new NodeMonitor(election, member, registry));
-        }
+        readyNode("ghost"); // stored, but no member of that name, and no kubelet posting its status
+        startMonitoredMembers();
         await().atMost(DEADLINE).until(() -> "Unknown".equals(ready("ghost").status));
         assertEquals("True", ready("node-3").status);
 
@@ -81,15 +78,7 @@ class NodeMonitorTest {
         for (int i = 1; i <= 3; i++) {
             readyNode("node-" + i);
         }
-        for (int i = 0; i < 3; i++) {
-            members.add(cluster.start(i, "node-" + (i + 1)));
-        }
-        for (HazelcastInstance member : members) {
-            HazelcastLeaderElection election = new HazelcastLeaderElection(member, TestCluster.electionConfig(15, 5));
-            election.setApi(registry);
-            elections.add(election);
-            monitors.add(new NodeMonitor(election, member, registry));
-        }
+        startMonitoredMembers();
         await().atMost(DEADLINE).until(() -> elections.get(0).current("kube-controller-manager") != null
                 && "node-1".equals(elections.get(0).current("kube-controller-manager").holder()));
 
@@ -99,6 +88,43 @@ class NodeMonitorTest {
         System.out.println("Leader terminated -> its Node Unknown (by its successor) after "
                 + (System.nanoTime() - killed) / 1_000_000 + " ms");
         assertEquals("True", ready("node-2").status);
+    }
+
+    @Test
+    void aNodeWhoseKubeletPostsStatusIsNotMarkedForWantOfAMember() {
+        long heartbeat = System.nanoTime();
+        readyNode("stale");
+        readyNode("posting"); // a worker whose member has not joined yet, or whose member is named otherwise
+        startMonitoredMembers();
+        await().atMost(DEADLINE).until(() -> {
+            heartbeat("posting");
+            return "Unknown".equals(ready("stale").status);
+        });
+        // heartbeats are stamped in whole seconds
+        assertTrue(System.nanoTime() - heartbeat >= GRACE.minusSeconds(1).toNanos(), "a fresh heartbeat is given the grace period");
+        await().during(GRACE.multipliedBy(2)).atMost(DEADLINE).until(() -> {
+            heartbeat("posting");
+            return "True".equals(ready("posting").status);
+        });
+    }
+
+    /** Members node-1..3, each with an election and a node monitor. */
+    private void startMonitoredMembers() {
+        for (int i = 0; i < 3; i++) {
+            members.add(cluster.start(i, "node-" + (i + 1)));
+        }
+        for (HazelcastInstance member : members) {
+            HazelcastLeaderElection election = new HazelcastLeaderElection(member, TestCluster.electionConfig(15, 5));
+            election.setApi(registry);
+            elections.add(election);
+            monitors.add(new NodeMonitor(election, member, registry, GRACE));
+        }
+    }
+
+    private void heartbeat(String name) {
+        Node node = registry.get(ResourceKind.NODES, null, name);
+        node.status.conditions.forEach(c -> c.lastHeartbeatTime = Times.now());
+        registry.updateStatus(ResourceKind.NODES, node);
     }
 
     private void readyNode(String name) {

@@ -101,6 +101,11 @@ final class TestCluster implements AutoCloseable {
         }
 
         @Override
+        public int nodeMonitorGracePeriodSeconds() {
+            return 40;
+        }
+
+        @Override
         public String clusterCIDR() {
             return "127.64.0.0/11";
         }
