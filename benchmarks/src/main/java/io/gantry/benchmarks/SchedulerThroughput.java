@@ -251,6 +251,9 @@ final class SchedulerThroughput {
                 (proxy, method, args) -> {
                     try {
                         Object result = method.invoke(api, args);
+                        if (method.getName().equals("fencedBy")) {
+                            return counting((ApiClient) result, bound, refused); // the leader's client counts too
+                        }
                         if (method.getName().equals("bind")) {
                             bound.accept(1);
                         }

@@ -467,7 +467,8 @@ public class ApiServlet extends HttpServlet {
                 : schemas.read(body, request.getContentType(), WriteOptions.internal(), "DeleteOptions");
         DeleteOptions deleteOptions = deleteOptions(tree, query);
         if (deleteOptions.dryRun != null && deleteOptions.dryRun.contains("All")) {
-            options = new WriteOptions(true, options.fieldManager(), options.validation(), options.warnings());
+            options = new WriteOptions(true, options.fieldManager(), options.validation(), options.warnings(),
+                    options.fence());
         }
         if (target.name == null) {
             Selection selection = Selection.of(target.kind, query.text("labelSelector"), query.text("fieldSelector"));

@@ -1,6 +1,8 @@
 package io.gantry.apiserver;
 
+import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.meta.v1.Status;
 import io.gantry.api.meta.v1.StatusCause;
 import io.gantry.api.meta.v1.StatusDetails;
@@ -87,7 +89,20 @@ final class Query {
             manager = agent == null || agent.isBlank() ? null : agent.split("/", 2)[0].trim();
         }
         return new WriteOptions(dryRun(), manager, FieldValidation.of(validation),
-                new java.util.ArrayList<>());
+                new java.util.ArrayList<>(), leaderTerm());
+    }
+
+    /** The leader term a fenced client writes in ({@value ApiClient#LEADER_TERM_HEADER}), or null. */
+    private LeaderElection.Term leaderTerm() {
+        String token = request.getHeader(ApiClient.LEADER_TERM_HEADER);
+        if (token == null) {
+            return null;
+        }
+        try {
+            return LeaderElection.Term.parse(token.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("header " + ApiClient.LEADER_TERM_HEADER + ": " + e.getMessage());
+        }
     }
 
     /**

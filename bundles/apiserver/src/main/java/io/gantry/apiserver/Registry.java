@@ -13,6 +13,7 @@ import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.Watch;
 import io.gantry.api.client.WatchEvent;
 import io.gantry.api.client.WatchListener;
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
@@ -271,7 +272,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     @Override
     public <T extends KubeObject> T create(ResourceKind<T> kind, T object) {
-        return typed(kind, store.create(kinds.of(kind), null, tree(object), WriteOptions.internal()));
+        return create(kind, object, WriteOptions.internal());
     }
 
     @Override
@@ -295,28 +296,114 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     @Override
     public <T extends KubeObject> T update(ResourceKind<T> kind, T object) {
-        ObjectNode tree = tree(object);
-        return typed(kind, store.update(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree,
-                WriteOptions.internal()));
+        return update(kind, object, WriteOptions.internal());
     }
 
     @Override
     public <T extends KubeObject> T updateStatus(ResourceKind<T> kind, T object) {
-        ObjectNode tree = tree(object);
-        return typed(kind, store.updateStatus(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree,
-                WriteOptions.internal()));
+        return updateStatus(kind, object, WriteOptions.internal());
     }
 
     @Override
     public <T extends KubeObject> T delete(ResourceKind<T> kind, String namespace, String name, DeleteOptions options) {
-        return typed(kind, store.delete(kinds.of(kind), namespace, name, options, WriteOptions.internal()));
+        return delete(kind, namespace, name, options, WriteOptions.internal());
     }
 
     @Override
     public void bind(Binding binding) {
+        bind(binding, WriteOptions.internal());
+    }
+
+    /** The registry, with every write of the returned client checked against the role's Lease. */
+    @Override
+    public ApiClient fencedBy(LeaderElection.Term term) {
+        return new FencedRegistry(term);
+    }
+
+    private <T extends KubeObject> T create(ResourceKind<T> kind, T object, WriteOptions options) {
+        return typed(kind, store.create(kinds.of(kind), null, tree(object), options));
+    }
+
+    private <T extends KubeObject> T update(ResourceKind<T> kind, T object, WriteOptions options) {
+        ObjectNode tree = tree(object);
+        return typed(kind, store.update(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree, options));
+    }
+
+    private <T extends KubeObject> T updateStatus(ResourceKind<T> kind, T object, WriteOptions options) {
+        ObjectNode tree = tree(object);
+        return typed(kind, store.updateStatus(kinds.of(kind), namespaceOf(kind, tree), nameOf(tree), tree, options));
+    }
+
+    private <T extends KubeObject> T delete(ResourceKind<T> kind, String namespace, String name, DeleteOptions options,
+                                            WriteOptions write) {
+        return typed(kind, store.delete(kinds.of(kind), namespace, name, options, write));
+    }
+
+    private void bind(Binding binding, WriteOptions options) {
         ObjectNode tree = tree(binding);
         String namespace = binding.metadata.namespace == null ? "default" : binding.metadata.namespace;
-        store.bind(kinds.of(ResourceKind.PODS), namespace, binding.metadata.name, tree, WriteOptions.internal());
+        store.bind(kinds.of(ResourceKind.PODS), namespace, binding.metadata.name, tree, options);
+    }
+
+    /** The registry as a leader of one term uses it: reads as the registry's, writes fenced. */
+    private final class FencedRegistry implements ApiClient {
+
+        private final LeaderElection.Term term;
+
+        FencedRegistry(LeaderElection.Term term) {
+            this.term = term;
+        }
+
+        private WriteOptions options() {
+            return WriteOptions.internal().fencedBy(term);
+        }
+
+        @Override
+        public <T extends KubeObject> T create(ResourceKind<T> kind, T object) {
+            return Registry.this.create(kind, object, options());
+        }
+
+        @Override
+        public <T extends KubeObject> T get(ResourceKind<T> kind, String namespace, String name) {
+            return Registry.this.get(kind, namespace, name);
+        }
+
+        @Override
+        public <T extends KubeObject> KubeList<T> list(ResourceKind<T> kind, String namespace, ListOptions options) {
+            return Registry.this.list(kind, namespace, options);
+        }
+
+        @Override
+        public <T extends KubeObject> T update(ResourceKind<T> kind, T object) {
+            return Registry.this.update(kind, object, options());
+        }
+
+        @Override
+        public <T extends KubeObject> T updateStatus(ResourceKind<T> kind, T object) {
+            return Registry.this.updateStatus(kind, object, options());
+        }
+
+        @Override
+        public <T extends KubeObject> T delete(ResourceKind<T> kind, String namespace, String name,
+                                               DeleteOptions options) {
+            return Registry.this.delete(kind, namespace, name, options, options());
+        }
+
+        @Override
+        public void bind(Binding binding) {
+            Registry.this.bind(binding, options());
+        }
+
+        @Override
+        public <T extends KubeObject> Watch watch(ResourceKind<T> kind, String namespace, ListOptions options,
+                                                  WatchListener<T> listener) {
+            return Registry.this.watch(kind, namespace, options, listener);
+        }
+
+        @Override
+        public ApiClient fencedBy(LeaderElection.Term other) {
+            return Registry.this.fencedBy(other);
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.ResourceKind;
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.StatusCause;
@@ -177,6 +179,7 @@ public final class ResourceStore {
     /** @param applied whether the body comes from a server-side apply, which recorded its own field ownership */
     private ObjectNode create(KindStrategy kind, String namespace, ObjectNode body, WriteOptions options,
                               boolean applied) {
+        fence(options);
         ObjectNode object = body.deepCopy();
         checkTypeMeta(kind, object);
         schema.check(kind, object, options);
@@ -329,12 +332,42 @@ public final class ResourceStore {
     }
 
     /**
+     * Refuses the write of a leader whose term is over: the role's Lease in kube-system names
+     * another holder, in the same term or a later one. A leader publishes its Lease before it
+     * starts, so its own writes always pass; a deposed one that has not noticed yet (a paused
+     * process, a slow network) is refused from the moment its successor's Lease is stored. The
+     * check reads the stored Lease, not a cache, right before the write. A term that began
+     * before its node could reach the API (numbered locally, published later) passes while the
+     * Lease names its own node.
+     */
+    private void fence(WriteOptions options) {
+        LeaderElection.Term term = options.fence();
+        if (term == null) {
+            return;
+        }
+        KindStrategy leases = kinds.of(ResourceKind.LEASES);
+        Optional<StoredEntry> entry = store().get(key(leases, "kube-system", term.role()));
+        if (entry.isEmpty()) {
+            return; // published by no leader yet
+        }
+        ObjectNode lease = decode(entry.get());
+        String holder = Trees.text(lease, "spec", "holderIdentity");
+        long epoch = lease.path("spec").path("leaseTransitions").asLong(0);
+        if (!term.holder().equals(holder) && epoch >= term.epoch()) {
+            throw ApiException.conflict(ResourceKind.LEASES, term.role(), "the term " + term.epoch() + " of "
+                    + term.holder() + " is over: the Lease names " + holder + " in term " + epoch
+                    + "; a deposed leader's writes are refused");
+        }
+    }
+
+    /**
      * The common path of PUT, PUT status and PATCH: compare-and-set against the stored object,
      * keeping what clients may not change, moving the generation when the desired state changed,
      * and removing an object whose deletion waited only for what this write cleared.
      */
     private ObjectNode write(KindStrategy kind, String namespace, String name, ObjectNode requested,
                              WriteOptions options, boolean status, boolean fromPatch, boolean applied) {
+        fence(options);
         String ns = kind.kind().namespaced() ? namespaceOf(namespace, requested) : null;
         String expected = Trees.text(requested, "metadata", "resourceVersion");
         boolean conditional = expected != null && !expected.isEmpty();
@@ -512,6 +545,7 @@ public final class ResourceStore {
      */
     public ObjectNode delete(KindStrategy kind, String namespace, String name, DeleteOptions deleteOptions,
                              WriteOptions options) {
+        fence(options);
         DeleteOptions opts = deleteOptions == null ? new DeleteOptions() : deleteOptions;
         checkPropagation(opts.propagationPolicy);
         String policy = propagationPolicy(opts);
@@ -776,6 +810,7 @@ public final class ResourceStore {
 
     /** Binds a pod to a node ({@code POST pods/NAME/binding}). */
     public void bind(KindStrategy pods, String namespace, String name, ObjectNode binding, WriteOptions options) {
+        fence(options);
         String node = Trees.text(binding, "target", "name");
         if (node == null || node.isEmpty()) {
             throw ApiException.invalid(pods.kind(), name,
@@ -830,6 +865,7 @@ public final class ResourceStore {
      * are all gone is removed.
      */
     public ObjectNode finalizeNamespace(KindStrategy namespaces, String name, ObjectNode body, WriteOptions options) {
+        fence(options);
         JsonNode finalizers = body.path("spec").path("finalizers");
         for (int attempt = 0; ; attempt++) {
             StoredEntry entry = entry(namespaces, null, name);

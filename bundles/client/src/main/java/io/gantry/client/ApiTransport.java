@@ -1,6 +1,7 @@
 package io.gantry.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.Status;
@@ -95,6 +96,14 @@ final class ApiTransport implements AutoCloseable {
      * @throws ApiException 503 when no server could be reached or a write's connection broke
      */
     Answer send(String method, String pathAndQuery, byte[] body, String accept) {
+        return send(method, pathAndQuery, body, accept, null);
+    }
+
+    /**
+     * Sends one request as {@link #send(String, String, byte[], String)} does, carrying a leader
+     * term ({@value io.gantry.api.client.ApiClient#LEADER_TERM_HEADER}) when one is given.
+     */
+    Answer send(String method, String pathAndQuery, byte[] body, String accept, String leaderTerm) {
         boolean read = method.equals("GET");
         IOException lastFailure = null;
         Answer lastAnswer = null;
@@ -107,7 +116,12 @@ final class ApiTransport implements AutoCloseable {
                 throw noServer();
             }
             for (URI server : candidates) {
-                HttpRequest request = unary(server, method, pathAndQuery, body, accept);
+                HttpRequest.Builder builder = request(server, method, pathAndQuery, body, accept)
+                        .timeout(settings.requestTimeout());
+                if (leaderTerm != null) {
+                    builder.header(ApiClient.LEADER_TERM_HEADER, leaderTerm);
+                }
+                HttpRequest request = builder.build();
                 try {
                     HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                     Answer answer = new Answer(response.statusCode(), response.body(), server);
@@ -151,11 +165,6 @@ final class ApiTransport implements AutoCloseable {
             builder.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         }
         return builder;
-    }
-
-    /** Builds the request of a unary call (with the request timeout); watches have none. */
-    HttpRequest unary(URI server, String method, String pathAndQuery, byte[] body, String accept) {
-        return request(server, method, pathAndQuery, body, accept).timeout(settings.requestTimeout()).build();
     }
 
     /** The error of a non-2xx answer: its Status as the server wrote it, or one made from the code. */

@@ -10,6 +10,7 @@ import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.Watch;
 import io.gantry.api.client.WatchListener;
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
@@ -46,6 +47,8 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
 
     private final ApiTransport transport;
     private final int pageSize;
+    /** The leader term every write carries ({@link #fencedBy}), or null. */
+    private final String leaderTerm;
 
     /** A client of the given servers with the default settings and pages of 500 objects. */
     public HttpApiClient(ApiServers servers) {
@@ -53,8 +56,19 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
     }
 
     HttpApiClient(ApiServers servers, ApiTransport.Settings settings, int pageSize) {
-        this.transport = new ApiTransport(servers, settings);
+        this(new ApiTransport(servers, settings), pageSize, null);
+    }
+
+    private HttpApiClient(ApiTransport transport, int pageSize, String leaderTerm) {
+        this.transport = transport;
         this.pageSize = pageSize;
+        this.leaderTerm = leaderTerm;
+    }
+
+    /** This client over the same connections, every write carrying the term; closing it closes them too. */
+    @Override
+    public ApiClient fencedBy(LeaderElection.Term term) {
+        return new HttpApiClient(transport, pageSize, term.token());
     }
 
     /** The servers this client talks to, for their source to update. */
@@ -257,7 +271,7 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
 
     /** Sends a request and reads its JSON answer; a non-2xx answer is thrown as its Status. */
     private ObjectNode call(String method, String pathAndQuery, byte[] body) {
-        return tree(transport.send(method, pathAndQuery, body, null));
+        return tree(transport.send(method, pathAndQuery, body, null, method.equals("GET") ? null : leaderTerm));
     }
 
     private static ObjectNode tree(ApiTransport.Answer answer) {

@@ -43,6 +43,8 @@ public class NodeIpam {
     private final ScheduledExecutorService executor;
     private final LeaderElection.Campaign campaign;
     private volatile boolean leading;
+    /** The API as this term writes it: fenced by the term. */
+    private volatile ApiClient writer;
     /** The term's view of the taken blocks; on the executor only. */
     private PodRanges ranges;
     private Informer.Registration registration;
@@ -62,6 +64,7 @@ public class NodeIpam {
         this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
             @Override
             public void startLeading(LeaderElection.Term term) {
+                writer = api.fencedBy(term);
                 leading = true;
                 submit(NodeIpam.this::start);
             }
@@ -168,7 +171,7 @@ public class NodeIpam {
                 return;
             }
             try {
-                api.update(ResourceKind.NODES, node);
+                writer.update(ResourceKind.NODES, node);
                 LOG.info("Node {} gets pod range {}", name, block.get());
                 return;
             } catch (ApiException e) {

@@ -69,6 +69,8 @@ public class NodeMonitor {
     private final Set<String> reportedWithoutMember = ConcurrentHashMap.newKeySet();
     /** Between startLeading and stopLeading (the campaign's own flag, readable before the constructor returns). */
     private volatile boolean leading;
+    /** The API as this term writes it: fenced by the term. */
+    private volatile ApiClient writer;
 
     @Activate
     public NodeMonitor(@Reference LeaderElection election, @Reference HazelcastInstance instance, @Reference ApiClient api,
@@ -108,6 +110,7 @@ public class NodeMonitor {
         this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
             @Override
             public void startLeading(LeaderElection.Term term) {
+                writer = api.fencedBy(term);
                 leading = true;
                 submit(NodeMonitor.this::reconcile);
             }
@@ -229,7 +232,7 @@ public class NodeMonitor {
                 return;
             }
             try {
-                api.updateStatus(ResourceKind.NODES, node);
+                writer.updateStatus(ResourceKind.NODES, node);
                 LOG.info("Node {} left the cluster: its status is Unknown", name);
                 return;
             } catch (ApiException e) {

@@ -125,7 +125,7 @@ public class ControllerManager {
             return;
         }
         LOG.info("Leading {} (term {}): starting {} controller(s)", term.role(), term.epoch(), factories.size());
-        context = new ControllerContext(api, informers, config, term.holder());
+        context = new ControllerContext(api.fencedBy(term), informers, config, term.holder());
         for (Controller.Factory factory : factories) {
             Controller controller = factory.create(context);
             try {

@@ -214,7 +214,7 @@ public class Scheduler implements PolicyChooser {
                 current.bindWorkers(), current.percentageOfNodesToScore());
         LOG.info("Leading {} (term {} of {}): placing pods", LeaderElection.SCHEDULER, term.epoch(), term.holder());
         logDefault();
-        loop = new SchedulingLoop(api, pods, nodes, this, events, settings).start();
+        loop = new SchedulingLoop(api.fencedBy(term), pods, nodes, this, events, settings).start();
     }
 
     private synchronized void end() {

@@ -1,5 +1,6 @@
 package io.gantry.api.client;
 
+import io.gantry.api.cluster.LeaderElection;
 import io.gantry.api.core.v1.Binding;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.KubeList;
@@ -15,6 +16,12 @@ import java.util.Optional;
  * <p>Objects passed in are not kept; objects returned are the caller's to change.
  */
 public interface ApiClient {
+
+    /**
+     * The HTTP header that carries a leader's term with its writes ({@link #fencedBy}):
+     * {@code role/holder/epoch}, as {@link LeaderElection.Term#token()} writes it.
+     */
+    String LEADER_TERM_HEADER = "Gantry-Leader-Term";
 
     /** Creates an object (namespace from its metadata for namespaced kinds). */
     <T extends KubeObject> T create(ResourceKind<T> kind, T object);
@@ -62,4 +69,15 @@ public interface ApiClient {
      * (from now when empty or "0").
      */
     <T extends KubeObject> Watch watch(ResourceKind<T> kind, String namespace, ListOptions options, WatchListener<T> listener);
+
+    /**
+     * This client, with every write carrying a leader's term: the API server refuses the write
+     * (409 Conflict) once the role's Lease in {@code kube-system} names a later term or another
+     * holder, so that a deposed leader that has not yet noticed cannot bind, create or delete.
+     * Reads and watches are unchanged. A client that reaches no API server (a test's) returns
+     * itself.
+     */
+    default ApiClient fencedBy(LeaderElection.Term term) {
+        return this;
+    }
 }

@@ -52,5 +52,27 @@ public interface LeaderElection {
      * change of leader (the Lease's {@code leaseTransitions}).
      */
     record Term(String role, String holder, long epoch) {
+
+        /** The term as {@link io.gantry.api.client.ApiClient#LEADER_TERM_HEADER} carries it: {@code role/holder/epoch}. */
+        public String token() {
+            return role + "/" + holder + "/" + epoch;
+        }
+
+        /**
+         * Reads a {@link #token()}.
+         *
+         * @throws IllegalArgumentException when it is not {@code role/holder/epoch}
+         */
+        public static Term parse(String token) {
+            String[] parts = token.split("/", -1);
+            if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                throw new IllegalArgumentException("a leader term is role/holder/epoch, not \"" + token + "\"");
+            }
+            try {
+                return new Term(parts[0], parts[1], Long.parseLong(parts[2]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the epoch of leader term \"" + token + "\" is not a number");
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
  * elected across the nodes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.gantry.api.cluster;
 
 import org.osgi.annotation.bundle.Export;
