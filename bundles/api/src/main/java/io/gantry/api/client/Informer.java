@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,26 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
         }
 
         default void onDelete(T object) {
+        }
+
+        /** A handler that does the same for an added, an updated (the current object) and a deleted object. */
+        static <T> Handler<T> onEvery(Consumer<? super T> action) {
+            return new Handler<>() {
+                @Override
+                public void onAdd(T object) {
+                    action.accept(object);
+                }
+
+                @Override
+                public void onUpdate(T previous, T current) {
+                    action.accept(current);
+                }
+
+                @Override
+                public void onDelete(T object) {
+                    action.accept(object);
+                }
+            };
         }
     }
 

@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,58 +71,9 @@ public final class EndpointSliceController implements Controller {
         pods = context.informers().informer(ResourceKind.PODS);
         slices = context.informers().informer(ResourceKind.ENDPOINT_SLICES);
         queue = new WorkQueue("endpointslice", workers, this::reconcile);
-        registrations.add(services.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Service service) {
-                queue.add(ServicePods.key(service));
-            }
-
-            @Override
-            public void onUpdate(Service previous, Service current) {
-                queue.add(ServicePods.key(current));
-            }
-
-            @Override
-            public void onDelete(Service service) {
-                queue.add(ServicePods.key(service));
-            }
-        }));
-        registrations.add(pods.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                ServicePods.servicesOf(pod, services).forEach(queue::add);
-            }
-
-            @Override
-            public void onUpdate(Pod previous, Pod current) {
-                Set<String> keys = ServicePods.servicesOf(current, services);
-                if (!Objects.equals(previous.metadata.labels, current.metadata.labels)) {
-                    keys.addAll(ServicePods.servicesOf(previous, services));
-                }
-                keys.forEach(queue::add);
-            }
-
-            @Override
-            public void onDelete(Pod pod) {
-                ServicePods.servicesOf(pod, services).forEach(queue::add);
-            }
-        }));
-        registrations.add(slices.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(EndpointSlice slice) {
-                queueOwner(slice);
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice previous, EndpointSlice current) {
-                queueOwner(current);
-            }
-
-            @Override
-            public void onDelete(EndpointSlice slice) {
-                queueOwner(slice);
-            }
-        }));
+        registrations.add(services.addHandler(Informer.Handler.onEvery(service -> queue.add(ServicePods.key(service)))));
+        registrations.add(pods.addHandler(ServicePods.queueServicesOf(services, queue)));
+        registrations.add(slices.addHandler(Informer.Handler.onEvery(this::queueOwner)));
     }
 
     @Override

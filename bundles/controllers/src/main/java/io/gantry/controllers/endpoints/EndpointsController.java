@@ -23,9 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,42 +86,8 @@ public final class EndpointsController implements Controller {
         pods = context.informers().informer(ResourceKind.PODS);
         endpoints = context.informers().informer(ResourceKind.ENDPOINTS);
         queue = new WorkQueue("endpoints", workers, this::reconcile);
-        registrations.add(services.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Service service) {
-                queue.add(ServicePods.key(service));
-            }
-
-            @Override
-            public void onUpdate(Service previous, Service current) {
-                queue.add(ServicePods.key(current));
-            }
-
-            @Override
-            public void onDelete(Service service) {
-                queue.add(ServicePods.key(service));
-            }
-        }));
-        registrations.add(pods.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                ServicePods.servicesOf(pod, services).forEach(queue::add);
-            }
-
-            @Override
-            public void onUpdate(Pod previous, Pod current) {
-                Set<String> keys = ServicePods.servicesOf(current, services);
-                if (!Objects.equals(previous.metadata.labels, current.metadata.labels)) {
-                    keys.addAll(ServicePods.servicesOf(previous, services));
-                }
-                keys.forEach(queue::add);
-            }
-
-            @Override
-            public void onDelete(Pod pod) {
-                ServicePods.servicesOf(pod, services).forEach(queue::add);
-            }
-        }));
+        registrations.add(services.addHandler(Informer.Handler.onEvery(service -> queue.add(ServicePods.key(service)))));
+        registrations.add(pods.addHandler(ServicePods.queueServicesOf(services, queue)));
         // Endpoints deleted by someone else are made again; Endpoints that were there before this
         // term began are checked once (Kubernetes' checkLeftoverEndpoints), so those left without
         // a service while no controller ran are deleted. Endpoints created later without a service

@@ -8,6 +8,7 @@ import io.gantry.api.core.v1.ObjectReference;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.PodCondition;
 import io.gantry.api.core.v1.Service;
+import io.gantry.controllers.WorkQueue;
 import io.gantry.api.core.v1.ServicePort;
 import io.gantry.api.core.v1.ServiceSpec;
 import io.gantry.api.meta.v1.IntOrString;
@@ -55,6 +56,33 @@ final class ServicePods {
     }
 
     /** The keys of the services that select the pod, from the services' cache. */
+    /**
+     * The pod handler of a controller that keeps one object per service: queues the keys of the
+     * services that select the pod, and on a label change those that selected it before.
+     */
+    static Informer.Handler<Pod> queueServicesOf(Informer<Service> services, WorkQueue queue) {
+        return new Informer.Handler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                servicesOf(pod, services).forEach(queue::add);
+            }
+
+            @Override
+            public void onUpdate(Pod previous, Pod current) {
+                Set<String> keys = servicesOf(current, services);
+                if (!Objects.equals(previous.metadata.labels, current.metadata.labels)) {
+                    keys.addAll(servicesOf(previous, services));
+                }
+                keys.forEach(queue::add);
+            }
+
+            @Override
+            public void onDelete(Pod pod) {
+                servicesOf(pod, services).forEach(queue::add);
+            }
+        };
+    }
+
     static Set<String> servicesOf(Pod pod, Informer<Service> services) {
         Set<String> keys = new LinkedHashSet<>();
         if (pod == null || pod.metadata.labels == null || pod.metadata.labels.isEmpty()) {

@@ -69,22 +69,7 @@ public final class NodeLifecycleController implements Controller {
         nodes = context.informers().informer(ResourceKind.NODES);
         pods = context.informers().informer(ResourceKind.PODS);
         queue = new WorkQueue("nodelifecycle", workers, this::reconcile);
-        registrations.add(nodes.addHandler(new Informer.Handler<>() {
-            @Override
-            public void onAdd(Node node) {
-                queue.add(node.metadata.name);
-            }
-
-            @Override
-            public void onUpdate(Node previous, Node current) {
-                queue.add(current.metadata.name);
-            }
-
-            @Override
-            public void onDelete(Node node) {
-                queue.add(node.metadata.name);
-            }
-        }));
+        registrations.add(nodes.addHandler(Informer.Handler.onEvery(node -> queue.add(node.metadata.name))));
     }
 
     @Override
