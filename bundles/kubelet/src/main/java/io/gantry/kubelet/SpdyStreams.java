@@ -70,9 +70,13 @@ final class SpdyStreams {
             InputStream input = request.stdin() ? streams.get("stdin").input() : null;
             OutputStream output = request.stdout() ? streams.get("stdout").output() : null;
             OutputStream errors = request.stderr() ? streams.get("stderr").output() : null;
+            TerminalResizes resizes = request.tty() ? new TerminalResizes() : null;
+            if (resizes != null) {
+                readResizes(resizes);
+            }
             String status;
             try {
-                status = process.run(new ExecStreams(input, output, errors, request.tty()));
+                status = process.run(new ExecStreams(input, output, errors, request.tty(), resizes));
             } catch (RuntimeException e) {
                 LOG.info("{} failed: {}", what, e.getMessage());
                 status = StreamSession.failure("InternalError", e.getMessage(), -1);
@@ -87,6 +91,9 @@ final class SpdyStreams {
                     finished[0] = true;
                 }
                 Thread.interrupted(); // an interrupt from the reader has done its work
+                if (resizes != null) {
+                    resizes.end();
+                }
             }
             for (OutputStream stream : new OutputStream[] {output, errors}) {
                 if (stream != null) {
@@ -102,6 +109,34 @@ final class SpdyStreams {
         } finally {
             session.close();
         }
+    }
+
+    /**
+     * Passes on the sizes of the resize stream, which a client opens with a tty, maybe after the
+     * others: waited for on a thread of its own, so that a client without one delays nothing.
+     */
+    private void readResizes(TerminalResizes resizes) {
+        Thread thread = new Thread(() -> {
+            try {
+                SpdySession.Stream stream;
+                synchronized (streams) {
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAMS_MILLIS);
+                    while ((stream = streams.get("resize")) == null && System.nanoTime() < deadline
+                            && !connection.isClosed()) {
+                        streams.wait(500);
+                    }
+                }
+                if (stream != null) {
+                    resizes.readAll(stream.input());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                resizes.end();
+            }
+        }, "gantry-kubelet-stream-resize");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Waits until the streams the request asked for are open; false when the client took too long or left. */

@@ -31,6 +31,7 @@ final class StreamSession {
     private static final int STDOUT = 1;
     private static final int STDERR = 2;
     private static final int ERROR = 3;
+    private static final int RESIZE = 4;
     private static final int CLOSE_STREAM = 255;
 
     /** What runs with the client's streams: a command (exec) or a container's main process (attach). */
@@ -100,6 +101,7 @@ final class StreamSession {
         boolean v5 = request.protocol().equals(V5);
         PipedOutputStream toProcess = request.stdin() ? new PipedOutputStream() : null;
         PipedInputStream processInput = request.stdin() ? new PipedInputStream(toProcess, 64 * 1024) : null;
+        TerminalResizes resizes = request.tty() ? new TerminalResizes() : null;
         Thread running = Thread.currentThread();
         boolean[] finished = new boolean[1];
         Thread reader = new Thread(() -> {
@@ -111,13 +113,16 @@ final class StreamSession {
                     if (message.opcode() == WebSocket.PING) {
                         socket.write(WebSocket.PONG, message.payload(), 0, message.payload().length);
                     } else if (message.opcode() == WebSocket.BINARY && message.payload().length > 0) {
-                        input(message.payload(), toProcess, v5);
+                        input(message.payload(), toProcess, resizes, v5);
                     }
                 }
             } catch (IOException e) {
                 LOG.debug("The client's stream of {} ended: {}", what, e.getMessage());
             } finally {
                 closeQuietly(toProcess);
+                if (resizes != null) {
+                    resizes.end();
+                }
                 synchronized (finished) {
                     if (!finished[0]) {
                         running.interrupt(); // the client left before the process ended
@@ -130,7 +135,7 @@ final class StreamSession {
         String status;
         try {
             status = process.run(new ExecStreams(processInput, request.stdout() ? new Channel(socket, STDOUT) : null,
-                    request.stderr() ? new Channel(socket, STDERR) : null, request.tty()));
+                    request.stderr() ? new Channel(socket, STDERR) : null, request.tty(), resizes));
         } catch (RuntimeException e) {
             LOG.info("{} failed: {}", what, e.getMessage());
             status = failure("InternalError", e.getMessage(), -1);
@@ -151,8 +156,9 @@ final class StreamSession {
         socket.close(1000);
     }
 
-    /** What the client sent: stdin data, or (v5) the end of stdin; resizes are not passed on. */
-    private static void input(byte[] payload, PipedOutputStream toProcess, boolean v5) throws IOException {
+    /** What the client sent: stdin data, a terminal size, or (v5) the end of stdin. */
+    private static void input(byte[] payload, PipedOutputStream toProcess, TerminalResizes resizes, boolean v5)
+            throws IOException {
         int channel = payload[0] & 0xff;
         if (channel == STDIN && toProcess != null) {
             try {
@@ -161,6 +167,8 @@ final class StreamSession {
             } catch (IOException e) {
                 LOG.debug("The process no longer reads its input: {}", e.getMessage());
             }
+        } else if (channel == RESIZE && resizes != null) {
+            resizes.offer(payload, 1, payload.length - 1);
         } else if (v5 && channel == CLOSE_STREAM && payload.length > 1 && payload[1] == STDIN) {
             closeQuietly(toProcess);
         }

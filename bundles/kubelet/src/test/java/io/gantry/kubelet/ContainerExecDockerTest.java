@@ -2,6 +2,7 @@ package io.gantry.kubelet;
 
 import static io.gantry.kubelet.DockerNode.container;
 import static io.gantry.kubelet.DockerNode.pod;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,27 @@ class ContainerExecDockerTest {
         assertEquals("piped\n", session.channel(1));
         assertEquals("{\"metadata\":{},\"status\":\"Success\"}", session.channel(3));
         assertTrue(session.pongs > 0, "a ping is answered");
+    }
+
+    @Test
+    void aTerminalTakesTheClientsSizesAsTheyChange() throws Exception {
+        // each line read prints the terminal's size: "rows columns"
+        Session session = open("v5.channel.k8s.io", "command=sh&command=-c&command=while+read+x%3B+do+stty+size%3B+done"
+                + "&stdin=true&stdout=true&tty=true");
+        for (int[] size : new int[][] {{100, 40}, {132, 50}}) {
+            session.socket.sendBinary(ByteBuffer.wrap(("\u0004{\"Width\":" + size[0] + ",\"Height\":" + size[1] + "}")
+                    .getBytes(StandardCharsets.UTF_8)), true).get();
+            String expected = size[1] + " " + size[0];
+            // the engine applies a size shortly after the client sends it: ask until it shows
+            await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
+                session.socket.sendBinary(ByteBuffer.wrap("\0\n".getBytes(StandardCharsets.UTF_8)), true).get();
+                return session.channel(1).contains(expected);
+            });
+        }
+        // end of input on a terminal is its EOF character, which ends the loop and the shell
+        session.socket.sendBinary(ByteBuffer.wrap(new byte[] {0, 4}), true).get();
+        session.closed.get(60, TimeUnit.SECONDS);
+        assertEquals("{\"metadata\":{},\"status\":\"Success\"}", session.channel(3));
     }
 
     @Test

@@ -10,6 +10,13 @@ import java.io.OutputStream;
  * @param stdout where its standard output goes, or null to drop it
  * @param stderr where its standard error goes, or null to drop it (with a tty, everything goes to stdout)
  * @param tty    whether the command runs on a terminal
+ * @param resizes the client's terminal sizes, or null when it sends none (only with a tty)
  */
-public record ExecStreams(InputStream stdin, OutputStream stdout, OutputStream stderr, boolean tty) {
+public record ExecStreams(InputStream stdin, OutputStream stdout, OutputStream stderr, boolean tty,
+                          TerminalSizes resizes) {
+
+    /** Streams without terminal sizes. */
+    public ExecStreams(InputStream stdin, OutputStream stdout, OutputStream stderr, boolean tty) {
+        this(stdin, stdout, stderr, tty, null);
+    }
 }

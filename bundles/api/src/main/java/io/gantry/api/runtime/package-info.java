@@ -5,7 +5,7 @@
  * containers with a standard input or a terminal.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package io.gantry.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

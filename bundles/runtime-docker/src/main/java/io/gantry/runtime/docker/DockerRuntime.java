@@ -27,6 +27,7 @@ import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ExecStreams;
+import io.gantry.api.runtime.TerminalSizes;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
@@ -54,6 +55,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,6 +96,8 @@ public class DockerRuntime implements ContainerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+    /** How often a terminal size is offered to a command the engine may not have started yet. */
+    private static final int RESIZE_ATTEMPTS = 20;
 
     @ObjectClassDefinition(name = "Gantry Docker runtime")
     public @interface Config {
@@ -464,60 +468,73 @@ public class DockerRuntime implements ContainerRuntime {
         String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
                 .withAttachStdin(streams.stdin() != null).withAttachStdout(streams.stdout() != null)
                 .withAttachStderr(streams.stderr() != null).withTty(streams.tty()).exec().getId());
-        if (streams.stdin() != null && ExecAttachment.supports(config.dockerHost())) {
-            calls.incrementAndGet();
-            ExecAttachment.run(config.dockerHost(), execId, streams.stdin(), streams.stdout(), streams.stderr(),
-                    streams.tty());
-        } else {
-            execThroughDockerJava(execId, streams);
+        Thread resizer = resizing(streams, size -> docker.resizeExecCmd(execId).withSize(size.height(), size.width()).exec());
+        try {
+            if (streams.stdin() != null && ExecAttachment.supports(config.dockerHost())) {
+                calls.incrementAndGet();
+                ExecAttachment.run(config.dockerHost(), execId, streams.stdin(), streams.stdout(), streams.stderr(),
+                        streams.tty());
+            } else {
+                execThroughDockerJava(execId, streams);
+            }
+        } finally {
+            stop(resizer);
         }
         Long exitCode = call(() -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
         return exitCode == null ? -1 : exitCode.intValue();
     }
 
+    /**
+     * Gives the client's terminal sizes to the command's terminal, on a thread of its own, until
+     * the client sends no more or the session ends ({@link #stop}). The first size may come
+     * before the engine has started the command, which it then refuses: it is tried again for a
+     * second.
+     *
+     * @return the thread, or null when there is nothing to resize
+     */
+    private Thread resizing(ExecStreams streams, Consumer<TerminalSizes.Size> resize) {
+        if (!streams.tty() || streams.resizes() == null) {
+            return null;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                for (TerminalSizes.Size size = streams.resizes().next(); size != null; size = streams.resizes().next()) {
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            calls.incrementAndGet();
+                            resize.accept(size);
+                            break;
+                        } catch (RuntimeException e) {
+                            if (attempt == RESIZE_ATTEMPTS) {
+                                LOG.debug("The engine did not take terminal size {}: {}", size, e.getMessage());
+                                break;
+                            }
+                            Thread.sleep(1000 / RESIZE_ATTEMPTS);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the session ended
+            }
+        }, "gantry-docker-resize");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void stop(Thread resizer) {
+        if (resizer != null) {
+            resizer.interrupt();
+        }
+    }
+
     /** Carries an exec's streams through docker-java, which cannot end the command's input: without stdin only. */
     private void execThroughDockerJava(String execId, ExecStreams streams) throws IOException {
-        IOException[] failed = new IOException[1];
-        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
-                        ? streams.stderr() : streams.stdout();
-                if (out == null) {
-                    return;
-                }
-                try {
-                    out.write(frame.getPayload());
-                    out.flush();
-                } catch (IOException e) {
-                    failed[0] = e; // the client went away: the command loses its streams
-                    try {
-                        close();
-                    } catch (IOException ignored) {
-                        // closing is all that is left to do
-                    }
-                }
-            }
-        };
-        try {
-            call(() -> {
-                try {
-                    var start = docker.execStartCmd(execId).withDetach(false).withTty(streams.tty());
-                    if (streams.stdin() != null) {
-                        start.withStdIn(streams.stdin());
-                    }
-                    return start.exec(callback).awaitCompletion();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            });
-        } finally {
-            callback.close();
+        var start = docker.execStartCmd(execId).withDetach(false).withTty(streams.tty());
+        if (streams.stdin() != null) {
+            start.withStdIn(streams.stdin());
         }
-        if (failed[0] != null) {
-            throw failed[0];
-        }
+        streamFrames(start::exec, toStreams(streams));
     }
 
     @Override
@@ -532,11 +549,17 @@ public class DockerRuntime implements ContainerRuntime {
         var stdin = openStdin ? streams.stdin() : null;
         // with a terminal, everything the process writes comes on one stream
         var stderr = tty ? null : streams.stderr();
-        if (ExecAttachment.supports(config.dockerHost())) {
-            calls.incrementAndGet();
-            ExecAttachment.attach(config.dockerHost(), containerId, stdin, streams.stdout(), stderr, tty);
-        } else {
-            attachThroughDockerJava(containerId, new ExecStreams(null, streams.stdout(), stderr, tty));
+        Thread resizer = tty ? resizing(streams, size -> docker.resizeContainerCmd(containerId)
+                .withSize(size.height(), size.width()).exec()) : null;
+        try {
+            if (ExecAttachment.supports(config.dockerHost())) {
+                calls.incrementAndGet();
+                ExecAttachment.attach(config.dockerHost(), containerId, stdin, streams.stdout(), stderr, tty);
+            } else {
+                attachThroughDockerJava(containerId, new ExecStreams(null, streams.stdout(), stderr, tty));
+            }
+        } finally {
+            stop(resizer);
         }
         if (Thread.currentThread().isInterrupted()) {
             return -1; // detached: the container goes on
@@ -553,20 +576,42 @@ public class DockerRuntime implements ContainerRuntime {
 
     /** Attaches through docker-java, which cannot end the process's input: output only. */
     private void attachThroughDockerJava(String containerId, ExecStreams streams) throws IOException {
+        streamFrames(docker.attachContainerCmd(containerId).withFollowStream(true).withLogs(false)
+                .withStdOut(streams.stdout() != null).withStdErr(streams.stderr() != null)::exec, toStreams(streams));
+    }
+
+    /** Writes each frame to the stream of its kind (stdout or stderr), if the caller wants that kind. */
+    private static FrameSink toStreams(ExecStreams streams) {
+        return frame -> {
+            OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
+                    ? streams.stderr() : streams.stdout();
+            if (out != null) {
+                out.write(frame.getPayload());
+                out.flush();
+            }
+        };
+    }
+
+    /** Where a stream of docker-java's frames goes; its failure means the reader went away. */
+    private interface FrameSink {
+        void accept(Frame frame) throws IOException;
+    }
+
+    /**
+     * Runs a streaming engine call (exec, attach, logs) to its end, handing each frame to the
+     * sink; when the sink fails (the client went away) the engine's stream is closed and the
+     * failure thrown.
+     */
+    private void streamFrames(Function<ResultCallback.Adapter<Frame>, ResultCallback.Adapter<Frame>> command,
+                              FrameSink sink) throws IOException {
         IOException[] failed = new IOException[1];
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
-                OutputStream out = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
-                        ? streams.stderr() : streams.stdout();
-                if (out == null) {
-                    return;
-                }
                 try {
-                    out.write(frame.getPayload());
-                    out.flush();
+                    sink.accept(frame);
                 } catch (IOException e) {
-                    failed[0] = e; // the client went away: detach
+                    failed[0] = e; // stop reading the engine's stream
                     try {
                         close();
                     } catch (IOException ignored) {
@@ -578,9 +623,7 @@ public class DockerRuntime implements ContainerRuntime {
         try {
             call(() -> {
                 try {
-                    return docker.attachContainerCmd(containerId).withFollowStream(true).withLogs(false)
-                            .withStdOut(streams.stdout() != null).withStdErr(streams.stderr() != null)
-                            .exec(callback).awaitCompletion();
+                    return command.apply(callback).awaitCompletion();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return null;
@@ -604,40 +647,12 @@ public class DockerRuntime implements ContainerRuntime {
         if (options.since() != null) {
             command.withSince((int) Math.min(Integer.MAX_VALUE, Math.max(0, options.since().getEpochSecond())));
         }
-        IOException[] failed = new IOException[1];
-        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                try {
-                    out.write(frame.getPayload());
-                    if (options.follow()) {
-                        out.flush(); // a follower sees each line as it comes
-                    }
-                } catch (IOException e) {
-                    failed[0] = e; // the reader went away: stop reading the engine's stream
-                    try {
-                        close();
-                    } catch (IOException ignored) {
-                        // closing is all that is left to do
-                    }
-                }
+        streamFrames(command::exec, frame -> {
+            out.write(frame.getPayload());
+            if (options.follow()) {
+                out.flush(); // a follower sees each line as it comes
             }
-        };
-        try {
-            call(() -> {
-                try {
-                    return command.exec(callback).awaitCompletion();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            });
-        } finally {
-            callback.close();
-        }
-        if (failed[0] != null) {
-            throw failed[0];
-        }
+        });
     }
 
     @Override
