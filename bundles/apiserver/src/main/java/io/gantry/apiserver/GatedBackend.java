@@ -32,6 +32,11 @@ final class GatedBackend implements StorageBackend {
     }
 
     @Override
+    public void checkWritable() {
+        storage.current().checkWritable();
+    }
+
+    @Override
     public Optional<StoredEntry> get(String key) {
         return storage.current().get(key);
     }

@@ -261,8 +261,12 @@ public final class ResourceStore {
         }
         String namespace = metadata.path("namespace").asText();
         KindStrategy namespaces = kinds.byResource("", "v1", "namespaces").orElseThrow();
-        ObjectNode found = find(namespaces, null, namespace)
-                .orElseThrow(() -> ApiException.notFound(namespaces.kind(), namespace));
+        Optional<ObjectNode> read = find(namespaces, null, namespace);
+        if (read.isEmpty()) {
+            store().checkWritable(); // a member cut off from its quorum may just not see the namespace: 503, not 404
+            throw ApiException.notFound(namespaces.kind(), namespace);
+        }
+        ObjectNode found = read.get();
         if (found.path("metadata").hasNonNull("deletionTimestamp")) {
             throw ApiException.forbidden(kind.kind(), metadata.path("name").asText(), "unable to create new content in "
                     + "namespace " + namespace + " because it is being terminated");

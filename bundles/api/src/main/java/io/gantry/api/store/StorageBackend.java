@@ -21,6 +21,15 @@ public interface StorageBackend {
     /** The revision of the latest change; 0 for an empty store. */
     long currentRevision();
 
+    /**
+     * Throws {@link StoreException.Unavailable} when this backend refuses writes right now (a
+     * member cut off from its quorum), so that a caller can say so instead of answering from
+     * reads such a member cannot vouch for (an object it does not see may exist on the other
+     * side). A backend that takes writes whenever it answers does nothing.
+     */
+    default void checkWritable() {
+    }
+
     /** The entry at a key, if any. */
     Optional<StoredEntry> get(String key);
 

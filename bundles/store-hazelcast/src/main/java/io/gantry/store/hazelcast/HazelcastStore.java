@@ -124,6 +124,8 @@ public class HazelcastStore implements StorageBackend {
     private final WatchFanOut fanOut;
     private final UUID membershipListener;
     private final int watchQueue;
+    /** The split-brain protection writes need, or null when none is configured (one member). */
+    private final String protection;
 
     @Activate
     public HazelcastStore(@Reference HazelcastInstance hazelcast, Config config) {
@@ -139,6 +141,9 @@ public class HazelcastStore implements StorageBackend {
         this.hazelcast = hazelcast;
         this.name = name;
         this.watchQueue = config.watchQueue();
+        SplitBrainProtectionConfig quorum = hazelcast.getConfig().getSplitBrainProtectionConfigs()
+                .get(config.splitBrainProtection());
+        this.protection = quorum != null && quorum.isEnabled() ? quorum.getName() : null;
         String mapName = mapName(name);
         configure(hazelcast, mapName, config);
         this.map = hazelcast.getMap(mapName);
@@ -236,6 +241,16 @@ public class HazelcastStore implements StorageBackend {
     @Override
     public long currentRevision() {
         return Outcome.revision(call(metaKey, () -> new ClockProbe(name)));
+    }
+
+    /** Refused when this member does not see the quorum that protects writes. */
+    @Override
+    public void checkWritable() {
+        if (protection != null && !hazelcastCall(() -> hazelcast.getSplitBrainProtectionService()
+                .getSplitBrainProtection(protection).hasMinimumSize())) {
+            throw new StoreException.Unavailable("this member is cut off from the majority of the cluster and refuses "
+                    + "writes; what it reads may lack what the others have");
+        }
     }
 
     @Override

@@ -50,6 +50,7 @@ class HazelcastStoreTest {
         members.addAll(TestMembers.start(2, 15731, null));
         HazelcastStore store = store(members.get(0), TestMembers.settings(1000, 1, 100));
         StoredEntry before = store.create("/registry/pods/default/a", bytes("1"));
+        store.checkWritable();
 
         members.remove(1).getLifecycleService().terminate();
         await().atMost(DEADLINE).until(() -> members.get(0).getCluster().getMembers().size() == 1);
@@ -67,6 +68,7 @@ class HazelcastStoreTest {
         StoreException.Unavailable refused = assertThrows(StoreException.Unavailable.class,
                 () -> store.update("/registry/pods/default/a", bytes("2"), before.modRevision()));
         assertTrue(refused.getMessage().contains("majority"), refused.getMessage());
+        assertThrows(StoreException.Unavailable.class, store::checkWritable, "it says so before any write");
         assertArrayEquals(bytes("1"), store.get("/registry/pods/default/a").orElseThrow().value(), "reads still answer");
         assertEquals(before.modRevision(), store.get("/registry/pods/default/a").orElseThrow().modRevision());
     }
