@@ -20,6 +20,7 @@ package io.gantry.benchmarks;
  *   node-death  [BACKEND] [PODS] [ROUNDS]  node Ready Unknown to taint and to its pods deleted, in-process
  *   scheduler   [NODES] [PODS] [POLICY] [BACKEND]  pods bound per second by the scheduler in this JVM; peer the bindings alone
  *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the proxy's kernel and userspace datapaths; peer direct
+ *   cluster-failover [REPLICAS] [ROUNDS]  a worker of ./gantry cluster up 3 killed: time to its replicas Running elsewhere
  * </pre>
  */
 public final class Bench {
@@ -51,13 +52,14 @@ public final class Bench {
                     args.length > 3 ? args[3] : "spread", args.length > 4 ? args[4] : "memory");
             case "proxy" -> new ProxyThroughput().run(number(args, 1, 10), number(args, 2, 50), number(args, 3, 5000),
                     number(args, 4, 3));
+            case "cluster-failover" -> new ClusterFailover().run(number(args, 1, 6), number(args, 2, 10));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
                            | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                            | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
                            | scheduler [NODES] [PODS] [spread|binpack] [memory|hazelcast|embedded|etcd]
-                           | proxy [SECONDS] [CONNS] [HELD] [ROUNDS]
+                           | proxy [SECONDS] [CONNS] [HELD] [ROUNDS] | cluster-failover [REPLICAS] [ROUNDS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }
     }

@@ -61,13 +61,15 @@ final class NodeApi {
         return response;
     }
 
-    void ensureNamespace() throws Exception {
+    /** Creates the benchmarks' namespace unless it exists; true when this call created it. */
+    boolean ensureNamespace() throws Exception {
         HttpResponse<String> created = send("POST", "/api/v1/namespaces",
                 "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"" + NAMESPACE + "\"}}");
         if (created.statusCode() != 201 && created.statusCode() != 409) {
             throw new IllegalStateException("cannot create namespace " + NAMESPACE + " (is a node running at " + URL
                     + "? ./gantry up): " + created.statusCode() + " " + created.body());
         }
+        return created.statusCode() == 201;
     }
 
     /**
