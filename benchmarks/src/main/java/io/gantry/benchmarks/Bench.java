@@ -19,6 +19,8 @@ package io.gantry.benchmarks;
  *   endpoints   [BACKEND] [PODS] [ROUNDS]  pod readiness flip to Endpoints/EndpointSlice, in-process; peer pod watch
  *   node-death  [BACKEND] [PODS] [ROUNDS]  node Ready Unknown to taint and to its pods deleted, in-process
  *   scheduler   [NODES] [PODS] [POLICY] [BACKEND]  pods bound per second by the scheduler in this JVM; peer the bindings alone
+ *   rs-reconcile [BACKEND] [N] [REPLICAS]  N ReplicaSets to every pod created and ready on simulated kubelets, in-process;
+ *                                          peer the pods' creates alone
  *   proxy       [SECONDS] [CONNS] [HELD] [ROUNDS]  wrk through the proxy's kernel and userspace datapaths; peer direct
  *   cluster-failover [REPLICAS] [ROUNDS]  a worker of ./gantry cluster up 3 killed: time to its replicas Running elsewhere
  * </pre>
@@ -50,6 +52,8 @@ public final class Bench {
             case "store" -> new StoreWrites().run(args.length > 1 ? args[1] : "all", number(args, 2, 8), number(args, 3, 20_000));
             case "scheduler" -> new SchedulerThroughput().run(number(args, 1, 5000), number(args, 2, 10_000),
                     args.length > 3 ? args[3] : "spread", args.length > 4 ? args[4] : "memory");
+            case "rs-reconcile" -> new ReplicaSetReconcile().run(args.length > 1 ? args[1] : "memory", number(args, 2, 1000),
+                    number(args, 3, 3));
             case "proxy" -> new ProxyThroughput().run(number(args, 1, 10), number(args, 2, 50), number(args, 3, 5000),
                     number(args, 4, 3));
             case "cluster-failover" -> new ClusterFailover().run(number(args, 1, 6), number(args, 2, 10));
@@ -59,6 +63,7 @@ public final class Bench {
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                            | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
                            | scheduler [NODES] [PODS] [spread|binpack] [memory|hazelcast|embedded|etcd]
+                           | rs-reconcile [memory|hazelcast|embedded|etcd] [N] [REPLICAS]
                            | proxy [SECONDS] [CONNS] [HELD] [ROUNDS] | cluster-failover [REPLICAS] [ROUNDS]
                     node API at %s (-Dgantry.api=URL to change); see benchmarks/README.md""".formatted(NodeApi.URL));
         }

@@ -1,12 +1,6 @@
 package io.gantry.benchmarks;
 
-import io.gantry.api.client.Informers;
-import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.client.Watch;
-import io.gantry.api.client.WatchEvent;
-import io.gantry.api.client.WatchListener;
-import io.gantry.api.cluster.SoleLeader;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.EndpointSubset;
 import io.gantry.api.core.v1.Endpoints;
@@ -20,23 +14,17 @@ import io.gantry.api.core.v1.ServicePort;
 import io.gantry.api.core.v1.Taint;
 import io.gantry.api.discovery.v1.EndpointSlice;
 import io.gantry.api.meta.v1.IntOrString;
-import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.meta.v1.Times;
 import io.gantry.apiserver.Registry;
-import io.gantry.controllers.Controller;
-import io.gantry.controllers.ControllerManager;
+import io.gantry.benchmarks.ControllerRig.Probe;
 import io.gantry.controllers.endpoints.EndpointSliceController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.nodes.NodeLifecycleController;
 import io.gantry.controllers.nodes.TaintEvictionController;
-import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * How fast the controller manager reacts, in this JVM: the real API server ({@code Registry}) over
@@ -57,10 +45,8 @@ import java.util.function.Predicate;
  */
 final class ControllerReactions {
 
-    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     void endpoints(String backend, int pods, int rounds) throws Exception {
-        try (Rig rig = new Rig(backend, 2, EndpointsController::new, EndpointSliceController::new)) {
+        try (ControllerRig rig = new ControllerRig(backend, 2, EndpointsController::new, EndpointSliceController::new)) {
             System.out.printf(Locale.ROOT, "endpoints: %d pods behind one service, %d readiness flips, store %s%n",
                     pods, rounds, rig.description);
             Service service = new Service();
@@ -110,7 +96,7 @@ final class ControllerReactions {
         System.out.printf(Locale.ROOT, "node-death: %d pods on a node whose Ready turns Unknown, %d rounds per toleration%n",
                 pods, rounds);
         for (int toleration : List.of(2, 0)) {
-            try (Rig rig = new Rig(backend, toleration, NodeLifecycleController::new, TaintEvictionController::new)) {
+            try (ControllerRig rig = new ControllerRig(backend, toleration, NodeLifecycleController::new, TaintEvictionController::new)) {
                 System.out.printf(Locale.ROOT, " defaultTolerationSeconds %d, store %s%n", toleration, rig.description);
                 Node node = new Node();
                 node.metadata.name = "node-1";
@@ -224,115 +210,5 @@ final class ControllerReactions {
     private static boolean sliceSays(EndpointSlice slice, String ip, boolean ready) {
         return slice.endpoints != null && slice.endpoints.stream().anyMatch(e -> e.addresses.contains(ip)
                 && Objects.equals(e.conditions.ready, ready));
-    }
-
-    /** Waits for the first watch event that matches, and gives the time from a start to it. */
-    static final class Probe<T extends KubeObject> implements WatchListener<T> {
-        private final Predicate<WatchEvent<T>> matches;
-        private final AtomicLong seenAt = new AtomicLong();
-        private final int needed;
-        private int matched;
-        private Watch watch;
-
-        Probe(Predicate<WatchEvent<T>> matches, int needed) {
-            this.matches = matches;
-            this.needed = needed;
-        }
-
-        @Override
-        public synchronized void onEvent(WatchEvent<T> event) {
-            if (seenAt.get() == 0 && matches.test(event) && ++matched >= needed) {
-                seenAt.set(System.nanoTime());
-                notifyAll();
-            }
-        }
-
-        @Override
-        public void onClose(io.gantry.api.client.ApiException cause) {
-        }
-
-        synchronized long await(long start) throws InterruptedException {
-            long deadline = start + TIMEOUT_NANOS;
-            while (seenAt.get() == 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    watch.close();
-                    throw new IllegalStateException("nothing seen within 30 s");
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            watch.close();
-            return seenAt.get() - start;
-        }
-    }
-
-    /** The API server, informers and a controller manager that leads at once. */
-    private static final class Rig implements AutoCloseable {
-        final Registry api = new Registry("bench");
-        final Informers informers;
-        final ControllerManager manager;
-        final String description;
-        private final AutoCloseable backend;
-
-        Rig(String backend, int defaultTolerationSeconds, Controller.Factory... controllers) throws Exception {
-            StoreBackends.Started started = StoreBackends.start(backend);
-            this.backend = started.stop();
-            this.description = backend + " (" + started.description() + ")";
-            api.addBackend("bench", started.backend());
-            api.ensureSystemNamespaces();
-            informers = new Informers(api);
-            manager = new ControllerManager(api, informers, new SoleLeader(), config(defaultTolerationSeconds), List.of(controllers));
-        }
-
-        <T extends KubeObject> Probe<T> probe(ResourceKind<T> kind, Predicate<T> matches) {
-            Probe<T> probe = new Probe<>(e -> e.type() != WatchEvent.Type.DELETED && matches.test(e.object()), 1);
-            probe.watch = api.watch(kind, null, ListOptions.ALL, probe);
-            return probe;
-        }
-
-        /** Waits for {@code count} deletions of pods whose names start with the prefix. */
-        Probe<Pod> deletions(String prefix, int count) {
-            Probe<Pod> probe = new Probe<>(e -> e.type() == WatchEvent.Type.DELETED
-                    && e.object().metadata.name.startsWith(prefix), count);
-            probe.watch = api.watch(ResourceKind.PODS, null, ListOptions.ALL, probe);
-            return probe;
-        }
-
-        void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + TIMEOUT_NANOS;
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("not reached within 30 s: " + what);
-                }
-                Thread.sleep(5);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            manager.close();
-            informers.close();
-            api.watches().close();
-            backend.close();
-        }
-
-        private static ControllerManager.Config config(int defaultTolerationSeconds) {
-            return new ControllerManager.Config() {
-                @Override
-                public Class<? extends Annotation> annotationType() {
-                    return ControllerManager.Config.class;
-                }
-
-                @Override
-                public int workers() {
-                    return 4;
-                }
-
-                @Override
-                public int defaultTolerationSeconds() {
-                    return defaultTolerationSeconds;
-                }
-            };
-        }
     }
 }

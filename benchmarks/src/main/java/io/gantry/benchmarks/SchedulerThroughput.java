@@ -58,7 +58,7 @@ import java.util.function.IntConsumer;
 final class SchedulerThroughput {
 
     private static final int REPLICAS = 50;
-    private static final int WRITERS = 4;
+    static final int WRITERS = 4;
     /** The untimed round has this fraction of the nodes (and a fifth of the pods); -Dgantry.warmup=1 for a round as large as the timed one. */
     private static final int WARM_UP_SHARE = Integer.getInteger("gantry.warmup", 10);
 
@@ -156,7 +156,7 @@ final class SchedulerThroughput {
         }
     }
 
-    private static Registry registry(StoreBackends.Started started) {
+    static Registry registry(StoreBackends.Started started) {
         Registry registry = new Registry("bench");
         registry.addBackend("bench", started.backend());
         return registry;
@@ -195,16 +195,22 @@ final class SchedulerThroughput {
         owner.uid = "uid-" + replicaSet;
         owner.controller = true;
         pod.metadata.ownerReferences = List.of(owner);
+        pod.spec.containers.add(container("100m", "128Mi"));
+        return pod;
+    }
+
+    /** A container of gantry/httpd that asks for this CPU and memory. */
+    static Container container(String cpu, String memory) {
         Container container = new Container();
         container.name = "main";
         container.image = "gantry/httpd:1.0";
         container.resources = new ResourceRequirements();
-        container.resources.requests = Map.of("cpu", "100m", "memory", "128Mi");
-        pod.spec.containers.add(container);
-        return pod;
+        container.resources.requests = Map.of("cpu", cpu, "memory", memory);
+        return container;
     }
 
-    private static void parallel(int n, IntConsumer work) throws Exception {
+    /** Calls the work with 0 to n - 1 on WRITERS threads, each taking the next number, and returns when all are done. */
+    static void parallel(int n, IntConsumer work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try {
             AtomicInteger next = new AtomicInteger();
@@ -271,7 +277,7 @@ final class SchedulerThroughput {
      * CPU time so far (ns) of each thread of this process, keyed by name without its number and by
      * thread id: Java threads by their names, the JVM's own (GC, JIT) from /proc (10 ms ticks).
      */
-    private static Map<String, Long> threadCpu() {
+    static Map<String, Long> threadCpu() {
         Map<String, Long> byThread = new HashMap<>();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -301,8 +307,8 @@ final class SchedulerThroughput {
         return byThread;
     }
 
-    /** Where the CPU went between the scheduler's start and the last binding: per kind of thread, and per pod. */
-    private static void printCpu(Map<String, Long> before, Map<String, Long> after, long processCpu, long elapsed, int pods) {
+    /** Where the CPU went in the timed part (for the scheduler: from its start to the last binding), per kind of thread and per pod. */
+    static void printCpu(Map<String, Long> before, Map<String, Long> after, long processCpu, long elapsed, int pods) {
         Map<String, Long> byKind = new TreeMap<>();
         after.forEach((thread, cpu) -> byKind.merge(thread.substring(0, thread.indexOf('#')),
                 cpu - before.getOrDefault(thread, 0L), Long::sum));
@@ -315,12 +321,12 @@ final class SchedulerThroughput {
                         100.0 * e.getValue() / threadsTotal, e.getValue() / 1e3 / pods));
     }
 
-    private static long processCpu() {
+    static long processCpu() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    private static String load() {
+    static String load() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException e) {
@@ -328,7 +334,8 @@ final class SchedulerThroughput {
         }
     }
 
-    private static Scheduler.Config config(String policy) {
+    /** The scheduler's defaults (as its Config gives them), with this default policy and WRITERS bind workers. */
+    static Scheduler.Config config(String policy) {
         return new Scheduler.Config() {
             @Override
             public String defaultPolicy() {
