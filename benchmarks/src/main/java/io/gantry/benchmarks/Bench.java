@@ -40,6 +40,8 @@ public final class Bench {
             case "api-list" -> new ListLatency().run(number(args, 1, 10_000), number(args, 2, 10));
             case "api-watches" -> new WatchFanOut().run(number(args, 1, 1000), number(args, 2, 100));
             case "pods" -> new PodStartup().run(number(args, 1, 10));
+            case "deploy" -> new DeploymentStartup().run(number(args, 1, 30), number(args, 2, 5));
+            case "pods-memory" -> new DeploymentStartup().memory(number(args, 1, 100));
             case "memory" -> new NodeMemory().run();
             case "store-watches" -> new StoreWatchDelivery().run(args.length > 1 ? args[1] : "all", number(args, 2, 1000),
                     number(args, 3, 200));
@@ -59,7 +61,7 @@ public final class Bench {
             case "cluster-failover" -> new ClusterFailover().run(number(args, 1, 6), number(args, 2, 10));
             default -> System.out.println("""
                     usage: api [N] [CLIENTS] | api-open [RATE] [SECONDS] | api-list [N] [ROUNDS] | api-watches [N] [WRITES]
-                           | pods [N] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
+                           | pods [N] | deploy [REPLICAS] [ROUNDS] | pods-memory [PODS] | memory | store [memory|hazelcast|embedded|etcd|all] [WRITERS] [N]
                            | store-watches [memory|hazelcast|embedded|etcd|all] [WATCHERS] [WRITES] | leader [RUNS] | leader-jvm [RUNS]
                            | endpoints [BACKEND] [PODS] [ROUNDS] | node-death [BACKEND] [PODS] [ROUNDS]
                            | scheduler [NODES] [PODS] [spread|binpack] [memory|hazelcast|embedded|etcd]

@@ -15,7 +15,9 @@ import java.util.function.Predicate;
 
 /**
  * {@code pods N}: N pods of examples/httpd-pod.yaml's image, one after another: create to Running,
- * to answering HTTP on the pod IP, and delete to gone (containers stopped and removed).
+ * to answering HTTP on the pod IP, and delete to gone (containers stopped and removed). Each pod is
+ * followed by the peer: {@code docker run -d} of the same image to its return (the container
+ * started), so that both see the same moment of the machine.
  */
 final class PodStartup {
 
@@ -28,6 +30,8 @@ final class PodStartup {
         Latencies running = new Latencies();
         Latencies answering = new Latencies();
         Latencies gone = new Latencies();
+        Latencies dockerRun = new Latencies();
+        RawDocker docker = new RawDocker(run);
         for (int i = 0; i < n; i++) {
             String name = "pod-" + run + "-" + i;
             String path = PODS + "/" + name;
@@ -48,9 +52,15 @@ final class PodStartup {
             expect(200, api.send("DELETE", path, null));
             waitFor(path, p -> p == null);
             gone.add(System.nanoTime() - start);
+            start = System.nanoTime();
+            docker.start(String.valueOf(i));
+            dockerRun.add(System.nanoTime() - start);
+            docker.removeAll();
         }
         System.out.printf(Locale.ROOT, "pods: %d pods on node %s, one at a time%n", n, node);
         running.print("create to Running", Double.NaN);
+        dockerRun.print("peer: docker run -d", Double.NaN);
+        running.printRatio("create to Running", dockerRun, Double.NaN, Double.NaN);
         answering.print("create to answering HTTP", Double.NaN);
         gone.print("delete to gone", Double.NaN);
     }

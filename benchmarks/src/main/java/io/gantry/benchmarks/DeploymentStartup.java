@@ -1,0 +1,149 @@
+package io.gantry.benchmarks;
+
+import static io.gantry.benchmarks.NodeApi.NAMESPACE;
+import static io.gantry.benchmarks.NodeApi.PODS;
+import static io.gantry.benchmarks.NodeApi.expect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code deploy N ROUNDS}: a Deployment of N replicas of examples/httpd-pod.yaml's image, from its
+ * create to all N pods Running, against its peer in the same run: N {@code docker run -d} of the
+ * same image started at once, to the last one's return. Each round deletes what it made and waits
+ * until the node's containers are gone before the next.
+ *
+ * <p>{@code pods-memory N}: the node's resident memory idle, then with a Deployment of N such pods
+ * Running (after 10 s to settle), then again once they are gone.
+ */
+final class DeploymentStartup {
+
+    private static final String DEPLOYMENTS = "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments";
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
+    private final NodeApi api = new NodeApi();
+
+    void run(int replicas, int rounds) throws Exception {
+        api.ensureNamespace();
+        Latencies gantry = new Latencies();
+        Latencies docker = new Latencies();
+        for (int round = 0; round <= rounds; round++) { // round 0 warms up and is not counted
+            String run = NodeApi.runId();
+            long start = System.nanoTime();
+            createDeployment(run, replicas);
+            awaitRunning(run, replicas);
+            long took = System.nanoTime() - start;
+            deleteDeployment(run);
+            long peer = dockerRuns(run, replicas);
+            if (round > 0) {
+                gantry.add(took);
+                docker.add(peer);
+            }
+            System.out.printf(Locale.ROOT, "  round %d: deployment %.0f ms, %d x docker run -d %.0f ms%n", round,
+                    took / 1e6, replicas, peer / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "deploy: %d replicas, %d rounds%n", replicas, rounds);
+        gantry.print("create to all Running", Double.NaN);
+        docker.print("peer: parallel docker run -d", Double.NaN);
+        gantry.printRatio("create to all Running", docker, Double.NaN, Double.NaN);
+    }
+
+    void memory(int replicas) throws Exception {
+        api.ensureNamespace();
+        String run = NodeApi.runId();
+        System.out.printf(Locale.ROOT, "pods-memory: idle %s%n", rss());
+        createDeployment(run, replicas);
+        awaitRunning(run, replicas);
+        Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles
+        System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas, rss());
+        deleteDeployment(run);
+        System.out.printf(Locale.ROOT, "pods-memory: after they are gone %s%n", rss());
+    }
+
+    private void createDeployment(String run, int replicas) throws Exception {
+        expect(201, api.send("POST", DEPLOYMENTS, """
+                {"apiVersion": "apps/v1", "kind": "Deployment",
+                 "metadata": {"name": "deploy-%1$s", "labels": {"bench": "%1$s"}},
+                 "spec": {"replicas": %2$d, "selector": {"matchLabels": {"bench": "%1$s"}},
+                  "template": {"metadata": {"labels": {"app": "bench", "bench": "%1$s"}},
+                   "spec": {"terminationGracePeriodSeconds": 1, "containers": [{"name": "httpd", "image": "%3$s",
+                     "imagePullPolicy": "IfNotPresent", "ports": [{"containerPort": 80}]}]}}}}
+                """.formatted(run, replicas, RawDocker.IMAGE)));
+    }
+
+    /** Polls the pods of the run every 10 ms until N are Running. */
+    private void awaitRunning(String run, int replicas) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode list = Json.mapper().readTree(expect(200, api.send("GET", PODS + "?labelSelector=bench%3D" + run, null)).body());
+            int running = 0;
+            for (JsonNode pod : list.path("items")) {
+                if ("Running".equals(pod.path("status").path("phase").asText())) {
+                    running++;
+                }
+            }
+            if (running >= replicas) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("the " + replicas + " pods of run " + run + " were not Running within " + DEADLINE);
+    }
+
+    /** Deletes the Deployment with its pods, and waits until no pod of the run is left. */
+    private void deleteDeployment(String run) throws Exception {
+        expect(200, api.send("DELETE", DEPLOYMENTS + "/deploy-" + run + "?propagationPolicy=Foreground", null));
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode list = Json.mapper().readTree(expect(200, api.send("GET", PODS + "?labelSelector=bench%3D" + run, null)).body());
+            if (list.path("items").isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the pods of run " + run + " were not gone within " + DEADLINE);
+    }
+
+    /** N {@code docker run -d} at once, to the last one's return; their containers are removed after. */
+    private static long dockerRuns(String run, int n) throws Exception {
+        RawDocker docker = new RawDocker(run);
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        try {
+            long start = System.nanoTime();
+            List<Future<String>> started = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = String.valueOf(i);
+                started.add(threads.submit(() -> docker.start(name)));
+            }
+            for (Future<String> container : started) {
+                container.get();
+            }
+            return System.nanoTime() - start;
+        } finally {
+            threads.shutdown();
+            docker.removeAll();
+        }
+    }
+
+    private static String rss() throws IOException {
+        Path pidFile = Path.of(System.getProperty("gantry.home", ".gantry/node-1"), "karaf.pid");
+        String pid = Files.readString(pidFile).strip();
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+            if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {
+                out.append(' ').append(line.replaceAll("\\s+", " "));
+            }
+        }
+        return out.toString().strip();
+    }
+}
