@@ -140,6 +140,20 @@ final class LocalCluster {
         }
     }
 
+    /** POST of a JSON object through node {@code through}'s API: the status code, or -1 when it does not answer. */
+    int post(int through, String path, String json) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(apiUrl(through) + path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** The real kubectl against node {@code through}'s API. */
     Result kubectl(int through, String... args) throws Exception {
         return kubectl(through, List.of(args), null);
