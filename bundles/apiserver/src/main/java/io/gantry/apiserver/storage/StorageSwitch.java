@@ -126,7 +126,7 @@ public final class StorageSwitch implements StorageMigrations {
             entered = gate.readLock().tryLock(writeWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException.Unavailable("interrupted while waiting for a storage migration", e);
+            throw new StoreException.Unavailable("interrupted before the write was made", e);
         }
         if (!entered) {
             throw new StoreException.Unavailable("the cluster state is being migrated to another storage backend; try again");

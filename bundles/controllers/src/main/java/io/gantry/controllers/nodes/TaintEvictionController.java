@@ -217,7 +217,7 @@ public final class TaintEvictionController implements Controller {
         options.preconditions.uid = pod.metadata.uid; // never a newer pod of the same name
         try {
             api.delete(ResourceKind.PODS, pod.metadata.namespace, pod.metadata.name, options);
-            LOG.info("Evicted pod {} from node {}{}", key, pod.spec.nodeName, unreachable ? " (unreachable: at once)" : "");
+            LOG.info("Evicted pod {} from node {}{}", key, pod.spec.nodeName, unreachable ? " (unreachable: deleted with no grace period)" : "");
         } catch (ApiException e) {
             if (!e.isNotFound() && !e.isConflict()) {
                 throw e;
