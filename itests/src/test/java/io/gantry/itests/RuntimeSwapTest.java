@@ -10,9 +10,12 @@ import io.gantry.api.json.Json;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.After;
 import org.junit.Test;
@@ -61,8 +64,10 @@ public class RuntimeSwapTest extends GantryTestSupport {
 
         String used = shell("gantry:use runtime process");
         assertTrue(used, used.contains("process"));
+        awaitSaved("process");
         assertUnchanged(containers, "after the node's default runtime became process");
         shell("gantry:use runtime docker");
+        awaitSaved("docker");
 
         Bundle docker = bundle("io.gantry.runtime.docker");
         docker.stop();
@@ -71,6 +76,22 @@ public class RuntimeSwapTest extends GantryTestSupport {
                 dockerContainerIds(containers.values()));
         docker.start();
         assertUnchanged(containers, "after the docker runtime came back");
+    }
+
+    /**
+     * Waits until Karaf's file install has written the kubelet's configuration back to
+     * etc/io.gantry.kubelet.cfg (the node name kept). Two changes within moments of each other
+     * can meet file install reading the file while it writes it, and an emptied file then
+     * becomes the configuration: an operator changes the default runtime once, not twice in a
+     * millisecond.
+     */
+    private static void awaitSaved(String runtime) {
+        Path file = Path.of(System.getProperty("karaf.etc"), "io.gantry.kubelet.cfg");
+        Pattern saved = Pattern.compile("(?m)^defaultRuntime\\s*=\\s*\"?" + runtime + "\"?\\s*$");
+        await().atMost(SETTLE).until(() -> {
+            String text = Files.readString(file);
+            return saved.matcher(text).find() && text.contains(NODE);
+        });
     }
 
     /** The pods go, and with them their containers: nothing is left in the engine for the next test. */
