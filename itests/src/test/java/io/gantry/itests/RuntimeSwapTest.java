@@ -64,10 +64,10 @@ public class RuntimeSwapTest extends GantryTestSupport {
 
         String used = shell("gantry:use runtime process");
         assertTrue(used, used.contains("process"));
-        awaitSaved("process");
+        assertSaved("process");
         assertUnchanged(containers, "after the node's default runtime became process");
         shell("gantry:use runtime docker");
-        awaitSaved("docker");
+        assertSaved("docker");
 
         Bundle docker = bundle("io.gantry.runtime.docker");
         docker.stop();
@@ -79,19 +79,15 @@ public class RuntimeSwapTest extends GantryTestSupport {
     }
 
     /**
-     * Waits until Karaf's file install has written the kubelet's configuration back to
-     * etc/io.gantry.kubelet.cfg (the node name kept). Two changes within moments of each other
-     * can meet file install reading the file while it writes it, and an emptied file then
-     * becomes the configuration: an operator changes the default runtime once, not twice in a
-     * millisecond.
+     * The command has returned only once Karaf's file install wrote the change back to
+     * etc/io.gantry.kubelet.cfg, the node name kept: a second change made while the file was
+     * being written could meet file install reading it half-written, and the emptied file then
+     * became the configuration (the kubelet came back as a node named after the host).
      */
-    private static void awaitSaved(String runtime) {
-        Path file = Path.of(System.getProperty("karaf.etc"), "io.gantry.kubelet.cfg");
-        Pattern saved = Pattern.compile("(?m)^defaultRuntime\\s*=\\s*\"?" + runtime + "\"?\\s*$");
-        await().atMost(SETTLE).until(() -> {
-            String text = Files.readString(file);
-            return saved.matcher(text).find() && text.contains(NODE);
-        });
+    private static void assertSaved(String runtime) throws IOException {
+        String text = Files.readString(Path.of(System.getProperty("karaf.etc"), "io.gantry.kubelet.cfg"));
+        assertTrue(text, Pattern.compile("(?m)^defaultRuntime\\s*=\\s*\"?" + runtime + "\"?\\s*$").matcher(text).find());
+        assertTrue(text, text.contains(NODE));
     }
 
     /** The pods go, and with them their containers: nothing is left in the engine for the next test. */

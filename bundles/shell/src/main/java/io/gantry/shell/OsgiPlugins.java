@@ -4,10 +4,14 @@ import io.gantry.api.Plugins;
 import io.gantry.api.lb.LoadBalancerStatus;
 import io.gantry.api.store.migration.StorageMigrations;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -46,8 +50,40 @@ final class OsgiPlugins {
                         : configuration.getProperties();
                 properties.put(key, value);
                 configuration.update(properties); // written back to etc/<pid>.cfg by Karaf's file install
+                awaitSaved(pid, key, value);
             }
         }, () -> storage, () -> proxy);
+    }
+
+    /**
+     * Waits, for 5 s at most, until Karaf's file install has written a change to etc/PID.cfg: a
+     * second change to the same configuration while the file is being written can meet file
+     * install reading it half-written, and the emptied file would then become the configuration.
+     * A configuration without a file in etc/ is not written back, and is not waited for.
+     */
+    private static void awaitSaved(String pid, String key, String value) {
+        String etc = System.getProperty("karaf.etc");
+        Path file = etc == null ? null : Path.of(etc, pid + ".cfg");
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        Pattern saved = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=\\s*\"?" + Pattern.quote(value) + "\"?\\s*$");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (saved.matcher(Files.readString(file)).find()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // being written: look again
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static SortedSet<String> installed(BundleContext context, String serviceInterface) {
