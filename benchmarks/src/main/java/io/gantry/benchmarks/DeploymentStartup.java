@@ -6,9 +6,6 @@ import static io.gantry.benchmarks.NodeApi.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.api.json.Json;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,13 +58,13 @@ final class DeploymentStartup {
     void memory(int replicas) throws Exception {
         api.ensureNamespace();
         String run = NodeApi.runId();
-        System.out.printf(Locale.ROOT, "pods-memory: idle %s%n", rss());
+        System.out.printf(Locale.ROOT, "pods-memory: idle %s%n", String.join(" ", NodeMemory.resident()));
         createDeployment(run, replicas);
         awaitRunning(run, replicas);
         Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles
-        System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas, rss());
+        System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas, String.join(" ", NodeMemory.resident()));
         deleteDeployment(run);
-        System.out.printf(Locale.ROOT, "pods-memory: after they are gone %s%n", rss());
+        System.out.printf(Locale.ROOT, "pods-memory: after they are gone %s%n", String.join(" ", NodeMemory.resident()));
     }
 
     private void createDeployment(String run, int replicas) throws Exception {
@@ -133,17 +130,5 @@ final class DeploymentStartup {
             threads.shutdown();
             docker.removeAll();
         }
-    }
-
-    private static String rss() throws IOException {
-        Path pidFile = Path.of(System.getProperty("gantry.home", ".gantry/node-1"), "karaf.pid");
-        String pid = Files.readString(pidFile).strip();
-        StringBuilder out = new StringBuilder();
-        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-            if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {
-                out.append(' ').append(line.replaceAll("\\s+", " "));
-            }
-        }
-        return out.toString().strip();
     }
 }
