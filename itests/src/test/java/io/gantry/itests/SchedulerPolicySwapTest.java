@@ -21,9 +21,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.After;
 import org.junit.Test;
@@ -31,6 +31,7 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 
 /**
  * A live swap of scheduler policies while pods keep arriving: the binpack policy's feature is
@@ -42,9 +43,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SchedulerPolicySwapTest extends GantryTestSupport {
-
-    @Inject
-    FeaturesService features;
 
     private static final String SWAP_NODE = "swap-node";
     private static final String LABEL = "swap-test";
@@ -58,13 +56,33 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
         api.find(ResourceKind.NODES, null, SWAP_NODE).ifPresent(n -> api.delete(ResourceKind.NODES, null, SWAP_NODE, null));
     }
 
+    private interface FeaturesCall {
+        void on(FeaturesService features) throws Exception;
+    }
+
+    /**
+     * A call on the features service as it is at that moment: Karaf may replace the service while
+     * the container finishes starting, and a replaced one refuses work (its executor is shut down).
+     */
+    private void features(FeaturesCall call) {
+        await().atMost(STARTUP).ignoreException(RejectedExecutionException.class).until(() -> {
+            ServiceReference<FeaturesService> reference = bundleContext.getServiceReference(FeaturesService.class);
+            FeaturesService features = reference == null ? null : bundleContext.getService(reference);
+            if (features == null) {
+                return false;
+            }
+            call.on(features);
+            return true;
+        });
+    }
+
     @Test
     public void podsArrivingDuringAPolicySwapAreEachBoundOnce() throws Exception {
         await().atMost(STARTUP).until(() -> bundleContext.getServiceReference(ApiClient.class) != null);
         ApiClient api = api();
         node(api);
         // as feature:install does (the test's shell session lacks the admin role that command needs)
-        features.installFeature("gantry-scheduler-binpack");
+        features(f -> f.installFeature("gantry-scheduler-binpack"));
         await().atMost(STARTUP).until(() -> policy("binpack"));
 
         AtomicBoolean arriving = new AtomicBoolean(true);
@@ -85,10 +103,10 @@ public class SchedulerPolicySwapTest extends GantryTestSupport {
             awaitCreated(created, 20);
             shell("gantry:use scheduler binpack");
             awaitCreated(created, 40);
-            features.uninstallFeature("gantry-scheduler-binpack");
+            features(f -> f.uninstallFeature("gantry-scheduler-binpack"));
             await().atMost(STARTUP).until(() -> !policy("binpack"));
             awaitCreated(created, 60);
-            features.installFeature("gantry-scheduler-binpack");
+            features(f -> f.installFeature("gantry-scheduler-binpack"));
             await().atMost(STARTUP).until(() -> policy("binpack"));
             awaitCreated(created, 80);
             shell("gantry:use scheduler spread");
