@@ -208,6 +208,7 @@ final class PodSync {
             attempt = sandbox.get().attempt();
         }
         boolean retry = false;
+        boolean unexplained = false;
         List<String> started = new ArrayList<>();
         SandboxConfig sandbox = sandboxConfig(pod, podIp, attempt, runtimeName);
         ContainerEnv env = new ContainerEnv(pod, config, podIp, hostIp, allocatable);
@@ -257,9 +258,12 @@ final class PodSync {
                         pod.metadata.name, e.getMessage());
                 waiting.put(container.name, new Waiting("RunContainerError", e.getMessage()));
                 retry = true;
+                unexplained = true;
             }
         }
-        return new Outcome(retry, readBack(pod, runtime, runtimeName, observed, actions, sandboxId, podIp, attempt, started));
+        // after a failure the engine explains (a sandbox that did not start, say) only a relist tells what runs
+        return new Outcome(retry, unexplained ? null
+                : readBack(pod, runtime, runtimeName, observed, actions, sandboxId, podIp, attempt, started));
     }
 
     /**

@@ -235,6 +235,30 @@ class PodLifecycleDockerTest {
         assertEquals(running.status.podIP, again.status.podIP, "the pod keeps its IP");
     }
 
+    @Test
+    void aPodWhoseSandboxCouldNotStartTriesAgainInANewOne() throws Exception {
+        String[] range = node.podCidr.split("/")[0].split("\\.");
+        String firstIp = range[0] + "." + range[1] + "." + range[2] + ".2"; // the first pod's address
+        Container web = container("web");
+        web.ports = List.of(new ContainerPort(8080));
+        Pod pod;
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(8080, 1, java.net.InetAddress.getByName(firstIp))) {
+            pod = node.create(pod("blocked", web));
+            Pod blocked = node.await(pod, Duration.ofSeconds(30), p -> !p.status.containerStatuses.isEmpty()
+                    && "RunContainerError".equals(waitingReason(p, 0)));
+            assertTrue(blocked.status.containerStatuses.get(0).state.waiting.message.contains("address already in use"),
+                    blocked.status.containerStatuses.get(0).state.waiting.message);
+        }
+        // the phase says Running from the first failure on (a container that could not run is restarted,
+        // as in Kubernetes): the container's own state tells when it runs
+        Pod running = node.await(pod, Duration.ofSeconds(30), p -> p.status.containerStatuses.get(0).state.running != null);
+        assertEquals(firstIp, running.status.podIP);
+        assertEquals(1, running.status.containerStatuses.get(0).restartCount);
+        var sandboxes = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, sandboxes.size(), "the sandbox that could not start is removed");
+        assertTrue(sandboxes.get(0).attempt() > 0, "a new sandbox: " + sandboxes.get(0));
+    }
+
     static String waitingReason(Pod pod, int container) {
         var state = pod.status.containerStatuses.get(container).state;
         return state.waiting == null ? "" : String.valueOf(state.waiting.reason);
