@@ -53,7 +53,9 @@ final class NamespaceLifecycle implements AutoCloseable {
     NamespaceLifecycle(Registry registry) {
         this.registry = registry;
         for (KindStrategy kind : registry.kinds().all()) {
-            byPrefix.put(ResourceStore.prefix(kind, null), kind);
+            if (!kind.storedElsewhere()) {
+                byPrefix.put(ResourceStore.prefix(kind, null), kind);
+            }
         }
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gantry-namespaces");
@@ -167,8 +169,8 @@ final class NamespaceLifecycle implements AutoCloseable {
     private void finalizeContent(String namespace) {
         boolean empty = true;
         for (KindStrategy kind : registry.kinds().all()) {
-            if (!kind.kind().namespaced()) {
-                continue;
+            if (!kind.kind().namespaced() || kind.storedElsewhere()) {
+                continue; // the objects of a kind stored as another are that kind's
             }
             for (JsonNode item : registry.store().list(kind, namespace, Selection.all(), 0, null).path("items")) {
                 empty = false;

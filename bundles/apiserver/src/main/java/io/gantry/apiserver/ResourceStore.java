@@ -93,9 +93,9 @@ public final class ResourceStore {
         return kind.kind().namespaced() ? prefix(kind, null) + namespace + "/" + name : prefix(kind, null) + name;
     }
 
-    /** The prefix of a kind's keys, in one namespace or (null) in all. */
+    /** The prefix of a kind's keys (those of the kind it is stored as), in one namespace or (null) in all. */
     public static String prefix(KindStrategy kind, String namespace) {
-        String base = "/registry/" + kind.kind().qualifiedName() + "/";
+        String base = "/registry/" + kind.storedAs().qualifiedName() + "/";
         return kind.kind().namespaced() && namespace != null && !namespace.isEmpty() ? base + namespace + "/" : base;
     }
 
@@ -108,6 +108,16 @@ public final class ResourceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("stored value of " + entry.key() + " is not JSON", e);
         }
+    }
+
+    /** An object of the kind from its stored entry, converted if the kind is stored as another. */
+    public static ObjectNode decode(KindStrategy kind, StoredEntry entry) {
+        return kind.fromStorage(decode(entry));
+    }
+
+    /** The stored form of an object of the kind. */
+    static byte[] encode(KindStrategy kind, ObjectNode object) {
+        return encode(kind.toStorage(object));
     }
 
     static byte[] encode(ObjectNode object) {
@@ -125,11 +135,11 @@ public final class ResourceStore {
     // --- reads ---
 
     public ObjectNode get(KindStrategy kind, String namespace, String name) {
-        return decode(entry(kind, namespace, name));
+        return decode(kind, entry(kind, namespace, name));
     }
 
     public Optional<ObjectNode> find(KindStrategy kind, String namespace, String name) {
-        return store().get(key(kind, namespace, name)).map(ResourceStore::decode);
+        return store().get(key(kind, namespace, name)).map(entry -> decode(kind, entry));
     }
 
     /**
@@ -144,7 +154,7 @@ public final class ResourceStore {
             StoredPage stored = store().list(prefix(kind, namespace));
             List<ObjectNode> items = new ArrayList<>();
             for (StoredEntry entry : stored.entries()) {
-                ObjectNode object = decode(entry);
+                ObjectNode object = decode(kind, entry);
                 if (selection.test(object)) {
                     items.add(object);
                 }
@@ -232,8 +242,8 @@ public final class ResourceStore {
             return object;
         }
         try {
-            return decode(store().create(key(kind, object.path("metadata").path("namespace").asText(null), name),
-                    encode(object)));
+            return decode(kind, store().create(key(kind, object.path("metadata").path("namespace").asText(null), name),
+                    encode(kind, object)));
         } catch (StoreException.KeyExists e) {
             throw ApiException.alreadyExists(kind.kind(), name);
         } catch (StoreException e) {
@@ -384,7 +394,7 @@ public final class ResourceStore {
                 }
                 throw ApiException.notFound(kind.kind(), name);
             }
-            ObjectNode old = decode(entry.get());
+            ObjectNode old = decode(kind, entry.get());
             String stored = String.valueOf(entry.get().modRevision());
             if (conditional && !expected.equals(stored)) {
                 throw ApiException.modified(kind.kind(), name);
@@ -457,7 +467,7 @@ public final class ResourceStore {
                 store().delete(entry.key(), entry.modRevision());
                 return updated;
             }
-            return decode(store().update(entry.key(), encode(updated), entry.modRevision()));
+            return decode(kind, store().update(entry.key(), encode(kind, updated), entry.modRevision()));
         } catch (StoreException.Conflict e) {
             if (conditional) {
                 throw ApiException.modified(kind.kind(), name);
@@ -486,7 +496,7 @@ public final class ResourceStore {
         List<ObjectNode> others = new ArrayList<>();
         for (StoredEntry entry : store().list(prefix(kind, null)).entries()) {
             if (!entry.key().equals(self)) {
-                others.add(decode(entry));
+                others.add(decode(kind, entry));
             }
         }
         Validator v = new Validator();
@@ -555,7 +565,7 @@ public final class ResourceStore {
         String policy = propagationPolicy(opts);
         for (int attempt = 0; ; attempt++) {
             StoredEntry entry = entry(kind, namespace, name);
-            ObjectNode old = decode(entry);
+            ObjectNode old = decode(kind, entry);
             checkPreconditions(kind, old, opts);
             kind.checkDeletion(old);
             Long grace = kind.gracePeriodSeconds(old, opts.gracePeriodSeconds);
@@ -602,9 +612,9 @@ public final class ResourceStore {
             }
             try {
                 if (removeNow) {
-                    return decode(store().delete(entry.key(), entry.modRevision()));
+                    return decode(kind, store().delete(entry.key(), entry.modRevision()));
                 }
-                return decode(store().update(entry.key(), encode(result), entry.modRevision()));
+                return decode(kind, store().update(entry.key(), encode(kind, result), entry.modRevision()));
             } catch (StoreException.Conflict e) {
                 if (attempt >= WRITE_ATTEMPTS) {
                     throw ApiException.modified(kind.kind(), name);

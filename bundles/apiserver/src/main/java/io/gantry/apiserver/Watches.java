@@ -4,6 +4,7 @@ import io.gantry.api.client.ApiException;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.watch.CacheWatcher;
+import io.gantry.apiserver.watch.StoredView;
 import io.gantry.apiserver.watch.WatchCache;
 import io.gantry.apiserver.watch.WatchRequest;
 import io.gantry.apiserver.watch.WatchSink;
@@ -48,7 +49,7 @@ public class Watches implements AutoCloseable {
     public int start(Iterable<KindStrategy> kinds) {
         int started = 0;
         for (KindStrategy kind : kinds) {
-            cache.start(ResourceStore.prefix(kind, null));
+            cache.start(ResourceStore.prefix(kind, null), view(kind));
             started++;
         }
         return started;
@@ -70,10 +71,18 @@ public class Watches implements AutoCloseable {
         WatchRequest request = WatchRequest.of(ResourceStore.prefix(kind, null), kind.kind().kind(),
                         kind.kind().apiVersion(), start)
                 .withKeyPrefix(ResourceStore.prefix(kind, namespace));
+        if (kind.storedElsewhere()) {
+            request = request.withView(view(kind));
+        }
         if (!selection.isEmpty()) {
             request = request.withPredicate(selection);
         }
         return bookmarks == null ? request : request.withBookmarks(bookmarks);
+    }
+
+    /** How the watchers of a kind see what is stored under its prefix. */
+    private static StoredView view(KindStrategy kind) {
+        return kind.storedElsewhere() ? new StoredView(kind.kind().qualifiedName(), kind::fromStorage) : StoredView.AS_STORED;
     }
 
     static long parseVersion(String version) {

@@ -45,7 +45,7 @@ public final class ResourceKind<T extends KubeObject> {
     public static final ResourceKind<ReplicationController> REPLICATION_CONTROLLERS =
             new ResourceKind<>("", "v1", "replicationcontrollers", "replicationcontroller", "ReplicationController", true,
                     ReplicationController.class, List.of("rc"));
-    /** Core v1 events; Kubernetes serves the same stored events as {@link #EVENTS_EVENTS_K8S_IO} too. */
+    /** Core v1 events; the API server serves the same stored events as {@link #EVENTS_EVENTS_K8S_IO} too, as Kubernetes does. */
     public static final ResourceKind<Event> EVENTS =
             new ResourceKind<>("", "v1", "events", "event", "Event", true, Event.class, List.of("ev"));
     public static final ResourceKind<Deployment> DEPLOYMENTS =

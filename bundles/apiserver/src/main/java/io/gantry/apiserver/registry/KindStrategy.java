@@ -38,6 +38,31 @@ public abstract class KindStrategy {
         return kind;
     }
 
+    /**
+     * The kind whose keys hold this kind's objects: its own, unless this kind is another API's view
+     * of a stored kind, as events.k8s.io/v1 events are of v1 events (kube-apiserver stores both at
+     * {@code /registry/events/}, so each API sees every event). Such a kind converts with
+     * {@link #fromStorage} and {@link #toStorage}.
+     */
+    public ResourceKind<?> storedAs() {
+        return kind;
+    }
+
+    /** True when this kind's objects are stored as another kind's ({@link #storedAs}). */
+    public final boolean storedElsewhere() {
+        return storedAs() != kind;
+    }
+
+    /** An object of this kind from its stored form, a new tree or the one given. */
+    public ObjectNode fromStorage(ObjectNode stored) {
+        return stored;
+    }
+
+    /** An object of this kind in its stored form, a new tree or the one given. */
+    public ObjectNode toStorage(ObjectNode object) {
+        return object;
+    }
+
     /** Categories such as {@code all}, for {@code kubectl get all}. */
     public List<String> categories() {
         return List.of();

@@ -37,15 +37,16 @@ final class Change {
     }
 
     /** A stored entry as the cache first listed it. */
-    static Change listed(StoredEntry entry) {
-        return new Change(entry.key(), entry.modRevision(), false, decode(entry), null);
+    static Change listed(StoredEntry entry, StoredView view) {
+        return new Change(entry.key(), entry.modRevision(), false, view.convert().apply(decode(entry)), null);
     }
 
     /** A watched change, after {@code before} (null if the key was absent). */
-    static Change of(StoreEvent event, Change before) {
+    static Change of(StoreEvent event, Change before, StoredView view) {
         boolean deleted = event.type() == StoreEvent.Type.DELETE;
         ObjectNode previous = before == null || before.deleted ? null : before.object;
-        return new Change(event.entry().key(), event.revision(), deleted, decode(event.entry()), previous);
+        return new Change(event.entry().key(), event.revision(), deleted, view.convert().apply(decode(event.entry())),
+                previous);
     }
 
     /**

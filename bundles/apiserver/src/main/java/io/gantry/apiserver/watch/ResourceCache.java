@@ -55,6 +55,7 @@ final class ResourceCache {
     private static final long FRESHNESS_POLL_MILLIS = 50;
 
     final String prefix;
+    private final StoredView view;
     final StorageBackend backend;
     private final WatchCache.Options options;
     private final ScheduledExecutorService ticker;
@@ -73,9 +74,10 @@ final class ResourceCache {
     private StoreWatch storeWatch;
     private volatile boolean stopped;
 
-    private ResourceCache(String prefix, StorageBackend backend, WatchCache.Options options,
+    private ResourceCache(String prefix, StoredView view, StorageBackend backend, WatchCache.Options options,
                           ScheduledExecutorService ticker, Executor deliveries) {
         this.prefix = prefix;
+        this.view = view;
         this.backend = backend;
         this.options = options;
         this.ticker = ticker;
@@ -84,13 +86,13 @@ final class ResourceCache {
         this.dispatcher.setDaemon(true);
     }
 
-    /** Lists the prefix and watches the store from the revision of that list. */
-    static ResourceCache start(String prefix, StorageBackend backend, WatchCache.Options options,
+    /** Lists the prefix and watches the store from the revision of that list; watchers see the objects in the view. */
+    static ResourceCache start(String prefix, StoredView view, StorageBackend backend, WatchCache.Options options,
                                ScheduledExecutorService ticker, Executor deliveries) {
-        ResourceCache cache = new ResourceCache(prefix, backend, options, ticker, deliveries);
+        ResourceCache cache = new ResourceCache(prefix, view, backend, options, ticker, deliveries);
         StoredPage page = backend.list(prefix);
         for (StoredEntry entry : page.entries()) {
-            cache.state.put(entry.key(), Change.listed(entry));
+            cache.state.put(entry.key(), Change.listed(entry, view));
         }
         cache.head = page.revision();
         cache.windowStart = page.revision();
@@ -359,7 +361,7 @@ final class ResourceCache {
         }
         Change change;
         try {
-            change = Change.of(event, state.get(event.entry().key()));
+            change = Change.of(event, state.get(event.entry().key()), view);
         } catch (RuntimeException e) {
             LOG.error("Watch cache of {}: cannot decode the change at revision {}", prefix, event.revision(), e);
             return;
@@ -435,7 +437,7 @@ final class ResourceCache {
             if (event.entry().key().startsWith(watcher.request.keyPrefix())) {
                 Change change;
                 try {
-                    change = Change.of(event, null);
+                    change = Change.of(event, null, view);
                 } catch (RuntimeException e) {
                     LOG.error("Watch of {}: cannot decode the change at revision {}", prefix, event.revision(), e);
                     return;

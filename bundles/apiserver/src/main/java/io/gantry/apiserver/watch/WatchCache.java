@@ -87,7 +87,12 @@ public final class WatchCache implements AutoCloseable {
 
     /** Starts a resource's cache now rather than with its first watcher, so early watches find a window. */
     public void start(String resourcePrefix) {
-        cache(resourcePrefix);
+        start(resourcePrefix, StoredView.AS_STORED);
+    }
+
+    /** Starts the cache of one view of a resource now. */
+    public void start(String resourcePrefix, StoredView view) {
+        cache(resourcePrefix, view);
     }
 
     /**
@@ -106,7 +111,7 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    /** The number of open watchers of a resource. */
+    /** The number of open watchers of a resource, as stored. */
     public int watchers(String resourcePrefix) {
         ResourceCache cache;
         synchronized (this) {
@@ -128,7 +133,7 @@ public final class WatchCache implements AutoCloseable {
     private CacheWatcher open(WatchRequest request, WatchSink sink) {
         long start = request.startRevision();
         for (int attempt = 0; ; attempt++) {
-            ResourceCache cache = cache(request.resourcePrefix());
+            ResourceCache cache = cache(request.resourcePrefix(), request.view());
             try {
                 if (start > 0 && !cache.awaitRevision(start, options.tooLargeWait())) {
                     throw ApiException.tooLargeResourceVersion(start, cache.backend.currentRevision());
@@ -148,25 +153,26 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    private synchronized ResourceCache cache(String prefix) {
+    private synchronized ResourceCache cache(String prefix, StoredView view) {
         if (closed) {
             throw ApiException.unavailable("the API server is stopping");
         }
-        ResourceCache cache = caches.get(prefix);
+        String key = view.cacheKey(prefix);
+        ResourceCache cache = caches.get(key);
         if (cache == null || cache.isStopped()) {
             StorageBackend store = backend.get();
             if (store == null) {
                 throw ApiException.unavailable("no storage backend is in use");
             }
             try {
-                cache = ResourceCache.start(prefix, store, options, ticker, deliveries);
+                cache = ResourceCache.start(prefix, view, store, options, ticker, deliveries);
             } catch (StoreException.Compacted e) {
                 // Compacted between the list and the watch: list once more.
-                cache = ResourceCache.start(prefix, store, options, ticker, deliveries);
+                cache = ResourceCache.start(prefix, view, store, options, ticker, deliveries);
             } catch (StoreException e) {
                 throw ApiException.unavailable("cannot watch " + prefix + " in the storage backend: " + e.getMessage());
             }
-            caches.put(prefix, cache);
+            caches.put(key, cache);
         }
         return cache;
     }

@@ -20,15 +20,18 @@ import java.util.function.Predicate;
  *                       It runs on the cache's dispatch thread: it must be quick and must not
  *                       change the object
  * @param bookmarkInterval how often to send a BOOKMARK with the latest revision; null for never
+ * @param view           how the watcher sees the stored objects; the predicate tests them so seen
  */
 public record WatchRequest(String resourcePrefix, String keyPrefix, String kind, String apiVersion,
-                           long startRevision, Predicate<ObjectNode> predicate, Duration bookmarkInterval) {
+                           long startRevision, Predicate<ObjectNode> predicate, Duration bookmarkInterval,
+                           StoredView view) {
 
     public WatchRequest {
         if (!resourcePrefix.endsWith("/")) {
             throw new IllegalArgumentException("a resource prefix ends with '/': " + resourcePrefix);
         }
         keyPrefix = keyPrefix == null ? resourcePrefix : keyPrefix;
+        view = view == null ? StoredView.AS_STORED : view;
         if (!keyPrefix.startsWith(resourcePrefix)) {
             throw new IllegalArgumentException(keyPrefix + " is not under " + resourcePrefix);
         }
@@ -36,19 +39,24 @@ public record WatchRequest(String resourcePrefix, String keyPrefix, String kind,
 
     /** Every object of a resource, from a revision, no selector, no bookmarks. */
     public static WatchRequest of(String resourcePrefix, String kind, String apiVersion, long startRevision) {
-        return new WatchRequest(resourcePrefix, resourcePrefix, kind, apiVersion, startRevision, null, null);
+        return new WatchRequest(resourcePrefix, resourcePrefix, kind, apiVersion, startRevision, null, null, null);
     }
 
     public WatchRequest withKeyPrefix(String prefix) {
-        return new WatchRequest(resourcePrefix, prefix, kind, apiVersion, startRevision, predicate, bookmarkInterval);
+        return new WatchRequest(resourcePrefix, prefix, kind, apiVersion, startRevision, predicate, bookmarkInterval, view);
     }
 
     public WatchRequest withPredicate(Predicate<ObjectNode> test) {
-        return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, test, bookmarkInterval);
+        return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, test, bookmarkInterval, view);
     }
 
     public WatchRequest withBookmarks(Duration interval) {
-        return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, predicate, interval);
+        return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, predicate, interval, view);
+    }
+
+    public WatchRequest withView(StoredView seenAs) {
+        return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, predicate, bookmarkInterval,
+                seenAs);
     }
 
     boolean sees(String key, ObjectNode object) {

@@ -16,6 +16,10 @@ import java.util.function.Function;
  * Normal or Warning type, no deprecated fields) and, on update, every field but the series and
  * metadata immutable. Field paths are those of kube-apiserver's internal Event, which both event
  * APIs share ({@code message} for note, {@code involvedObject} for regarding).
+ *
+ * <p>They are stored as v1 events, as kube-apiserver stores both at {@code /registry/events/}: an
+ * event written through either API is read, listed and watched through both, its fields renamed
+ * as {@code pkg/apis/events/v1/conversion.go} renames them.
  */
 public final class EventsV1Strategy extends KindStrategy {
 
@@ -26,8 +30,43 @@ public final class EventsV1Strategy extends KindStrategy {
             "deprecatedSource", "source", "deprecatedFirstTimestamp", "firstTimestamp", "deprecatedLastTimestamp",
             "lastTimestamp", "deprecatedCount", "count");
 
+    /** events.k8s.io/v1 field names by v1 field name; the others are the same in both. */
+    private static final Map<String, String> FROM_CORE = Map.of("involvedObject", "regarding", "message", "note",
+            "source", "deprecatedSource", "firstTimestamp", "deprecatedFirstTimestamp", "lastTimestamp",
+            "deprecatedLastTimestamp", "count", "deprecatedCount", "reportingComponent", "reportingController");
+    private static final Map<String, String> TO_CORE = FROM_CORE.entrySet().stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+
     public EventsV1Strategy() {
         super(ResourceKind.EVENTS_EVENTS_K8S_IO);
+    }
+
+    @Override
+    public ResourceKind<?> storedAs() {
+        return ResourceKind.EVENTS;
+    }
+
+    @Override
+    public ObjectNode fromStorage(ObjectNode stored) {
+        return renamed(stored, FROM_CORE, kind().apiVersion());
+    }
+
+    @Override
+    public ObjectNode toStorage(ObjectNode event) {
+        return renamed(event, TO_CORE, ResourceKind.EVENTS.apiVersion());
+    }
+
+    /** The event under the other API's field names, in the same order, with that API's apiVersion. */
+    private static ObjectNode renamed(ObjectNode event, Map<String, String> names, String apiVersion) {
+        ObjectNode renamed = event.objectNode();
+        renamed.put("apiVersion", apiVersion);
+        renamed.put("kind", "Event");
+        event.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("apiVersion") && !field.getKey().equals("kind")) {
+                renamed.set(names.getOrDefault(field.getKey(), field.getKey()), field.getValue());
+            }
+        });
+        return renamed;
     }
 
     @Override
