@@ -1,5 +1,6 @@
 package io.gantry.benchmarks;
 
+import io.gantry.api.Configs;
 import io.gantry.api.client.Informers;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;

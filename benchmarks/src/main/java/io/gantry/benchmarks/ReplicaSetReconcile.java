@@ -1,5 +1,6 @@
 package io.gantry.benchmarks;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.apps.v1.ReplicaSet;
 import io.gantry.api.client.Informer;

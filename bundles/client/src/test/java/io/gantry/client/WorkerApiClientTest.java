@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.DynamicClient;
 import io.gantry.api.client.ResourceKind;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -124,11 +124,6 @@ class WorkerApiClientTest {
 
     /** The component's configuration as DS would give it: these values, the rest at their defaults. */
     private static WorkerApiClient.Config config(boolean enabled, String servers) {
-        return (WorkerApiClient.Config) Proxy.newProxyInstance(WorkerApiClient.Config.class.getClassLoader(),
-                new Class<?>[] {WorkerApiClient.Config.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "enabled" -> enabled;
-                    case "servers" -> servers;
-                    default -> method.getDefaultValue();
-                });
+        return Configs.of(WorkerApiClient.Config.class, Map.of("enabled", enabled, "servers", servers));
     }
 }

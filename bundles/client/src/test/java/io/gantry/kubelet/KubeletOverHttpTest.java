@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.Informers;
 import io.gantry.api.client.ResourceKind;
@@ -15,7 +16,6 @@ import io.gantry.client.ApiServers;
 import io.gantry.client.HttpApiClient;
 import io.gantry.client.TestApiServer;
 import io.gantry.runtime.sim.SimRuntime;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,8 +52,8 @@ class KubeletOverHttpTest {
         server = TestApiServer.start();
         client = new HttpApiClient(new ApiServers(List.of(server.uri())));
         informers = new Informers(client);
-        runtime = new SimRuntime(config(SimRuntime.Config.class, Map.of("startDelayMillis", 50L)));
-        kubelet = new Kubelet(client, informers, config(Kubelet.Config.class, Map.of(
+        runtime = new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 50L)));
+        kubelet = new Kubelet(client, informers, Configs.of(Kubelet.Config.class, Map.of(
                 "nodeName", nodeName,
                 "podCIDR", "127." + ThreadLocalRandom.current().nextInt(160, 250) + ".0.0/16",
                 "port", 0,
@@ -115,12 +115,5 @@ class KubeletOverHttpTest {
         container.image = "example/app:1.0";
         pod.spec.containers = new java.util.ArrayList<>(List.of(container));
         return pod;
-    }
-
-    /** A component configuration: the given values, every other at its default. */
-    private static <A> A config(Class<A> type, Map<String, Object> values) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> method.getName().equals("annotationType") ? type
-                        : values.getOrDefault(method.getName(), method.getDefaultValue())));
     }
 }

@@ -1,10 +1,10 @@
 package io.gantry.kubelet;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.runtime.ContainerRuntime;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 
 /**
@@ -18,15 +18,7 @@ public final class KubeletForTests implements AutoCloseable {
 
     public KubeletForTests(ApiClient api, SharedInformers informers, ContainerRuntime runtime, String runtimeName,
             Map<String, Object> settings) {
-        Kubelet.Config config = (Kubelet.Config) Proxy.newProxyInstance(Kubelet.Config.class.getClassLoader(),
-                new Class<?>[] {Kubelet.Config.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "annotationType" -> Kubelet.Config.class;
-                    case "toString" -> "kubelet config " + settings;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> settings.getOrDefault(method.getName(), method.getDefaultValue());
-                });
-        kubelet = new Kubelet(api, informers, config);
+        kubelet = new Kubelet(api, informers, Configs.of(Kubelet.Config.class, settings));
         kubelet.addRuntime(runtime, Map.of(Plugins.NAME, runtimeName));
     }
 

@@ -3,6 +3,7 @@ package io.gantry.controllers.endpoints;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gantry.api.Configs;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.ContainerPort;
@@ -18,7 +19,6 @@ import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.kubelet.KubeletForTests;
 import io.gantry.runtime.docker.DockerRuntime;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,8 @@ class ReadinessEndpointsDockerTest {
 
     private final String node = "ep-" + UUID.randomUUID().toString().substring(0, 8);
     private final InProcessCluster cluster = new InProcessCluster(2, EndpointsController::new, EndpointSliceController::new);
-    private final DockerRuntime runtime = new DockerRuntime(docker());
+    /** The Docker runtime's defaults, but no pulls: there is no registry here, the images are local. */
+    private final DockerRuntime runtime = new DockerRuntime(Configs.of(DockerRuntime.Config.class, Map.of("pullImages", false)));
     private final Path root;
     private final KubeletForTests kubelet;
 
@@ -130,18 +131,5 @@ class ReadinessEndpointsDockerTest {
         ContainerStatus container = runtime.listContainers(node).stream()
                 .filter(c -> "main".equals(c.name()) && c.state() == ContainerStatus.State.RUNNING).findFirst().orElseThrow();
         runtime.exec(container.id(), List.of(command), Duration.ofSeconds(10));
-    }
-
-    /** The Docker runtime's defaults, but no pulls: there is no registry here, the images are local. */
-    private static DockerRuntime.Config docker() {
-        return (DockerRuntime.Config) Proxy.newProxyInstance(DockerRuntime.Config.class.getClassLoader(),
-                new Class<?>[] {DockerRuntime.Config.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "annotationType" -> DockerRuntime.Config.class;
-                    case "pullImages" -> false;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "docker runtime config";
-                    default -> method.getDefaultValue();
-                });
     }
 }

@@ -1,4 +1,4 @@
-package io.gantry.benchmarks;
+package io.gantry.api;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
@@ -7,14 +7,15 @@ import java.util.Map;
 /**
  * A component's configuration as Declarative Services gives it from a .cfg file: the defaults of
  * its configuration annotation, with the given values instead (of the method's return type: 0L
- * for a long). A setting added to the component later takes its default here too.
+ * for a long). A setting added to the component later takes its default here too. For tests and
+ * benchmarks that make components without Declarative Services.
  */
-final class Configs {
+public final class Configs {
 
     private Configs() {
     }
 
-    static <A extends Annotation> A of(Class<A> type, Map<String, Object> settings) {
+    public static <A extends Annotation> A of(Class<A> type, Map<String, Object> settings) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "annotationType" -> type;
