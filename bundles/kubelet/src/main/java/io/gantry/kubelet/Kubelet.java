@@ -262,7 +262,7 @@ public class Kubelet {
                     "containerLogs", new ContainerLogs(containers, Clock.systemUTC()),
                     "exec", new ContainerExec(containers),
                     "attach", new ContainerAttach(containers),
-                    "portForward", new PortForward(pods::get)));
+                    "portForward", new PortForward(containers)));
         } catch (java.io.IOException e) {
             // pods still run; only logs and exec through the API are missing
             LOG.error("The kubelet endpoint cannot listen on {}:{} ({}): kubectl logs and exec will not reach node {}. "

@@ -4,13 +4,14 @@ import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
+import io.gantry.api.runtime.SandboxStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** The containers of this node's pods as the kubelet's endpoint finds them for logs and exec. */
+/** The containers of this node's pods as the kubelet's endpoint finds them for logs, exec and port-forward. */
 final class NodeContainers {
 
     private final BiFunction<String, String, Optional<Pod>> pods;
@@ -31,6 +32,25 @@ final class NodeContainers {
 
     /** A container of this node and the runtime that holds it. */
     record Found(ContainerRuntime runtime, ContainerStatus container) {
+    }
+
+    /** A pod's ready sandbox and the runtime that holds it. */
+    record Sandbox(ContainerRuntime runtime, SandboxStatus sandbox) {
+    }
+
+    /** One of this node's pods, by namespace and name. */
+    Optional<Pod> pod(String namespace, String name) {
+        return pods.apply(namespace, name);
+    }
+
+    /** The pod's ready sandbox, if it has one and its runtime is here. */
+    Optional<Sandbox> sandbox(Pod pod) {
+        ObservedPod held = pod.metadata.uid == null ? null : observed.apply(pod.metadata.uid);
+        if (held == null) {
+            return Optional.empty();
+        }
+        return held.latestSandbox().filter(SandboxStatus::ready)
+                .flatMap(sandbox -> runtimes.apply(held.runtime()).map(runtime -> new Sandbox(runtime, sandbox)));
     }
 
     /**

@@ -1,16 +1,18 @@
 package io.gantry.kubelet;
 
 import io.gantry.api.core.v1.Pod;
+import io.gantry.api.runtime.ContainerRuntime;
+import io.gantry.api.runtime.PortConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +20,14 @@ import org.slf4j.LoggerFactory;
  * {@code POST /portForward/NAMESPACE/POD} upgraded to SPDY/3.1 with protocol
  * {@code portforward.k8s.io}, as {@code kubectl port-forward} speaks it: for each local
  * connection the client opens an error stream and a data stream with the same {@code requestID}
- * and the pod's {@code port}; the kubelet connects to that port on the pod's IP and copies bytes
- * both ways until either side closes, and writes a failure to connect on the error stream.
+ * and the pod's {@code port}; the kubelet connects to that port and copies bytes both ways until
+ * either side closes, and writes a failure to connect on the error stream.
  *
- * <p>Ports are reached on the pod's IP, where the docker runtime publishes a pod's declared
- * container ports; a port the pod does not publish answers with the error kubectl prints.
- * kubectl 1.31 and newer first try SPDY tunnelled in a WebSocket; that is refused here, and they
- * fall back to plain SPDY.
+ * <p>A port is reached on the pod's IP, where the docker runtime publishes a pod's declared
+ * container ports; any other port, as in Kubernetes, inside the pod's network namespace through
+ * its runtime ({@link ContainerRuntime#connect}). A port nothing listens on answers with the error
+ * kubectl prints. kubectl 1.31 and newer first try SPDY tunnelled in a WebSocket; that is refused
+ * here, and they fall back to plain SPDY.
  */
 final class PortForward implements KubeletServer.Handler {
 
@@ -32,10 +35,10 @@ final class PortForward implements KubeletServer.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(PortForward.class);
     private static final int CONNECT_MILLIS = 5_000;
 
-    private final BiFunction<String, String, Optional<Pod>> pods;
+    private final NodeContainers containers;
 
-    PortForward(BiFunction<String, String, Optional<Pod>> pods) {
-        this.pods = pods;
+    PortForward(NodeContainers containers) {
+        this.containers = containers;
     }
 
     @Override
@@ -58,7 +61,7 @@ final class PortForward implements KubeletServer.Handler {
         }
         String namespace = request.path().get(0);
         String name = request.path().get(1);
-        Optional<Pod> pod = pods.apply(namespace, name);
+        Optional<Pod> pod = containers.pod(namespace, name);
         if (pod.isEmpty()) {
             KubeletServer.error(out, 404, "pod " + namespace + "/" + name + " is not on this node");
             return;
@@ -71,7 +74,7 @@ final class PortForward implements KubeletServer.Handler {
         out.write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
                 + "X-Stream-Protocol-Version: " + PROTOCOL + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        String uid = pod.get().metadata.uid;
+        Pod found = pod.get();
         SpdySession session = new SpdySession(connection.getInputStream(), out);
         Map<String, SpdySession.Stream> errorStreams = new ConcurrentHashMap<>();
         session.run(stream -> {
@@ -80,8 +83,8 @@ final class PortForward implements KubeletServer.Handler {
             if ("error".equals(type)) {
                 errorStreams.put(requestId, stream);
             } else if ("data".equals(type)) {
-                Thread copier = new Thread(() -> forward(session, stream, errorStreams.remove(requestId), podIP,
-                        name, uid), "gantry-kubelet-port-forward");
+                Thread copier = new Thread(() -> forward(stream, errorStreams.remove(requestId), found, podIP),
+                        "gantry-kubelet-port-forward");
                 copier.setDaemon(true);
                 copier.start();
             } else {
@@ -95,35 +98,32 @@ final class PortForward implements KubeletServer.Handler {
     }
 
     /** One forwarded connection: the data stream to the pod's port and back. */
-    private static void forward(SpdySession session, SpdySession.Stream data, SpdySession.Stream error, String podIP,
-                                String podName, String uid) {
-        String port = data.header("port");
-        try (Socket target = new Socket()) {
-            try {
-                target.connect(new InetSocketAddress(podIP, Integer.parseInt(String.valueOf(port))), CONNECT_MILLIS);
-            } catch (IOException | NumberFormatException e) {
-                if (error != null) {
-                    // the words of the kubelet's own failure, which kubectl prints
-                    error.output().write(("error forwarding port " + port + " to pod " + podName + ", uid " + uid
-                            + ": dial tcp " + podIP + ":" + port + ": " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
-                    error.finish();
-                }
-                data.finish();
-                return;
-            }
+    private void forward(SpdySession.Stream data, SpdySession.Stream error, Pod pod, String podIP) {
+        String port = String.valueOf(data.header("port"));
+        PortConnection target;
+        try {
+            target = connect(pod, podIP, Integer.parseInt(port));
+        } catch (IOException | RuntimeException e) {
+            fail(data, error, pod, port, "dial tcp " + podIP + ":" + port + ": " + e.getMessage());
+            return;
+        }
+        try (target) {
             Thread upstream = new Thread(() -> {
-                try (InputStream fromClient = data.input()) {
-                    fromClient.transferTo(target.getOutputStream());
-                    target.shutdownOutput();
+                try (InputStream fromClient = data.input(); OutputStream toPort = target.output()) {
+                    fromClient.transferTo(toPort);
                 } catch (IOException e) {
                     LOG.debug("Port-forward: the client's side ended: {}", e.getMessage());
                 }
             }, "gantry-kubelet-port-forward-in");
             upstream.setDaemon(true);
             upstream.start();
-            try (OutputStream toClient = data.output()) {
-                target.getInputStream().transferTo(toClient);
+            target.input().transferTo(data.output());
+            String failure = target.awaitFailure();
+            if (failure != null) {
+                fail(data, error, pod, port, failure); // nothing listens there: the error first, as kubectl expects
+                return;
             }
+            data.finish();
             if (error != null) {
                 error.finish();
             }
@@ -132,6 +132,91 @@ final class PortForward implements KubeletServer.Handler {
             LOG.debug("Port-forward to {}:{} ended: {}", podIP, port, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A connection to the port: on the pod's IP where something answers there (a published
+     * port), else inside the pod's network namespace.
+     */
+    private PortConnection connect(Pod pod, String podIP, int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(podIP, port), CONNECT_MILLIS);
+            return new SocketConnection(socket);
+        } catch (ConnectException refused) {
+            socket.close();
+            Optional<NodeContainers.Sandbox> sandbox = containers.sandbox(pod);
+            if (sandbox.isEmpty()) {
+                throw refused;
+            }
+            try {
+                return sandbox.get().runtime().connect(sandbox.get().sandbox().id(), port);
+            } catch (UnsupportedOperationException unsupported) {
+                throw refused; // every port of such a runtime's pods is on the pod IP
+            }
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Writes why the connection failed where kubectl prints it, in the words of the kubelet's own failure. */
+    private static void fail(SpdySession.Stream data, SpdySession.Stream error, Pod pod, String port, String why) {
+        try {
+            if (error != null) {
+                error.output().write(("error forwarding port " + port + " to pod " + pod.metadata.name + ", uid "
+                        + pod.metadata.uid + ": " + why).getBytes(StandardCharsets.UTF_8));
+                error.finish();
+            }
+            data.finish();
+        } catch (IOException e) {
+            LOG.debug("Port-forward: cannot report a failure to the client: {}", e.getMessage());
+        }
+    }
+
+    /** A TCP connection to the pod's IP. */
+    private record SocketConnection(Socket socket) implements PortConnection {
+
+        @Override
+        public InputStream input() {
+            try {
+                return socket.getInputStream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public OutputStream output() {
+            try {
+                // closing it ends the port's input, not the whole connection
+                OutputStream out = socket.getOutputStream();
+                return new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) throws IOException {
+                        out.write(bytes, offset, length);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                        socket.shutdownOutput();
+                    }
+                };
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String awaitFailure() {
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

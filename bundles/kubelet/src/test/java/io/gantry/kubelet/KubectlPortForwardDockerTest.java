@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code kubectl port-forward} end to end, SPDY/3.1 through the real API server's servlet in Jetty
  * to the kubelet, which connects to the pod's port on the real Docker engine: kubectl 1.33 (which
- * tries SPDY in a WebSocket first, is refused, and falls back) and 1.27 (SPDY alone).
+ * tries SPDY in a WebSocket first, is refused, and falls back) and 1.27 (SPDY alone); a declared
+ * port on the pod's IP, an undeclared one inside the pod's network namespace.
  */
 class KubectlPortForwardDockerTest {
 
@@ -45,6 +46,9 @@ class KubectlPortForwardDockerTest {
                     image: gantry/httpd:1.0
                     ports:
                     - containerPort: 80
+                  - name: side
+                    image: gantry/httpd:1.0
+                    command: ["sh", "-c", "mkdir -p /w && echo side on an undeclared port > /w/index.html && exec httpd -f -p 8081 -h /w"]
                 """);
         awaitPod("web", p -> "Running".equals(p.status.phase));
     }
@@ -62,6 +66,22 @@ class KubectlPortForwardDockerTest {
     @Test
     void kubectl127ForwardsALocalPortToThePod() throws Exception {
         forwardAndGet("1.27");
+    }
+
+    @Test
+    void aPortThePodDoesNotDeclareIsReachedInsideItsNetworkNamespace() throws Exception {
+        int local = freePort();
+        Process forward = start("1.33", local + ":8081");
+        try {
+            awaitForwarding(forward);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + local + "/")).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode());
+            assertEquals("side on an undeclared port", answer.body().trim());
+        } finally {
+            forward.destroyForcibly();
+        }
     }
 
     @Test

@@ -132,6 +132,18 @@ public interface ContainerRuntime {
     }
 
     /**
+     * Connects to a TCP port of the pod's network namespace, on its loopback address, as the CRI's
+     * port-forward does: how {@code kubectl port-forward} reaches a port the pod's sandbox does not
+     * publish on the pod IP. A runtime whose pods have no namespace of their own (every port is on
+     * the pod IP already) throws {@link UnsupportedOperationException}. Since 2.4.
+     *
+     * @throws IOException when the connection cannot be started
+     */
+    default PortConnection connect(String sandboxId, int port) throws IOException {
+        throw new UnsupportedOperationException("this container runtime reaches pods' ports only on their IPs");
+    }
+
+    /**
      * Reports changes as they happen: the uid of each pod of the named node whose sandbox or
      * containers changed state. Close the result to stop. A runtime without events returns a
      * subscription that reports nothing; the kubelet's relist then notices changes.

@@ -31,6 +31,7 @@ import io.gantry.api.runtime.TerminalSizes;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.LogOptions;
 import io.gantry.api.runtime.Mount;
+import io.gantry.api.runtime.PortConnection;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
@@ -197,6 +198,21 @@ public class DockerRuntime implements ContainerRuntime {
         // the sandbox starts (network, port proxies) while the kubelet creates the pod's containers
         sandboxStarts.put(id, CompletableFuture.runAsync(() -> call(() -> docker.startContainerCmd(created).exec()), starter));
         return id;
+    }
+
+    @Override
+    public PortConnection connect(String sandboxId, int port) throws IOException {
+        InspectContainerResponse sandbox;
+        try {
+            sandbox = call(() -> docker.inspectContainerCmd(sandboxId).exec());
+        } catch (NotFoundException gone) {
+            throw new IOException("the pod's sandbox " + sandboxId + " is gone");
+        }
+        Long pid = sandbox.getState() == null ? null : sandbox.getState().getPidLong();
+        if (pid == null || pid <= 0) {
+            throw new IOException("the pod's sandbox " + sandboxId + " is not running");
+        }
+        return NamespacePort.open(pid, port);
     }
 
     @Override
