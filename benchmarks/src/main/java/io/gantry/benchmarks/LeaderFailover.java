@@ -3,6 +3,7 @@ package io.gantry.benchmarks;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.gantry.api.Configs;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.InMemoryApiClient;
 import io.gantry.api.client.ResourceKind;
@@ -14,12 +15,12 @@ import io.gantry.cluster.ClusterMember;
 import io.gantry.cluster.HazelcastLeaderElection;
 import io.gantry.cluster.NodeMonitor;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -95,7 +96,7 @@ final class LeaderFailover {
         try {
             for (int i = 0; i < 5; i++) {
                 readyNode(api, "node-" + (i + 1));
-                MemberConfig config = new MemberConfig(cluster, ports.get(i), seeds, "node-" + (i + 1), i >= 3);
+                ClusterMember.Config config = memberConfig(cluster, ports.get(i), seeds, "node-" + (i + 1), i >= 3);
                 if (processes && (i == 0 || i == 4)) {
                     Process child = MemberProcess.start(config);
                     children.add(child);
@@ -232,82 +233,16 @@ final class LeaderFailover {
     }
 
     /** The defaults of etc/io.gantry.cluster.cfg, for one member of the run. */
-    record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember)
-            implements ClusterMember.Config {
-
-        @Override
-        public String address() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public String apiUrl() {
-            return "";
-        }
-
-        @Override
-        public String[] roles() {
-            return liteMember ? new String[] {"node"} : new String[] {"control-plane", "node"};
-        }
-
-        @Override
-        public int heartbeatIntervalSeconds() {
-            return 1;
-        }
-
-        @Override
-        public int maxNoHeartbeatSeconds() {
-            return 2;
-        }
-
-        @Override
-        public int mergeDelaySeconds() {
-            return 5;
-        }
-
-        @Override
-        public int quorum() {
-            return 2;
-        }
-
-        @Override
-        public int leaseDurationSeconds() {
-            return 15;
-        }
-
-        @Override
-        public int leaseRenewSeconds() {
-            return 5;
-        }
-
-        @Override
-        public int heartbeatToleranceMillis() {
-            return 1500;
-        }
-
-        @Override
-        public int nodeMonitorGracePeriodSeconds() {
-            return 40;
-        }
-
-        @Override
-        public String clusterCIDR() {
-            return "127.64.0.0/11";
-        }
-
-        @Override
-        public int nodeCIDRMaskSize() {
-            return 20;
-        }
-
-        @Override
-        public int[] pluginFactoryIds() {
-            return new int[0];
-        }
-
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return ClusterMember.Config.class;
-        }
+    static ClusterMember.Config memberConfig(String clusterName, int port, String[] members, String nodeName,
+            boolean liteMember) {
+        return Configs.of(ClusterMember.Config.class, Map.of(
+                "clusterName", clusterName,
+                "port", port,
+                "members", members,
+                "nodeName", nodeName,
+                "liteMember", liteMember,
+                "roles", liteMember ? new String[] {"node"} : new String[] {"control-plane", "node"},
+                "quorum", 2,
+                "pluginFactoryIds", new int[0]));
     }
 }

@@ -24,9 +24,8 @@ final class MemberProcess {
     /** args: cluster port seed,seed,... nodeName lite */
     public static void main(String[] args) throws IOException {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
-        LeaderFailover.MemberConfig config = new LeaderFailover.MemberConfig(args[0], Integer.parseInt(args[1]),
-                args[2].split(","), args[3], Boolean.parseBoolean(args[4]));
-        ClusterMember.start(config);
+        ClusterMember.start(LeaderFailover.memberConfig(args[0], Integer.parseInt(args[1]), args[2].split(","), args[3],
+                Boolean.parseBoolean(args[4])));
         System.out.println("ready");
         System.out.flush();
         while (System.in.read() >= 0) {
@@ -35,7 +34,7 @@ final class MemberProcess {
         System.exit(0);
     }
 
-    static Process start(LeaderFailover.MemberConfig config) throws IOException {
+    static Process start(ClusterMember.Config config) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", classPath(), MemberProcess.class.getName(),
                 config.clusterName(), String.valueOf(config.port()), String.join(",", config.members()),

@@ -1,5 +1,6 @@
 package io.gantry.benchmarks;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.InMemoryApiClient;
 import io.gantry.api.client.Informers;
@@ -15,7 +16,6 @@ import io.gantry.lb.random.RandomLoadBalancer;
 import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
 import io.gantry.proxy.ServiceProxy;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -322,36 +323,8 @@ final class ProxyThroughput {
     }
 
     private static ServiceProxy.Config config(String defaultLoadBalancer) {
-        return new ServiceProxy.Config() {
-            @Override
-            public String defaultLoadBalancer() {
-                return defaultLoadBalancer;
-            }
-
-            @Override
-            public String nodePortAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int ioThreads() {
-                return Integer.getInteger("gantry.proxy.ioThreads", 0); // one per core by default, as the node
-            }
-
-            @Override
-            public int udpIdleSeconds() {
-                return 30;
-            }
-
-            @Override
-            public String datapath() {
-                return ServiceProxy.AUTO;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ServiceProxy.Config.class;
-            }
-        };
+        return Configs.of(ServiceProxy.Config.class, Map.of(
+                "defaultLoadBalancer", defaultLoadBalancer,
+                "ioThreads", Integer.getInteger("gantry.proxy.ioThreads", 0))); // one per core by default, as the node
     }
 }

@@ -1,6 +1,7 @@
 package io.gantry.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informers;
@@ -22,7 +23,6 @@ import io.gantry.scheduler.binpack.BinpackPolicy;
 import io.gantry.scheduler.spread.SpreadPolicy;
 import java.io.File;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -336,36 +336,6 @@ final class SchedulerThroughput {
 
     /** The scheduler's defaults (as its Config gives them), with this default policy and WRITERS bind workers. */
     static Scheduler.Config config(String policy) {
-        return new Scheduler.Config() {
-            @Override
-            public String defaultPolicy() {
-                return policy;
-            }
-
-            @Override
-            public int initialBackoffSeconds() {
-                return 1;
-            }
-
-            @Override
-            public int maxBackoffSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int bindWorkers() {
-                return WRITERS;
-            }
-
-            @Override
-            public int percentageOfNodesToScore() {
-                return 0;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return Scheduler.Config.class;
-            }
-        };
+        return Configs.of(Scheduler.Config.class, Map.of("defaultPolicy", policy, "bindWorkers", WRITERS));
     }
 }

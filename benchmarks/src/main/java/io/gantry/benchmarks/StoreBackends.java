@@ -3,6 +3,7 @@ package io.gantry.benchmarks;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.gantry.api.Configs;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.store.embedded.EmbeddedStore;
@@ -10,13 +11,13 @@ import io.gantry.store.etcd.EtcdStore;
 import io.gantry.store.hazelcast.HazelcastStore;
 import io.gantry.store.hazelcast.StoreSerialization;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -62,37 +63,7 @@ final class StoreBackends {
         // the cluster bundle registers the store's factory on every member
         config.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-        HazelcastStore store = new HazelcastStore(member, new HazelcastStore.Config() {
-            @Override
-            public int watchHistory() {
-                return 20000;
-            }
-
-            @Override
-            public int backupCount() {
-                return 1;
-            }
-
-            @Override
-            public String splitBrainProtection() {
-                return "gantry.majority";
-            }
-
-            @Override
-            public int watchQueue() {
-                return 1000;
-            }
-
-            @Override
-            public int watchThreads() {
-                return 2;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HazelcastStore.Config.class;
-            }
-        });
+        HazelcastStore store = new HazelcastStore(member, Configs.of(HazelcastStore.Config.class, Map.of()));
         return new Started(store, "one Hazelcast member on 127.0.0.1:" + port + " (no backup member to copy to)", () -> {
             deactivate(store);
             member.shutdown();
@@ -102,37 +73,7 @@ final class StoreBackends {
     /** The embedded store (H2 MVStore) in a temporary folder, with its default group commit. */
     private static Started embedded() throws IOException {
         Path folder = Files.createTempDirectory("gantry-bench-embedded");
-        EmbeddedStore store = new EmbeddedStore(new EmbeddedStore.Config() {
-            @Override
-            public String dataFolder() {
-                return folder.toString();
-            }
-
-            @Override
-            public boolean groupCommit() {
-                return true;
-            }
-
-            @Override
-            public int watchHistory() {
-                return 20000;
-            }
-
-            @Override
-            public int watchHistoryMinutes() {
-                return 60;
-            }
-
-            @Override
-            public int compactionIntervalSeconds() {
-                return 60;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EmbeddedStore.Config.class;
-            }
-        });
+        EmbeddedStore store = new EmbeddedStore(Configs.of(EmbeddedStore.Config.class, Map.of("dataFolder", folder.toString())));
         return new Started(store, "H2 MVStore in " + folder + ", group commit, fsync before every acknowledgement", () -> {
             deactivate(store);
             delete(folder);
@@ -143,32 +84,8 @@ final class StoreBackends {
     private static Started etcd() throws Exception {
         Path folder = Files.createTempDirectory("gantry-bench-etcd");
         EtcdProcess etcd = new EtcdProcess(folder);
-        EtcdStore store = new EtcdStore(new EtcdStore.Config() {
-            @Override
-            public String endpoints() {
-                return etcd.endpoint().toString();
-            }
-
-            @Override
-            public String keyPrefix() {
-                return "/gantry";
-            }
-
-            @Override
-            public int requestTimeoutSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int compactionIntervalMinutes() {
-                return 0;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EtcdStore.Config.class;
-            }
-        });
+        EtcdStore store = new EtcdStore(Configs.of(EtcdStore.Config.class,
+                Map.of("endpoints", etcd.endpoint().toString(), "compactionIntervalMinutes", 0)));
         return new Started(store, "etcd " + etcdVersion() + " at " + etcd.endpoint() + ", data in " + folder, () -> {
             deactivate(store);
             etcd.close();

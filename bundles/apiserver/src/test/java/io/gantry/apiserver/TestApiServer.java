@@ -1,5 +1,6 @@
 package io.gantry.apiserver;
 
+import io.gantry.api.Configs;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.api.store.StoredEntry;
 import java.io.IOException;
@@ -33,7 +34,7 @@ public final class TestApiServer implements AutoCloseable {
         registry.addBackend("memory", backend);
         registry.ensureSystemNamespaces();
         if (controllers) {
-            registry.activate(RegistryConfigs.storage("memory"));
+            registry.activate(Configs.of(Registry.Config.class, Map.of("storage", "memory")));
         }
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);

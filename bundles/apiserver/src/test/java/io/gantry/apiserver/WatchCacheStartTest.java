@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gantry.api.Configs;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
@@ -123,6 +124,6 @@ class WatchCacheStartTest {
     }
 
     private static Registry.Config config() {
-        return RegistryConfigs.storage("memory");
+        return Configs.of(Registry.Config.class, Map.of("storage", "memory"));
     }
 }

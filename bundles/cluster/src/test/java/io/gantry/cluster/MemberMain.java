@@ -1,6 +1,8 @@
 package io.gantry.cluster;
 
+import io.gantry.api.Configs;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A cluster member in a JVM of its own, for tests that kill a member's process:
@@ -13,10 +15,13 @@ public final class MemberMain {
     }
 
     public static void main(String[] args) throws IOException {
-        TestCluster.MemberConfig config = new TestCluster.MemberConfig(args[0], Integer.parseInt(args[1]), args[2].split(","),
-                args[3], false, new String[] {MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE},
-                Integer.parseInt(args[4]), 15, 5);
-        ClusterMember.start(config);
+        ClusterMember.start(Configs.of(ClusterMember.Config.class, Map.of(
+                "clusterName", args[0],
+                "port", Integer.parseInt(args[1]),
+                "members", args[2].split(","),
+                "nodeName", args[3],
+                "quorum", Integer.parseInt(args[4]),
+                "pluginFactoryIds", new int[0]))); // no plugin bundle here publishes a serialization factory
         System.out.println("STARTED");
         System.out.flush();
         while (System.in.read() >= 0) {

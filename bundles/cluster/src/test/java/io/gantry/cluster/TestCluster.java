@@ -1,16 +1,17 @@
 package io.gantry.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.gantry.api.Configs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,7 +51,7 @@ final class TestCluster implements AutoCloseable {
      * ({@link MemberMain}), once it has joined.
      */
     Process startProcess(int index, String nodeName) throws IOException {
-        MemberConfig config = config(index, nodeName, false, MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE);
+        ClusterMember.Config config = config(index, nodeName, false, MemberAttributes.CONTROL_PLANE, MemberAttributes.NODE_ROLE);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(),
                 name, String.valueOf(config.port()), String.join(",", config.members()), nodeName, String.valueOf(config.quorum()));
@@ -65,9 +66,17 @@ final class TestCluster implements AutoCloseable {
         throw new IllegalStateException("the member process of " + nodeName + " ended before it started");
     }
 
-    MemberConfig config(int index, String nodeName, boolean lite, String... roles) {
-        return new MemberConfig(name, ports.get(index), ports.stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new),
-                nodeName, lite, roles, quorum, 15, 5);
+    /** Member {@code index}'s configuration as etc/io.gantry.cluster.cfg gives it. */
+    ClusterMember.Config config(int index, String nodeName, boolean lite, String... roles) {
+        return Configs.of(ClusterMember.Config.class, Map.of(
+                "clusterName", name,
+                "port", ports.get(index),
+                "members", ports.stream().map(p -> "127.0.0.1:" + p).toArray(String[]::new),
+                "nodeName", nodeName,
+                "liteMember", lite,
+                "roles", roles,
+                "quorum", quorum,
+                "pluginFactoryIds", new int[0])); // no plugin bundle here publishes a serialization factory
     }
 
     @Override
@@ -90,69 +99,9 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** The member's configuration as etc/io.gantry.cluster.cfg gives it. */
-    record MemberConfig(String clusterName, int port, String[] members, String nodeName, boolean liteMember,
-                        String[] roles, int quorum, int leaseDurationSeconds, int leaseRenewSeconds)
-            implements ClusterMember.Config {
-
-        @Override
-        public int heartbeatToleranceMillis() {
-            return 1500;
-        }
-
-        @Override
-        public int nodeMonitorGracePeriodSeconds() {
-            return 40;
-        }
-
-        @Override
-        public String clusterCIDR() {
-            return "127.64.0.0/11";
-        }
-
-        @Override
-        public int nodeCIDRMaskSize() {
-            return 20;
-        }
-
-        @Override
-        public String address() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public String apiUrl() {
-            return "";
-        }
-
-        @Override
-        public int heartbeatIntervalSeconds() {
-            return 1;
-        }
-
-        @Override
-        public int maxNoHeartbeatSeconds() {
-            return 2;
-        }
-
-        @Override
-        public int mergeDelaySeconds() {
-            return 5;
-        }
-
-        @Override
-        public int[] pluginFactoryIds() {
-            return new int[0];
-        }
-
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return ClusterMember.Config.class;
-        }
-    }
-
     /** The settings the leader election and node IPAM read, with the Lease's duration and renewal given. */
-    static MemberConfig electionConfig(int durationSeconds, int renewSeconds) {
-        return new MemberConfig("unused", 0, new String[0], "unused", false, new String[0], 0, durationSeconds, renewSeconds);
+    static ClusterMember.Config electionConfig(int durationSeconds, int renewSeconds) {
+        return Configs.of(ClusterMember.Config.class,
+                Map.of("leaseDurationSeconds", durationSeconds, "leaseRenewSeconds", renewSeconds));
     }
 }

@@ -1,5 +1,6 @@
 package io.gantry.controllers;
 
+import io.gantry.api.Configs;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informers;
 import io.gantry.api.client.ListOptions;
@@ -16,7 +17,6 @@ import io.gantry.api.core.v1.PodTemplateSpec;
 import io.gantry.api.meta.v1.Times;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.apiserver.Registry;
-import java.lang.annotation.Annotation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,21 +129,7 @@ public final class TestControlPlane implements AutoCloseable {
 
     /** The same with another default toleration. */
     public static ControllerManager.Config config(int defaultTolerationSeconds) {
-        return new ControllerManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ControllerManager.Config.class;
-            }
-
-            @Override
-            public int workers() {
-                return 2;
-            }
-
-            @Override
-            public int defaultTolerationSeconds() {
-                return defaultTolerationSeconds;
-            }
-        };
+        return Configs.of(ControllerManager.Config.class,
+                Map.of("workers", 2, "defaultTolerationSeconds", defaultTolerationSeconds));
     }
 }

@@ -1,6 +1,7 @@
 package io.gantry.kubelet;
 
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
@@ -11,7 +12,6 @@ import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.runtime.docker.DockerRuntime;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,31 +154,8 @@ final class DockerNode implements AutoCloseable {
     }
 
     static DockerRuntime.Config dockerConfig() {
-        return new DockerRuntime.Config() {
-            @Override
-            public String dockerHost() {
-                return "unix:///var/run/docker.sock";
-            }
-
-            @Override
-            public String sandboxImage() {
-                return "gantry/pause:1.0";
-            }
-
-            @Override
-            public int pullTimeoutSeconds() {
-                return 20;
-            }
-
-            @Override
-            public boolean pullImages() {
-                return true; // there is no registry here: a pull fails, which the tests want to see
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DockerRuntime.Config.class;
-            }
-        };
+        return Configs.of(DockerRuntime.Config.class, Map.of(
+                "pullTimeoutSeconds", 20,
+                "pullImages", true)); // the default, named: there is no registry here, a pull fails, which the tests want to see
     }
 }

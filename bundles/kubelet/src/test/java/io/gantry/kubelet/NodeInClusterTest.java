@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
@@ -36,7 +37,7 @@ class NodeInClusterTest {
     Path root;
 
     private final Registry registry = new Registry("memory");
-    private final SimRuntime runtime = new SimRuntime(SimPodsTest.simConfig(10, 0, 1));
+    private final SimRuntime runtime = new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 10L)));
     private Kubelet kubelet;
 
     NodeInClusterTest() {

@@ -4,6 +4,7 @@ import static io.gantry.kubelet.PodLifecycleDockerTest.condition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.client.ResourceKind;
@@ -12,7 +13,6 @@ import io.gantry.api.core.v1.ContainerPort;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.runtime.process.ProcessRuntime;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -161,27 +161,6 @@ class ProcessRuntimeLifecycleTest {
     }
 
     static ProcessRuntime.Config processConfig(Path root) {
-        return new ProcessRuntime.Config() {
-            @Override
-            public String rootDir() {
-                return root.toString();
-            }
-
-            @Override
-            public String[] images() {
-                return new String[] {"gantry/httpd:1.0=echo \"hello from Gantry, pod $HOSTNAME\" > index.html; "
-                        + "exec busybox httpd -f -p @POD_IP@:@PORT@ -h ."};
-            }
-
-            @Override
-            public String cgroupRoot() {
-                return "/sys/fs/cgroup";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ProcessRuntime.Config.class;
-            }
-        };
+        return Configs.of(ProcessRuntime.Config.class, Map.of("rootDir", root.toString()));
     }
 }

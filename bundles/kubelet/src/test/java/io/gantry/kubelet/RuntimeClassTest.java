@@ -2,6 +2,7 @@ package io.gantry.kubelet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
@@ -28,8 +29,8 @@ class RuntimeClassTest {
     void aRuntimeClassMapsToItsHandlerAndAnUnlistedClassNamesTheRuntime() {
         String nodeName = "rc-" + UUID.randomUUID().toString().substring(0, 8);
         FakeApi api = new FakeApi();
-        SimRuntime fast = new SimRuntime(SimPodsTest.simConfig(0, 0, 1));
-        SimRuntime other = new SimRuntime(SimPodsTest.simConfig(0, 0, 2));
+        SimRuntime fast = new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 0L)));
+        SimRuntime other = new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 0L, "seed", 2L)));
         TestConfig config = new TestConfig(nodeName, "127.251.0.0/16", root);
         config.defaultRuntime = "absent"; // a pod that fell back to the default would never run
         config.runtimeClasses = new String[] {"fast = sim-a, broken=", "other=sim-b"};

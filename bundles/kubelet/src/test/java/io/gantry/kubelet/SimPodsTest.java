@@ -3,12 +3,12 @@ package io.gantry.kubelet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.runtime.sim.SimRuntime;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +36,8 @@ class SimPodsTest {
     void aThousandSimulatedPodsAllRunDespiteFailedStarts() {
         String nodeName = "sim-" + UUID.randomUUID().toString().substring(0, 8);
         FakeApi api = new FakeApi();
-        SimRuntime runtime = new SimRuntime(simConfig(50, 0.05, 42));
+        SimRuntime runtime = new SimRuntime(Configs.of(SimRuntime.Config.class,
+                Map.of("startDelayMillis", 50L, "failureRate", 0.05, "seed", 42L)));
         TestConfig config = new TestConfig(nodeName, "127." + ThreadLocalRandom.current().nextInt(160, 250) + ".0.0/16", root);
         config.defaultRuntime = SimRuntime.NAME;
         Kubelet kubelet = new Kubelet(api, null, config, new NoConfigSource());
@@ -77,29 +78,5 @@ class SimPodsTest {
                 .filter(p -> p.status != null && "Running".equals(p.status.phase) && p.status.containerStatuses != null
                         && p.status.containerStatuses.get(0).ready)
                 .count();
-    }
-
-    static SimRuntime.Config simConfig(long delay, double rate, long seed) {
-        return new SimRuntime.Config() {
-            @Override
-            public long startDelayMillis() {
-                return delay;
-            }
-
-            @Override
-            public double failureRate() {
-                return rate;
-            }
-
-            @Override
-            public long seed() {
-                return seed;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SimRuntime.Config.class;
-            }
-        };
     }
 }

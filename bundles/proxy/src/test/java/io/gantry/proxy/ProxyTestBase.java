@@ -2,6 +2,7 @@ package io.gantry.proxy;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.Informers;
 import io.gantry.api.client.ResourceKind;
@@ -20,7 +21,6 @@ import io.gantry.lb.leastconn.LeastConnectionsLoadBalancer;
 import io.gantry.lb.random.RandomLoadBalancer;
 import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,36 +153,7 @@ abstract class ProxyTestBase {
     }
 
     ServiceProxy.Config config(String defaultLoadBalancer) {
-        return new ServiceProxy.Config() {
-            @Override
-            public String defaultLoadBalancer() {
-                return defaultLoadBalancer;
-            }
-
-            @Override
-            public String nodePortAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int ioThreads() {
-                return 2;
-            }
-
-            @Override
-            public int udpIdleSeconds() {
-                return 30;
-            }
-
-            @Override
-            public String datapath() {
-                return datapath;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ServiceProxy.Config.class;
-            }
-        };
+        return Configs.of(ServiceProxy.Config.class,
+                Map.of("defaultLoadBalancer", defaultLoadBalancer, "ioThreads", 2, "datapath", datapath));
     }
 }

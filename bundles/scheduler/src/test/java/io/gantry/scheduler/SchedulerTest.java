@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.Informers;
@@ -21,7 +22,6 @@ import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.apiserver.Registry;
 import io.gantry.scheduler.binpack.BinpackPolicy;
 import io.gantry.scheduler.spread.SpreadPolicy;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -278,36 +278,6 @@ class SchedulerTest {
     }
 
     private static Scheduler.Config config(String defaultPolicy) {
-        return new Scheduler.Config() {
-            @Override
-            public String defaultPolicy() {
-                return defaultPolicy;
-            }
-
-            @Override
-            public int initialBackoffSeconds() {
-                return 1;
-            }
-
-            @Override
-            public int maxBackoffSeconds() {
-                return 1;
-            }
-
-            @Override
-            public int bindWorkers() {
-                return 4;
-            }
-
-            @Override
-            public int percentageOfNodesToScore() {
-                return 0;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return Scheduler.Config.class;
-            }
-        };
+        return Configs.of(Scheduler.Config.class, Map.of("defaultPolicy", defaultPolicy, "maxBackoffSeconds", 1));
     }
 }

@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.gantry.api.Configs;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.store.embedded.EmbeddedStore;
 import io.gantry.store.etcd.EtcdStore;
 import io.gantry.store.hazelcast.HazelcastStore;
 import io.gantry.store.hazelcast.StoreSerialization;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -60,100 +61,17 @@ final class RealBackends {
     }
 
     static HazelcastStore hazelcast(HazelcastInstance member) {
-        return new HazelcastStore(member, new HazelcastStore.Config() {
-            @Override
-            public int watchHistory() {
-                return 20000;
-            }
-
-            @Override
-            public int backupCount() {
-                return 0; // one member: nothing to back up to
-            }
-
-            @Override
-            public String splitBrainProtection() {
-                return "gantry.majority";
-            }
-
-            @Override
-            public int watchQueue() {
-                return 1000;
-            }
-
-            @Override
-            public int watchThreads() {
-                return 2;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HazelcastStore.Config.class;
-            }
-        });
+        return new HazelcastStore(member, Configs.of(HazelcastStore.Config.class,
+                Map.of("backupCount", 0))); // one member: nothing to back up to
     }
 
     static EmbeddedStore embedded(Path folder) {
-        return new EmbeddedStore(new EmbeddedStore.Config() {
-            @Override
-            public String dataFolder() {
-                return folder.toString();
-            }
-
-            @Override
-            public boolean groupCommit() {
-                return true;
-            }
-
-            @Override
-            public int watchHistory() {
-                return 20000;
-            }
-
-            @Override
-            public int watchHistoryMinutes() {
-                return 60;
-            }
-
-            @Override
-            public int compactionIntervalSeconds() {
-                return 60;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EmbeddedStore.Config.class;
-            }
-        });
+        return new EmbeddedStore(Configs.of(EmbeddedStore.Config.class, Map.of("dataFolder", folder.toString())));
     }
 
     static EtcdStore etcd(URI endpoint) {
-        return new EtcdStore(new EtcdStore.Config() {
-            @Override
-            public String endpoints() {
-                return endpoint.toString();
-            }
-
-            @Override
-            public String keyPrefix() {
-                return "/gantry";
-            }
-
-            @Override
-            public int requestTimeoutSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int compactionIntervalMinutes() {
-                return 0;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EtcdStore.Config.class;
-            }
-        });
+        return new EtcdStore(Configs.of(EtcdStore.Config.class,
+                Map.of("endpoints", endpoint.toString(), "compactionIntervalMinutes", 0)));
     }
 
     /**

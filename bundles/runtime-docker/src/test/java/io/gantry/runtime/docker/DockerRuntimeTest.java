@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
@@ -18,7 +19,6 @@ import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -313,31 +313,9 @@ class DockerRuntimeTest {
     }
 
     private static DockerRuntime.Config config(String host) {
-        return new DockerRuntime.Config() {
-            @Override
-            public String dockerHost() {
-                return host;
-            }
-
-            @Override
-            public String sandboxImage() {
-                return "gantry/pause:1.0";
-            }
-
-            @Override
-            public int pullTimeoutSeconds() {
-                return 20;
-            }
-
-            @Override
-            public boolean pullImages() {
-                return false; // tests send nothing off this machine, not even a registry lookup
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DockerRuntime.Config.class;
-            }
-        };
+        return Configs.of(DockerRuntime.Config.class, Map.of(
+                "dockerHost", host,
+                "pullTimeoutSeconds", 20,
+                "pullImages", false)); // tests send nothing off this machine, not even a registry lookup
     }
 }

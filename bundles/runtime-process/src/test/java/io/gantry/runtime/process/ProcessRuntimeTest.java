@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.ExecResult;
@@ -14,7 +15,6 @@ import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.SandboxConfig;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -278,26 +278,8 @@ class ProcessRuntimeTest {
     }
 
     static ProcessRuntime.Config config(Path root) {
-        return new ProcessRuntime.Config() {
-            @Override
-            public String rootDir() {
-                return root.toString();
-            }
-
-            @Override
-            public String[] images() {
-                return new String[] {ProcessRuntime.DEFAULT_IMAGES + "\nexample/echo:1=echo \"$@\" from @POD_IP@"};
-            }
-
-            @Override
-            public String cgroupRoot() {
-                return "/sys/fs/cgroup";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ProcessRuntime.Config.class;
-            }
-        };
+        return Configs.of(ProcessRuntime.Config.class, Map.of(
+                "rootDir", root.toString(),
+                "images", new String[] {ProcessRuntime.DEFAULT_IMAGES + "\nexample/echo:1=echo \"$@\" from @POD_IP@"}));
     }
 }

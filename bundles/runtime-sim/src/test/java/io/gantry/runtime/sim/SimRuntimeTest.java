@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerStatus;
 import io.gantry.api.runtime.SandboxConfig;
-import java.lang.annotation.Annotation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +24,7 @@ class SimRuntimeTest {
 
     @Test
     void aStartedContainerRunsAndStopsAtOnce() {
-        SimRuntime runtime = new SimRuntime(config(20, 0, 1), clock);
+        SimRuntime runtime = new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 20L)), clock);
         SandboxConfig sandbox = sandbox("uid-1");
         String sandboxId = runtime.runPodSandbox(sandbox);
         String id = runtime.createContainer(sandboxId, container("app"), sandbox);
@@ -52,8 +52,10 @@ class SimRuntimeTest {
 
     @Test
     void startsFailAtTheConfiguredRateAndTheSameSeedFailsTheSameStarts() {
-        List<Boolean> first = failures(new SimRuntime(config(0, 0.2, 7), clock));
-        List<Boolean> second = failures(new SimRuntime(config(0, 0.2, 7), clock));
+        SimRuntime.Config config = Configs.of(SimRuntime.Config.class,
+                Map.of("startDelayMillis", 0L, "failureRate", 0.2, "seed", 7L));
+        List<Boolean> first = failures(new SimRuntime(config, clock));
+        List<Boolean> second = failures(new SimRuntime(config, clock));
 
         assertEquals(first, second);
         long failed = first.stream().filter(f -> f).count();
@@ -63,7 +65,7 @@ class SimRuntimeTest {
     @Test
     void aFailureRateOutsideZeroToOneNamesTheConfig() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> new SimRuntime(config(0, 1.5, 1), clock));
+                () -> new SimRuntime(Configs.of(SimRuntime.Config.class, Map.of("startDelayMillis", 0L, "failureRate", 1.5)), clock));
         assertEquals("failureRate in etc/io.gantry.runtime.sim.cfg must be from 0 to 1, not 1.5", error.getMessage());
     }
 
@@ -87,30 +89,6 @@ class SimRuntimeTest {
 
     private static ContainerConfig container(String name) {
         return new ContainerConfig(name, 0, "app:1", null, null, Map.of(), null, 0, 0, List.of(), null, null, false);
-    }
-
-    static SimRuntime.Config config(long delay, double rate, long seed) {
-        return new SimRuntime.Config() {
-            @Override
-            public long startDelayMillis() {
-                return delay;
-            }
-
-            @Override
-            public double failureRate() {
-                return rate;
-            }
-
-            @Override
-            public long seed() {
-                return seed;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SimRuntime.Config.class;
-            }
-        };
     }
 
     private static final class MovingClock extends Clock {

@@ -41,12 +41,12 @@ class EmbeddedStoreTest extends StorageBackendConformance {
 
     @Override
     protected StorageBackend newBackend() {
-        return open(new TestConfig(folder.resolve("backend-" + open.size())));
+        return open(TestConfig.in(folder.resolve("backend-" + open.size())));
     }
 
     @Test
     void theChangeLogIsCompactedToItsConfiguredSize() {
-        EmbeddedStore store = open(new TestConfig(folder, true, 10));
+        EmbeddedStore store = open(TestConfig.in(folder, Map.of("watchHistory", 10)));
         for (int i = 0; i < 30; i++) {
             store.create("/registry/pods/default/p" + i, bytes("x"));
         }
@@ -61,7 +61,7 @@ class EmbeddedStoreTest extends StorageBackendConformance {
 
     @Test
     void everyWriteIsThereAfterARestartAndRevisionsGoOn() throws Exception {
-        EmbeddedStore store = open(new TestConfig(folder));
+        EmbeddedStore store = open(TestConfig.in(folder));
         writeConcurrently(store, 8, 50);
         store.delete("/registry/pods/default/w0-0", 0);
         long revision = store.currentRevision();
@@ -69,7 +69,7 @@ class EmbeddedStoreTest extends StorageBackendConformance {
         store.deactivate();
         open.remove(store);
 
-        EmbeddedStore reopened = open(new TestConfig(folder));
+        EmbeddedStore reopened = open(TestConfig.in(folder));
         assertEquals(revision, reopened.currentRevision());
         assertPagesEqual(before, reopened.snapshot());
         Recorder history = watch(reopened, "/registry/", 0);
@@ -96,7 +96,7 @@ class EmbeddedStoreTest extends StorageBackendConformance {
         }
         assertEquals(2000, acknowledged.size(), "the writer acknowledged writes before it was killed");
 
-        EmbeddedStore reopened = open(new TestConfig(folder));
+        EmbeddedStore reopened = open(TestConfig.in(folder));
         for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
             StoredEntry entry = reopened.get(ack.getKey()).orElseThrow(() -> new AssertionError(ack.getKey() + " was lost"));
             assertEquals(ack.getValue(), entry.modRevision());
@@ -110,14 +110,14 @@ class EmbeddedStoreTest extends StorageBackendConformance {
 
     @Test
     void restoreReplacesTheContentKeepingRevisionsAndEndsOpenWatches() {
-        EmbeddedStore source = open(new TestConfig(folder.resolve("source")));
+        EmbeddedStore source = open(TestConfig.in(folder.resolve("source")));
         for (int i = 0; i < 10; i++) {
             source.create("/registry/pods/default/p" + i, bytes("v" + i));
         }
         source.update("/registry/pods/default/p3", bytes("changed"), 0);
         StoredPage snapshot = source.snapshot();
 
-        EmbeddedStore target = open(new TestConfig(folder.resolve("target")));
+        EmbeddedStore target = open(TestConfig.in(folder.resolve("target")));
         target.create("/registry/pods/default/gone", bytes("x"));
         Recorder watcher = watch(target, "/registry/", 0);
         target.restore(snapshot);
@@ -128,7 +128,7 @@ class EmbeddedStoreTest extends StorageBackendConformance {
         assertEquals(12, target.create("/registry/pods/default/next", bytes("x")).modRevision());
     }
 
-    private EmbeddedStore open(TestConfig config) {
+    private EmbeddedStore open(EmbeddedStore.Config config) {
         EmbeddedStore store = new EmbeddedStore(config);
         open.add(store);
         return store;

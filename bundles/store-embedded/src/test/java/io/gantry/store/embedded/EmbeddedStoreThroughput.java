@@ -2,6 +2,7 @@ package io.gantry.store.embedded;
 
 import io.gantry.api.store.StorageBackendThroughput;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ class EmbeddedStoreThroughput {
     void measure() throws Exception {
         for (boolean group : new boolean[] {false, true}) {
             for (int writers : new int[] {1, 8}) {
-                EmbeddedStore store = new EmbeddedStore(new TestConfig(folder.resolve(group + "-" + writers), group, 20000));
+                EmbeddedStore store = new EmbeddedStore(
+                        TestConfig.in(folder.resolve(group + "-" + writers), Map.of("groupCommit", group)));
                 try {
                     String result = StorageBackendThroughput.measure(store, writers);
                     System.out.printf("embedded groupCommit=%s writers=%d: %s; file %d kB%n", group, writers, result,

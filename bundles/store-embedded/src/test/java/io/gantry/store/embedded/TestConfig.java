@@ -1,32 +1,25 @@
 package io.gantry.store.embedded;
 
-import java.lang.annotation.Annotation;
+import io.gantry.api.Configs;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
-/** The embedded store's configuration as a test sets it. */
-record TestConfig(Path folder, boolean groupCommit, int watchHistory) implements EmbeddedStore.Config {
+/** The embedded store's configuration as a test sets it: a folder of the test's, a compaction every second. */
+final class TestConfig {
 
-    TestConfig(Path folder) {
-        this(folder, true, 20000);
+    private TestConfig() {
     }
 
-    @Override
-    public String dataFolder() {
-        return folder.toString();
+    static EmbeddedStore.Config in(Path folder) {
+        return in(folder, Map.of());
     }
 
-    @Override
-    public int watchHistoryMinutes() {
-        return 60;
-    }
-
-    @Override
-    public int compactionIntervalSeconds() {
-        return 1;
-    }
-
-    @Override
-    public Class<? extends Annotation> annotationType() {
-        return EmbeddedStore.Config.class;
+    /** The same with these settings too, the rest at their defaults. */
+    static EmbeddedStore.Config in(Path folder, Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put("dataFolder", folder.toString());
+        all.put("compactionIntervalSeconds", 1);
+        return Configs.of(EmbeddedStore.Config.class, all);
     }
 }

@@ -15,7 +15,7 @@ public final class Writer {
     }
 
     public static void main(String[] args) {
-        EmbeddedStore store = new EmbeddedStore(new TestConfig(Path.of(args[0])));
+        EmbeddedStore store = new EmbeddedStore(TestConfig.in(Path.of(args[0])));
         ExecutorService writers = Executors.newFixedThreadPool(4);
         for (int w = 0; w < 4; w++) {
             int writer = w;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.api.store.StorageBackendConformance;
 import io.gantry.api.store.StoreException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,7 +157,8 @@ class EtcdStoreTest extends StorageBackendConformance {
     }
 
     private EtcdStore open(String keyPrefix) {
-        EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), keyPrefix));
+        EtcdStore store = new EtcdStore(Configs.of(EtcdStore.Config.class, Map.of(
+                "endpoints", etcd.endpoint().toString(), "keyPrefix", keyPrefix, "compactionIntervalMinutes", 0)));
         open.add(store);
         return store;
     }

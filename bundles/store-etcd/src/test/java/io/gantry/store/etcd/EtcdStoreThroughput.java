@@ -1,7 +1,9 @@
 package io.gantry.store.etcd;
 
+import io.gantry.api.Configs;
 import io.gantry.api.store.StorageBackendThroughput;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,8 @@ class EtcdStoreThroughput {
     @Test
     void measure() throws Exception {
         try (EtcdServer etcd = new EtcdServer(folder)) {
-            EtcdStore store = new EtcdStore(new TestConfig(etcd.endpoint(), "/gantry"));
+            EtcdStore store = new EtcdStore(Configs.of(EtcdStore.Config.class,
+                    Map.of("endpoints", etcd.endpoint().toString(), "compactionIntervalMinutes", 0)));
             try {
                 for (int writers : new int[] {1, 8}) {
                     System.out.printf("etcd writers=%d: %s%n", writers, StorageBackendThroughput.measure(store, writers));

@@ -13,6 +13,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionAwareKey;
+import io.gantry.api.Configs;
 import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
 import io.gantry.api.store.StoreWatch;
@@ -48,7 +49,8 @@ class HazelcastStoreTest {
     @Test
     void aMemberLeftInAMinorityRefusesWritesAsUnavailableAndChangesNothing() {
         members.addAll(TestMembers.start(2, 15731, null));
-        HazelcastStore store = store(members.get(0), TestMembers.settings(1000, 1, 100));
+        HazelcastStore store = store(members.get(0),
+                Configs.of(HazelcastStore.Config.class, Map.of("watchHistory", 1000, "watchQueue", 100)));
         StoredEntry before = store.create("/registry/pods/default/a", bytes("1"));
         store.checkWritable();
 
@@ -76,7 +78,8 @@ class HazelcastStoreTest {
     @Test
     void aWatchThatFallsBehindIsEndedWithoutDelayingTheOthers() {
         members.addAll(TestMembers.start(1, 15741, null));
-        HazelcastStore store = store(members.get(0), TestMembers.settings(1000, 1, 100));
+        HazelcastStore store = store(members.get(0),
+                Configs.of(HazelcastStore.Config.class, Map.of("watchHistory", 1000, "watchQueue", 100)));
         CountDownLatch release = new CountDownLatch(1);
         Recorder slow = new Recorder() {
             @Override

@@ -7,10 +7,11 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.annotation.Annotation;
+import io.gantry.api.Configs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -93,41 +94,8 @@ final class TestMembers {
                 m.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize()));
     }
 
-    static HazelcastStore.Config settings(int watchHistory, int backupCount, int watchQueue) {
-        return new HazelcastStore.Config() {
-            @Override
-            public int watchHistory() {
-                return watchHistory;
-            }
-
-            @Override
-            public int backupCount() {
-                return backupCount;
-            }
-
-            @Override
-            public String splitBrainProtection() {
-                return MAJORITY;
-            }
-
-            @Override
-            public int watchQueue() {
-                return watchQueue;
-            }
-
-            @Override
-            public int watchThreads() {
-                return 2;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HazelcastStore.Config.class;
-            }
-        };
-    }
-
+    /** The store's configuration for tests: its defaults, with a watch history of 10,000 changes. */
     static HazelcastStore.Config defaults() {
-        return settings(10_000, 1, 1000);
+        return Configs.of(HazelcastStore.Config.class, Map.of("watchHistory", 10_000));
     }
 }
