@@ -77,6 +77,9 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
         @AttributeDefinition(description = "Ports NodePort services get node ports from, FIRST-LAST")
         String serviceNodePortRange() default "30000-32767";
+
+        @AttributeDefinition(description = "Seconds an event is kept after it was last seen (kube-apiserver's --event-ttl)")
+        long eventTTLSeconds() default 3600;
     }
 
     private final StorageSwitch storage;
@@ -86,6 +89,8 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
     private final Watches watches;
     private final ApiSchemas schemas;
     private NamespaceLifecycle namespaces;
+    private EventExpiry eventExpiry;
+    private long eventTTLSeconds;
 
     /** For DS; the configuration comes with {@link #activate}. */
     public Registry() {
@@ -118,6 +123,17 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             namespaces = new NamespaceLifecycle(this);
         }
         namespaces.kick();
+        if (eventExpiry == null || eventTTLSeconds != config.eventTTLSeconds()) {
+            if (eventExpiry != null) {
+                eventExpiry.close();
+            }
+            if (config.eventTTLSeconds() <= 0) {
+                throw new IllegalArgumentException("eventTTLSeconds: Invalid value: " + config.eventTTLSeconds()
+                        + ": must be greater than 0");
+            }
+            eventTTLSeconds = config.eventTTLSeconds();
+            eventExpiry = new EventExpiry(this, Duration.ofSeconds(eventTTLSeconds), java.time.Clock.systemUTC());
+        }
         startWatchCaches();
     }
 
@@ -128,6 +144,10 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
 
     @Deactivate
     void deactivate() {
+        if (eventExpiry != null) {
+            eventExpiry.close();
+            eventExpiry = null;
+        }
         if (namespaces != null) {
             namespaces.close();
             namespaces = null;

@@ -28,13 +28,20 @@ public final class TestApiServer implements AutoCloseable {
     private final boolean controllers;
 
     public TestApiServer(boolean controllers) throws Exception {
+        this(controllers, Map.of());
+    }
+
+    /** @param settings the API server's configuration beyond the storage, when activated */
+    public TestApiServer(boolean controllers, Map<String, Object> settings) throws Exception {
         this.controllers = controllers;
         backend = new InMemoryStorageBackend();
         registry = new Registry("memory");
         registry.addBackend("memory", backend);
         registry.ensureSystemNamespaces();
         if (controllers) {
-            registry.activate(Configs.of(Registry.Config.class, Map.of("storage", "memory")));
+            Map<String, Object> config = new java.util.HashMap<>(settings);
+            config.put("storage", "memory");
+            registry.activate(Configs.of(Registry.Config.class, config));
         }
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
