@@ -253,7 +253,9 @@ class PodLifecycleDockerTest {
         // as in Kubernetes): the container's own state tells when it runs
         Pod running = node.await(pod, Duration.ofSeconds(30), p -> p.status.containerStatuses.get(0).state.running != null);
         assertEquals(firstIp, running.status.podIP);
-        assertEquals(1, running.status.containerStatuses.get(0).restartCount);
+        // one start failed per sandbox that could not start: as many as the kubelet tried while the port was taken
+        assertTrue(running.status.containerStatuses.get(0).restartCount >= 1,
+                io.gantry.api.json.Json.write(running.status));
         var sandboxes = node.runtime.listPodSandboxes(node.name);
         assertEquals(1, sandboxes.size(), "the sandbox that could not start is removed");
         assertTrue(sandboxes.get(0).attempt() > 0, "a new sandbox: " + sandboxes.get(0));
