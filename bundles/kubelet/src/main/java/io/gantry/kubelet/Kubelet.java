@@ -294,6 +294,7 @@ public class Kubelet {
         subscriptions.clear();
         workers.shutdown();
         stoppers.shutdownNow();
+        podSync.close();
         LOG.info("Kubelet of node {} stopped; its pods keep running", nodeName);
     }
 

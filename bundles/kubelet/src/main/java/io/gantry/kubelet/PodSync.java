@@ -2,9 +2,11 @@ package io.gantry.kubelet;
 
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.EventRecorder;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.ContainerPort;
+import io.gantry.api.core.v1.Event;
 import io.gantry.api.core.v1.Lifecycle;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.PodStatus;
@@ -79,6 +81,8 @@ final class PodSync {
     private final CrashLoopBackOff backOff;
     private final ExecutorService stoppers;
     private final Clock clock;
+    /** What the kubelet does to containers, as events about their pods (Pulled, Created, Started, Killing, ...). */
+    private final EventRecorder events;
     /** Asks for another turn of the pod with this key after a while (a back-off ends). */
     private final BiConsumer<String, Duration> requeue;
     private final Map<String, Map<String, PullFailure>> pullFailures = new ConcurrentHashMap<>();
@@ -89,6 +93,7 @@ final class PodSync {
         this.nodeName = nodeName;
         this.hostIp = hostIp;
         this.api = api;
+        this.events = new EventRecorder(api, "kubelet", nodeName);
         this.runtimes = runtimes;
         this.addresses = addresses;
         this.relister = relister;
@@ -174,6 +179,7 @@ final class PodSync {
         for (PodActions.Kill kill : actions.kill()) {
             LOG.info("Killing container {} of pod {}/{}: {}", kill.name(), pod.metadata.namespace, pod.metadata.name,
                     kill.reason());
+            event(pod, kill.name(), Event.NORMAL, "Killing", "Stopping container " + kill.name());
             Container container = container(pod, kill.name());
             Duration killGrace = container != null && container.livenessProbe != null
                     && container.livenessProbe.terminationGracePeriodSeconds != null
@@ -223,6 +229,8 @@ final class PodSync {
                         // the create itself finds out whether the image is there: one engine call less
                         try {
                             id = runtime.createContainer(sandboxId, containerConfig, sandbox);
+                            event(pod, container.name, Event.NORMAL, "Pulled",
+                                    "Container image \"" + container.image + "\" already present on machine");
                         } catch (ImageUnavailableException absent) {
                             runtime.ensureImage(container.image, policy);
                         }
@@ -234,6 +242,7 @@ final class PodSync {
                     boolean never = PullPolicy.of(container.imagePullPolicy, container.image) == PullPolicy.NEVER;
                     String reason = never ? "ErrImageNeverPull" : "ErrImagePull";
                     waiting.put(container.name, new Waiting(reason, e.getMessage()));
+                    event(pod, container.name, Event.WARNING, "Failed", "Error: " + reason);
                     PullFailure before = pulls.get(container.name);
                     pulls.put(container.name, new PullFailure(before == null ? 1 : before.count() + 1, clock.instant(),
                             reason, e.getMessage()));
@@ -243,8 +252,10 @@ final class PodSync {
                 if (id == null) {
                     id = runtime.createContainer(sandboxId, containerConfig, sandbox);
                 }
+                event(pod, container.name, Event.NORMAL, "Created", "Created container " + container.name);
                 runtime.startContainer(id);
                 started.add(id);
+                event(pod, container.name, Event.NORMAL, "Started", "Started container " + container.name);
                 postStart(pod, container, id, podIp, runtime, waiting);
                 LOG.info("Started container {} of pod {}/{} (attempt {})", container.name, pod.metadata.namespace,
                         pod.metadata.name, start.attempt());
@@ -257,6 +268,7 @@ final class PodSync {
                 LOG.warn("Cannot start container {} of pod {}/{}: {}", container.name, pod.metadata.namespace,
                         pod.metadata.name, e.getMessage());
                 waiting.put(container.name, new Waiting("RunContainerError", e.getMessage()));
+                event(pod, container.name, Event.WARNING, "Failed", "Error: " + e.getMessage());
                 retry = true;
                 unexplained = true;
             }
@@ -315,6 +327,7 @@ final class PodSync {
                 continue;
             }
             Container container = container(pod, running.name());
+            event(pod, running.name(), Event.NORMAL, "Killing", "Stopping container " + running.name());
             stops.add(CompletableFuture.runAsync(() -> {
                 if (container != null && container.lifecycle != null && container.lifecycle.preStop != null && graceSeconds > 0) {
                     preStop(container, container.lifecycle.preStop, running, podIp, runtime, deadline);
@@ -527,5 +540,16 @@ final class PodSync {
 
     static String key(Pod pod) {
         return pod.metadata.namespace + "/" + pod.metadata.name;
+    }
+
+    /** An event about one container of the pod, as the kubelet's name it ({@code spec.containers{web}}). */
+    private void event(Pod pod, String container, String type, String reason, String message) {
+        boolean init = pod.spec.initContainers != null && pod.spec.initContainers.stream().anyMatch(c -> c.name.equals(container));
+        events.event(pod, (init ? "spec.initContainers{" : "spec.containers{") + container + "}", type, reason, message);
+    }
+
+    /** Stops recording events. */
+    void close() {
+        events.close();
     }
 }

@@ -76,7 +76,16 @@ public final class EventRecorder implements AutoCloseable {
      * @param reason a short CamelCase word ({@code SuccessfulCreate})
      */
     public void event(KubeObject involved, String type, String reason, String message) {
+        event(involved, null, type, reason, message);
+    }
+
+    /**
+     * Records an event about a part of an object, as the kubelet's events name a container:
+     * {@code fieldPath} {@code spec.containers{web}}.
+     */
+    public void event(KubeObject involved, String fieldPath, String type, String reason, String message) {
         ObjectReference reference = reference(involved);
+        reference.fieldPath = fieldPath;
         Instant now = Instant.now();
         try {
             writer.execute(() -> write(reference, type, reason, message, now));
@@ -106,7 +115,8 @@ public final class EventRecorder implements AutoCloseable {
 
     private void write(ObjectReference involved, String type, String reason, String message, Instant when) {
         String key = String.join("\u0000", Objects.toString(involved.kind), Objects.toString(involved.namespace),
-                Objects.toString(involved.name), Objects.toString(involved.uid), type, reason, Objects.toString(message));
+                Objects.toString(involved.name), Objects.toString(involved.uid), Objects.toString(involved.fieldPath), type,
+                reason, Objects.toString(message));
         Event previous = recent.get(key);
         try {
             recent.put(key, previous == null ? create(involved, type, reason, message, when) : repeat(previous, when));

@@ -1,0 +1,81 @@
+package io.gantry.kubelet;
+
+import static io.gantry.kubelet.KubectlCluster.awaitPod;
+import static io.gantry.kubelet.KubectlCluster.create;
+import static io.gantry.kubelet.KubectlCluster.kubectl;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.json.Json;
+import io.gantry.kubelet.KubectlCluster.Result;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kubelet's events about a pod's containers, as {@code kubectl describe pod} and
+ * {@code kubectl get events} show them: Pulled, Created and Started when a container starts,
+ * Killing when the pod is deleted, each naming the container ({@code spec.containers{NAME}}),
+ * from the real kubelet on the real Docker engine through the real API server.
+ */
+class KubeletEventsDockerTest {
+
+    @BeforeAll
+    static void start() throws Exception {
+        KubectlCluster.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        KubectlCluster.stop();
+    }
+
+    @Test
+    void aContainerStartAndThePodsDeletionAreEvents() throws Exception {
+        create("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: told
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: httpd
+                    image: gantry/httpd:1.0
+                """);
+        awaitPod("told", p -> "Running".equals(p.status.phase));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events().keySet().containsAll(java.util.List.of("Pulled",
+                "Created", "Started")));
+        Map<String, JsonNode> events = events();
+        assertEquals("Started container httpd", events.get("Started").path("message").asText());
+        assertEquals("Container image \"gantry/httpd:1.0\" already present on machine",
+                events.get("Pulled").path("message").asText());
+        for (JsonNode event : events.values()) {
+            assertEquals("spec.containers{httpd}", event.path("involvedObject").path("fieldPath").asText(), event.toString());
+            assertEquals("kubelet", event.path("source").path("component").asText());
+            assertEquals(KubectlCluster.node, event.path("source").path("host").asText());
+            assertEquals("Normal", event.path("type").asText());
+        }
+
+        Result deleted = kubectl("delete", "pod", "told", "--wait=false");
+        assertEquals(0, deleted.code(), deleted.err());
+        await().atMost(Duration.ofSeconds(30)).until(() -> events().containsKey("Killing"));
+        assertEquals("Stopping container httpd", events().get("Killing").path("message").asText());
+    }
+
+    /** The pod's events by reason, as kubectl lists them. */
+    private static Map<String, JsonNode> events() throws Exception {
+        Result listed = kubectl("get", "events", "--field-selector", "involvedObject.name=told", "-o", "json");
+        assertEquals(0, listed.code(), listed.err());
+        Map<String, JsonNode> byReason = new TreeMap<>();
+        for (JsonNode event : Json.mapper().readTree(listed.out()).path("items")) {
+            byReason.put(event.path("reason").asText(), event);
+        }
+        return byReason;
+    }
+}
