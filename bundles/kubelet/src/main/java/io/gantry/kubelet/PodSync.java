@@ -136,6 +136,12 @@ final class PodSync {
             Map<String, PullFailure> pulls = pullFailures.computeIfAbsent(uid, k -> new ConcurrentHashMap<>());
             PodActions actions = PodActions.compute(pod, observed, probes, pulls, clock.instant(), backOff);
             Map<String, Waiting> waiting = new LinkedHashMap<>(actions.waiting());
+            waiting.forEach((container, why) -> {
+                if ("CrashLoopBackOff".equals(why.reason())) {
+                    event(pod, container, Event.WARNING, "BackOff", "Back-off restarting failed container " + container
+                            + " in pod " + pod.metadata.name + "_" + pod.metadata.namespace + "(" + pod.metadata.uid + ")");
+                }
+            });
             Duration again = actions.requeueAfter();
             if (!actions.isEmpty()) {
                 Outcome outcome = run(pod, runtime, runtimeName, observed, actions, waiting, pulls);

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The kubelet's events about a pod's containers, as {@code kubectl describe pod} and
  * {@code kubectl get events} show them: Pulled, Created and Started when a container starts,
- * Killing when the pod is deleted, each naming the container ({@code spec.containers{NAME}}),
- * from the real kubelet on the real Docker engine through the real API server.
+ * Killing when the pod is deleted, BackOff for one that keeps failing, each naming the container
+ * ({@code spec.containers{NAME}}), from the real kubelet on the real Docker engine through the real
+ * API server.
  */
 class KubeletEventsDockerTest {
 
@@ -68,9 +69,36 @@ class KubeletEventsDockerTest {
         assertEquals("Stopping container httpd", events().get("Killing").path("message").asText());
     }
 
-    /** The pod's events by reason, as kubectl lists them. */
+    @Test
+    void aContainerThatKeepsFailingIsBackedOffWithAWarning() throws Exception {
+        create("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: crashing
+                spec:
+                  nodeName: %s
+                  containers:
+                  - name: crash
+                    image: gantry/httpd:1.0
+                    command: ["sh", "-c", "exit 1"]
+                """);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events("crashing").containsKey("BackOff"));
+        JsonNode backOff = events("crashing").get("BackOff");
+        assertEquals("Warning", backOff.path("type").asText());
+        assertEquals("spec.containers{crash}", backOff.path("involvedObject").path("fieldPath").asText());
+        String uid = backOff.path("involvedObject").path("uid").asText();
+        assertEquals("Back-off restarting failed container crash in pod crashing_default(" + uid + ")",
+                backOff.path("message").asText());
+    }
+
     private static Map<String, JsonNode> events() throws Exception {
-        Result listed = kubectl("get", "events", "--field-selector", "involvedObject.name=told", "-o", "json");
+        return events("told");
+    }
+
+    /** The pod's events by reason, as kubectl lists them. */
+    private static Map<String, JsonNode> events(String pod) throws Exception {
+        Result listed = kubectl("get", "events", "--field-selector", "involvedObject.name=" + pod, "-o", "json");
         assertEquals(0, listed.code(), listed.err());
         Map<String, JsonNode> byReason = new TreeMap<>();
         for (JsonNode event : Json.mapper().readTree(listed.out()).path("items")) {
