@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +82,14 @@ class PartitionTest {
             int member = k;
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> ready(1, member));
+        }
+        // Ready nodes can still be moving the store's partition between members, and a write then is
+        // answered 503 ("may or may not have been made"): the test starts once every API takes writes.
+        AtomicInteger attempt = new AtomicInteger();
+        for (int k = 1; k <= MEMBERS; k++) {
+            int member = k;
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> post(member, "settled-" + member + "-" + attempt.incrementAndGet()).code() == 201);
         }
     }
 
