@@ -379,6 +379,8 @@ class DeploymentControllerTest {
         orphan.spec.selector = LabelSelector.of(Map.of("app", "web"));
         orphan.spec.template = web.spec.template;
         registry.create(ResourceKind.REPLICA_SETS, orphan);
+        // the controller adopts what its cache holds: a deployment seen before the orphan gets a ReplicaSet of its own
+        await().atMost(WAIT).until(() -> informers.informer(ResourceKind.REPLICA_SETS).get(NS, "web-kept").isPresent());
 
         Deployment created = registry.create(ResourceKind.DEPLOYMENTS, web);
 
