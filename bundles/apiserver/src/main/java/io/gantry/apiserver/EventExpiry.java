@@ -47,6 +47,11 @@ final class EventExpiry implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** How long after its last sighting an event is deleted. */
+    Duration ttl() {
+        return ttl;
+    }
+
     /** Deletes the expired events now; returns how many. */
     int sweep() {
         if (!registry.hasBackend()) {

@@ -90,7 +90,6 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
     private final ApiSchemas schemas;
     private NamespaceLifecycle namespaces;
     private EventExpiry eventExpiry;
-    private long eventTTLSeconds;
 
     /** For DS; the configuration comes with {@link #activate}. */
     public Registry() {
@@ -112,7 +111,14 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
     @Activate
     @Modified
     void activate(Config config) {
-        serviceRanges(ServiceRanges.parse(config.serviceClusterIPRange(), config.serviceNodePortRange()));
+        // every setting is checked before anything changes, so a bad one leaves the running registry as it was
+        ServiceRanges ranges = ServiceRanges.parse(config.serviceClusterIPRange(), config.serviceNodePortRange());
+        if (config.eventTTLSeconds() <= 0) {
+            throw new IllegalArgumentException("eventTTLSeconds: Invalid value: " + config.eventTTLSeconds()
+                    + ": must be greater than 0");
+        }
+        Duration eventTTL = Duration.ofSeconds(config.eventTTLSeconds());
+        serviceRanges(ranges);
         String wanted = config.storage();
         if (namespaces == null) {
             storage.select(wanted);
@@ -123,16 +129,11 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             namespaces = new NamespaceLifecycle(this);
         }
         namespaces.kick();
-        if (eventExpiry == null || eventTTLSeconds != config.eventTTLSeconds()) {
+        if (eventExpiry == null || !eventExpiry.ttl().equals(eventTTL)) {
             if (eventExpiry != null) {
                 eventExpiry.close();
             }
-            if (config.eventTTLSeconds() <= 0) {
-                throw new IllegalArgumentException("eventTTLSeconds: Invalid value: " + config.eventTTLSeconds()
-                        + ": must be greater than 0");
-            }
-            eventTTLSeconds = config.eventTTLSeconds();
-            eventExpiry = new EventExpiry(this, Duration.ofSeconds(eventTTLSeconds), java.time.Clock.systemUTC());
+            eventExpiry = new EventExpiry(this, eventTTL, java.time.Clock.systemUTC());
         }
         startWatchCaches();
     }

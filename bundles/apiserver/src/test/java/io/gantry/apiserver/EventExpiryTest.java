@@ -2,7 +2,10 @@ package io.gantry.apiserver;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.Times;
 import io.gantry.apiserver.Kubectl.Result;
@@ -56,6 +59,17 @@ class EventExpiryTest {
                 "{\"lastTimestamp\":\"" + Times.format(Instant.now().minus(Duration.ofHours(2))) + "\"}");
         assertEquals(0, seenLongAgo.code(), seenLongAgo.both());
         await().atMost(Duration.ofSeconds(30)).until(() -> status("recurring") == 404);
+    }
+
+    @Test
+    void aBadTtlIsRefusedAndTheRunningExpiryGoesOn() throws Exception {
+        Map<String, Object> bad = Map.of("storage", "memory", "eventTTLSeconds", 0L);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> api.registry.activate(Configs.of(Registry.Config.class, bad)));
+        assertTrue(refused.getMessage().startsWith("eventTTLSeconds: Invalid value: 0"), refused.getMessage());
+
+        create("quiet", Instant.now());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("quiet") == 404);
     }
 
     @Test
