@@ -1,8 +1,8 @@
 /**
- * Names shared by every Gantry bundle: plugin service properties.
+ * Names and helpers shared by every Gantry bundle: plugin service properties, daemon threads.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.gantry.api;
 
 import org.osgi.annotation.bundle.Export;

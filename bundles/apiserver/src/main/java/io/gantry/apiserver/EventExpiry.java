@@ -1,6 +1,7 @@
 package io.gantry.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.Daemons;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.DeleteOptions;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,11 +37,7 @@ final class EventExpiry implements AutoCloseable {
         this.registry = registry;
         this.ttl = ttl;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "gantry-event-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Daemons.scheduler("gantry-event-expiry");
         // a sweep every quarter of the TTL (a minute at most): an event outlives its TTL by that much at most
         long period = Math.max(1000, Math.min(60_000, ttl.toMillis() / 4));
         executor.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);

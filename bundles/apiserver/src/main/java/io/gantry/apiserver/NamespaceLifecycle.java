@@ -2,6 +2,7 @@ package io.gantry.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Daemons;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,11 +57,7 @@ final class NamespaceLifecycle implements AutoCloseable {
                 byPrefix.put(ResourceStore.prefix(kind, null), kind);
             }
         }
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "gantry-namespaces");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Daemons.scheduler("gantry-namespaces");
     }
 
     /** Starts (or restarts) the watch, as when a backend arrives. */

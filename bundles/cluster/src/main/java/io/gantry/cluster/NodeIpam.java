@@ -1,5 +1,6 @@
 package io.gantry.cluster;
 
+import io.gantry.api.Daemons;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.Informer;
@@ -11,7 +12,6 @@ import io.gantry.api.core.v1.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +56,7 @@ public class NodeIpam {
         this.api = api;
         this.informers = informers;
         this.config = config;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "gantry-node-ipam");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Daemons.scheduler("gantry-node-ipam");
         this.campaign = election.campaign(LeaderElection.CONTROLLER_MANAGER, new LeaderElection.Candidate() {
             @Override
             public void startLeading(LeaderElection.Term term) {

@@ -3,6 +3,7 @@ package io.gantry.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.gantry.api.Daemons;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ListOptions;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,11 +82,7 @@ public class NodeMonitor {
         this.instance = instance;
         this.api = api;
         this.grace = grace;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "gantry-node-monitor");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Daemons.scheduler("gantry-node-monitor");
         this.registration = instance.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {

@@ -1,5 +1,6 @@
 package io.gantry.apiserver.watch;
 
+import io.gantry.api.Daemons;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.api.store.StoreException;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -65,8 +64,8 @@ public final class WatchCache implements AutoCloseable {
     public WatchCache(Supplier<StorageBackend> backend, Options options) {
         this.backend = backend;
         this.options = options;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("gantry-watch-bookmarks"));
-        this.deliveries = Executors.newCachedThreadPool(daemon("gantry-watch-delivery"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Daemons.threads("gantry-watch-bookmarks"));
+        this.deliveries = Executors.newCachedThreadPool(Daemons.threads("gantry-watch-delivery"));
     }
 
     /**
@@ -175,14 +174,5 @@ public final class WatchCache implements AutoCloseable {
             caches.put(key, cache);
         }
         return cache;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
