@@ -177,7 +177,7 @@ public class Kubelet {
         this.stoppers = Executors.newCachedThreadPool(daemon("gantry-container-stopper"));
         this.workers = new PodWorkers(this::syncPod);
         this.relister = new PodRelister(nodeName, () -> Map.copyOf(runtimes), this::podChanged);
-        ProbeManager probes = new ProbeManager(probeThreads, this::podChanged);
+        ProbeManager probes = new ProbeManager(probeThreads, this::podChanged, this::unhealthy);
         this.root = config.rootDir().isBlank()
                 ? Path.of(System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")), "kubelet", nodeName)
                 : Path.of(config.rootDir());
@@ -368,6 +368,11 @@ public class Kubelet {
             LOG.warn("Sync of pod {} failed; trying again in {} s", key, RETRY.toSeconds(), e);
             requeue(key, RETRY);
         }
+    }
+
+    /** A probe failed: podSync records it (a probe runs only once podSync has started its container). */
+    private void unhealthy(Pod pod, String container, String message) {
+        podSync.unhealthy(pod, container, message);
     }
 
     /** The relister saw a change of this pod (or a probe result changed). */

@@ -35,8 +35,24 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
     record Start(Container container, boolean init, int attempt) {
     }
 
-    /** Stop a running container. */
-    record Kill(String containerId, String name, String reason) {
+    /**
+     * Stop a running container.
+     *
+     * @param reason  why, for the log
+     * @param message the Killing event's message, as the Kubernetes kubelet words it
+     */
+    record Kill(String containerId, String name, String reason, String message) {
+
+        /** A container stopped with its pod or sandbox: the event says "Stopping container NAME". */
+        Kill(String containerId, String name, String reason) {
+            this(containerId, name, reason, "Stopping container " + name);
+        }
+
+        /** A container restarted because a probe failed: the event says so. */
+        static Kill failedProbe(String containerId, String name, String probe) {
+            String message = "Container " + name + " failed " + probe + " probe, will be restarted";
+            return new Kill(containerId, name, message, message);
+        }
     }
 
     boolean isEmpty() {
@@ -189,11 +205,9 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
             removeOlderAttempts(container.name, latest);
             if (latest.state() == ContainerStatus.State.RUNNING) {
                 if (!probes.alive(latest.id())) {
-                    kill.add(new Kill(latest.id(), container.name, "Container " + container.name
-                            + " failed liveness probe, will be restarted"));
+                    kill.add(Kill.failedProbe(latest.id(), container.name, "liveness"));
                 } else if (probes.startupFailed(latest.id())) {
-                    kill.add(new Kill(latest.id(), container.name, "Container " + container.name
-                            + " failed startup probe, will be restarted"));
+                    kill.add(Kill.failedProbe(latest.id(), container.name, "startup"));
                 }
                 return;
             }

@@ -185,7 +185,7 @@ final class PodSync {
         for (PodActions.Kill kill : actions.kill()) {
             LOG.info("Killing container {} of pod {}/{}: {}", kill.name(), pod.metadata.namespace, pod.metadata.name,
                     kill.reason());
-            event(pod, kill.name(), Event.NORMAL, "Killing", "Stopping container " + kill.name());
+            event(pod, kill.name(), Event.NORMAL, "Killing", kill.message());
             Container container = container(pod, kill.name());
             Duration killGrace = container != null && container.livenessProbe != null
                     && container.livenessProbe.terminationGracePeriodSeconds != null
@@ -552,6 +552,11 @@ final class PodSync {
     private void event(Pod pod, String container, String type, String reason, String message) {
         boolean init = pod.spec.initContainers != null && pod.spec.initContainers.stream().anyMatch(c -> c.name.equals(container));
         events.event(pod, (init ? "spec.initContainers{" : "spec.containers{") + container + "}", type, reason, message);
+    }
+
+    /** A probe of one of the pod's containers failed: an Unhealthy warning, one per check, as the kubelet records. */
+    void unhealthy(Pod pod, String container, String message) {
+        event(pod, container, Event.WARNING, "Unhealthy", message);
     }
 
     /** Stops recording events. */

@@ -26,17 +26,34 @@ import java.util.function.Consumer;
 final class ProbeManager implements ProbeView {
 
     enum Kind {
-        LIVENESS, READINESS, STARTUP
+        LIVENESS("Liveness"), READINESS("Readiness"), STARTUP("Startup");
+
+        /** As in the kubelet's events: "Liveness probe failed: ...". */
+        final String title;
+
+        Kind(String title) {
+            this.title = title;
+        }
+    }
+
+    /** Told of every failed check, for which the Kubernetes kubelet records an Unhealthy event. */
+    interface Failures {
+        void failed(Pod pod, String container, String message);
     }
 
     private final ScheduledExecutorService pool;
     private final Consumer<String> changed;
+    private final Failures unhealthy;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
 
-    /** @param changed called with the pod uid when a result changes */
-    ProbeManager(ScheduledExecutorService pool, Consumer<String> changed) {
+    /**
+     * @param changed  called with the pod uid when a result changes
+     * @param unhealthy told of each failed check, with the message of its event
+     */
+    ProbeManager(ScheduledExecutorService pool, Consumer<String> changed, Failures unhealthy) {
         this.pool = pool;
         this.changed = changed;
+        this.unhealthy = unhealthy;
     }
 
     /** Starts workers for the pod's running containers that have probes, and stops those of containers gone. */
@@ -78,7 +95,7 @@ final class ProbeManager implements ProbeView {
         }
         String key = running.id() + "/" + kind;
         wanted.add(key);
-        workers.computeIfAbsent(key, k -> new Worker(pod.metadata.uid, container, running, kind, probe, podIp, runtime)
+        workers.computeIfAbsent(key, k -> new Worker(pod, container, running, kind, probe, podIp, runtime)
                 .start(running.startedAt()));
     }
 
@@ -109,6 +126,7 @@ final class ProbeManager implements ProbeView {
     /** One probe of one container. */
     private final class Worker implements Runnable {
         final String podUid;
+        private final Pod pod;
         private final Container container;
         private final ContainerStatus running;
         private final Kind kind;
@@ -121,9 +139,10 @@ final class ProbeManager implements ProbeView {
         private int failures;
         private ScheduledFuture<?> future;
 
-        Worker(String podUid, Container container, ContainerStatus running, Kind kind, Probe probe, String podIp,
+        Worker(Pod pod, Container container, ContainerStatus running, Kind kind, Probe probe, String podIp,
                ContainerRuntime runtime) {
-            this.podUid = podUid;
+            this.podUid = pod.metadata.uid;
+            this.pod = pod;
             this.container = container;
             this.running = running;
             this.kind = kind;
@@ -160,9 +179,9 @@ final class ProbeManager implements ProbeView {
             if (kind == Kind.STARTUP && result != null) {
                 return; // a startup probe decides once
             }
-            boolean ok = Prober.check(probe, container, running.id(), podIp, runtime);
+            Prober.Result check = Prober.check(probe, container, running.id(), podIp, runtime);
             Boolean before = result;
-            if (ok) {
+            if (check.ok()) {
                 failures = 0;
                 if (++successes >= (kind == Kind.READINESS ? ProbeTimings.successThreshold(probe) : 1)) {
                     result = Boolean.TRUE;
@@ -172,6 +191,7 @@ final class ProbeManager implements ProbeView {
                 if (++failures >= ProbeTimings.failureThreshold(probe)) {
                     result = Boolean.FALSE;
                 }
+                unhealthy.failed(pod, container.name, kind.title + " probe failed: " + check.output());
             }
             if (result != before) {
                 changed.accept(podUid);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The kubelet's events about a pod's containers, as {@code kubectl describe pod} and
  * {@code kubectl get events} show them: Pulled, Created and Started when a container starts,
- * Killing when the pod is deleted, BackOff for one that keeps failing, each naming the container
+ * Killing when the pod is deleted or a liveness probe fails, Unhealthy for each failed probe,
+ * BackOff for one that keeps failing, each naming the container
  * ({@code spec.containers{NAME}}), from the real kubelet on the real Docker engine through the real
  * API server.
  */
@@ -90,6 +91,59 @@ class KubeletEventsDockerTest {
         String uid = backOff.path("involvedObject").path("uid").asText();
         assertEquals("Back-off restarting failed container crash in pod crashing_default(" + uid + ")",
                 backOff.path("message").asText());
+    }
+
+    @Test
+    void aFailedProbeIsUnhealthyAndALivenessFailureKillsWithItsReason() throws Exception {
+        create("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: sick
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: web
+                    image: gantry/httpd:1.0
+                    ports:
+                    - {name: http, containerPort: 80}
+                    livenessProbe:
+                      httpGet: {path: /missing, port: http}
+                      periodSeconds: 1
+                      failureThreshold: 2
+                  - name: side
+                    image: gantry/httpd:1.0
+                    command: ["sleep", "3600"]
+                    readinessProbe:
+                      exec: {command: ["cat", "/tmp/ready"]}
+                      periodSeconds: 1
+                """);
+        await().atMost(Duration.ofSeconds(60)).until(() -> unhealthy("sick").size() >= 2 && events("sick").containsKey("Killing"));
+        Map<String, JsonNode> unhealthy = unhealthy("sick");
+        JsonNode liveness = unhealthy.get("spec.containers{web}");
+        assertEquals("Liveness probe failed: HTTP probe failed with statuscode: 404", liveness.path("message").asText());
+        assertEquals("Warning", liveness.path("type").asText());
+        JsonNode readiness = unhealthy.get("spec.containers{side}");
+        assertEquals("Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory",
+                readiness.path("message").asText().trim());
+        JsonNode killing = events("sick").get("Killing");
+        assertEquals("spec.containers{web}", killing.path("involvedObject").path("fieldPath").asText());
+        assertEquals("Container web failed liveness probe, will be restarted", killing.path("message").asText());
+        // the same failure again raises the count of its one event, as the kubelet's recorder does
+        await().atMost(Duration.ofSeconds(30)).until(() -> unhealthy("sick").get("spec.containers{side}").path("count").asInt() >= 2);
+    }
+
+    /** The pod's Unhealthy events by the container they name. */
+    private static Map<String, JsonNode> unhealthy(String pod) throws Exception {
+        Result listed = kubectl("get", "events", "--field-selector", "involvedObject.name=" + pod + ",reason=Unhealthy",
+                "-o", "json");
+        assertEquals(0, listed.code(), listed.err());
+        Map<String, JsonNode> byContainer = new TreeMap<>();
+        for (JsonNode event : Json.mapper().readTree(listed.out()).path("items")) {
+            byContainer.put(event.path("involvedObject").path("fieldPath").asText(), event);
+        }
+        return byContainer;
     }
 
     private static Map<String, JsonNode> events() throws Exception {
