@@ -10,43 +10,82 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One store change, decoded once and shared by every watcher: the object after it (for a delete,
- * the last value) with {@code metadata.resourceVersion} set to the change's revision, and the
- * object before it, which decides whether a watcher with a selector sees an ADDED, MODIFIED or
- * DELETED event. The watch items are made at most once per type.
+ * One store change, shared by every watcher: the object after it (for a delete, the last value)
+ * with {@code metadata.resourceVersion} set to the change's revision, and the object before it,
+ * which decides whether a watcher with a selector sees an ADDED, MODIFIED or DELETED event.
+ *
+ * <p>A change keeps the stored bytes of both, not their trees: a decoded pod is some 200 Jackson
+ * objects and thirty times its JSON, and a cache holds a change for every current object and
+ * every change of its history. While the cache hands the change to its watchers it is
+ * <em>live</em>: the object is decoded once, before, and each watch item is made at most once per
+ * type, whatever the number of watchers. {@link #settle} ends that; a replay to a later watcher
+ * decodes again, for that watcher alone.
  */
 final class Change {
 
     final String key;
     final long revision;
     final boolean deleted;
-    final ObjectNode object;
-    /** Dropped once the change leaves the history: only a replay needs it. Guarded by the cache's lock. */
+    private final StoredView view;
+    private final Stored value;
+    /** The value before the change; null if the key was absent. */
+    private final Stored before;
+    /** Decoded while live, guarded by this change. */
+    private boolean live;
+    private ObjectNode object;
     private ObjectNode previous;
     private WatchItem added;
     private WatchItem modified;
     private WatchItem removed;
     private WatchItem leftSelection;
 
-    private Change(String key, long revision, boolean deleted, ObjectNode object, ObjectNode previous) {
+    /** A stored value as read: bytes, and the revision that is its resourceVersion. */
+    private record Stored(String key, byte[] bytes, long revision) {
+
+        ObjectNode decode(StoredView view) {
+            JsonNode tree;
+            try {
+                tree = Json.mapper().readTree(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("stored value of " + key + " is not JSON", e);
+            }
+            if (!(tree instanceof ObjectNode object)) {
+                throw new IllegalStateException("stored value of " + key + " is not a JSON object");
+            }
+            metadata(object).put("resourceVersion", String.valueOf(revision));
+            return view.convert().apply(object);
+        }
+    }
+
+    private Change(String key, long revision, boolean deleted, StoredView view, Stored value, Stored before) {
         this.key = key;
         this.revision = revision;
         this.deleted = deleted;
-        this.object = object;
-        this.previous = previous;
+        this.view = view;
+        this.value = value;
+        this.before = before;
     }
 
-    /** A stored entry as the cache first listed it. */
+    /** A stored entry as the cache first listed it; settled. */
     static Change listed(StoredEntry entry, StoredView view) {
-        return new Change(entry.key(), entry.modRevision(), false, view.convert().apply(decode(entry)), null);
+        return new Change(entry.key(), entry.modRevision(), false, view, stored(entry), null);
     }
 
-    /** A watched change, after {@code before} (null if the key was absent). */
+    /**
+     * A watched change, after {@code before} (null if the key was absent), live: its object is
+     * decoded here, so that a bad value fails before the change is applied.
+     */
     static Change of(StoreEvent event, Change before, StoredView view) {
         boolean deleted = event.type() == StoreEvent.Type.DELETE;
-        ObjectNode previous = before == null || before.deleted ? null : before.object;
-        return new Change(event.entry().key(), event.revision(), deleted, view.convert().apply(decode(event.entry())),
-                previous);
+        Stored previous = before == null || before.deleted ? null : before.value;
+        Change change = new Change(event.entry().key(), event.revision(), deleted, view, stored(event.entry()), previous);
+        change.live = true;
+        change.object = change.value.decode(view);
+        return change;
+    }
+
+    private static Stored stored(StoredEntry entry) {
+        return new Stored(entry.key(), entry.value(), entry.modRevision());
     }
 
     /**
@@ -54,25 +93,46 @@ final class Change {
      * starts matching its selector is ADDED, one that stops matching is DELETED, as
      * kube-apiserver's watch cache does. Under the cache's lock.
      */
-    WatchItem itemFor(WatchRequest request) {
-        boolean now = !deleted && request.sees(key, object);
-        boolean before = deleted ? request.sees(key, object) : previous != null && request.sees(key, previous);
-        if (now) {
-            return before ? item(WatchEvent.Type.MODIFIED) : item(WatchEvent.Type.ADDED);
+    synchronized WatchItem itemFor(WatchRequest request) {
+        if (!key.startsWith(request.keyPrefix())) {
+            return null;
         }
-        if (before) {
-            return deleted ? item(WatchEvent.Type.DELETED) : leftSelection();
+        if (request.predicate() == null) {
+            return item(deleted ? WatchEvent.Type.DELETED : before != null ? WatchEvent.Type.MODIFIED : WatchEvent.Type.ADDED);
+        }
+        ObjectNode after = object();
+        boolean now = !deleted && request.predicate().test(after);
+        boolean was = deleted ? request.predicate().test(after) : before != null && request.predicate().test(previous());
+        if (now) {
+            return item(was ? WatchEvent.Type.MODIFIED : WatchEvent.Type.ADDED, after);
+        }
+        if (was) {
+            return deleted ? item(WatchEvent.Type.DELETED, after) : leftSelection();
         }
         return null;
     }
 
-    /** Forgets the object before the change, which no watcher will ask about again. Under the cache's lock. */
-    void forgetPrevious() {
-        previous = null;
+    /**
+     * The object as it is after the change, as ADDED, if a watcher with this request sees it: what
+     * a watch from no revision starts with.
+     */
+    synchronized WatchItem current(WatchRequest request) {
+        if (deleted || !key.startsWith(request.keyPrefix())) {
+            return null;
+        }
+        ObjectNode after = object();
+        return request.predicate() == null || request.predicate().test(after) ? item(WatchEvent.Type.ADDED, after) : null;
     }
 
-    /** The item of one type, made once. */
+    /** The item of one type: made once while live, and for each replay after. */
     synchronized WatchItem item(WatchEvent.Type type) {
+        return item(type, object());
+    }
+
+    private WatchItem item(WatchEvent.Type type, ObjectNode after) {
+        if (!live) {
+            return WatchItem.event(type, after, revision);
+        }
         switch (type) {
             case ADDED -> {
                 if (added == null) {
@@ -96,28 +156,54 @@ final class Change {
         }
     }
 
-    /** The object left a watcher's selection: DELETED with its previous content at this revision. */
-    private synchronized WatchItem leftSelection() {
-        if (leftSelection == null) {
-            ObjectNode last = previous.deepCopy();
-            metadata(last).put("resourceVersion", String.valueOf(revision));
-            leftSelection = WatchItem.event(WatchEvent.Type.DELETED, last, revision);
-        }
-        return leftSelection;
+    /**
+     * Every current watcher has its item: the trees and items go (the watchers' queues hold what
+     * they still need), the bytes stay for replays.
+     */
+    synchronized void settle() {
+        live = false;
+        object = null;
+        previous = null;
+        added = null;
+        modified = null;
+        removed = null;
+        leftSelection = null;
     }
 
-    private static ObjectNode decode(StoredEntry entry) {
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(entry.value());
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored value of " + entry.key() + " is not JSON", e);
+    /** The object left a watcher's selection: DELETED with its previous content at this revision. */
+    private WatchItem leftSelection() {
+        if (leftSelection != null) {
+            return leftSelection;
         }
-        if (!(tree instanceof ObjectNode object)) {
-            throw new IllegalStateException("stored value of " + entry.key() + " is not a JSON object");
+        ObjectNode last = before.decode(view); // a tree of its own: its resourceVersion changes
+        metadata(last).put("resourceVersion", String.valueOf(revision));
+        WatchItem item = WatchItem.event(WatchEvent.Type.DELETED, last, revision);
+        if (live) {
+            leftSelection = item;
         }
-        metadata(object).put("resourceVersion", String.valueOf(entry.modRevision()));
-        return object;
+        return item;
+    }
+
+    private ObjectNode object() {
+        if (object != null) {
+            return object;
+        }
+        ObjectNode decoded = value.decode(view);
+        if (live) {
+            object = decoded;
+        }
+        return decoded;
+    }
+
+    private ObjectNode previous() {
+        if (previous != null) {
+            return previous;
+        }
+        ObjectNode decoded = before.decode(view);
+        if (live) {
+            previous = decoded;
+        }
+        return decoded;
     }
 
     private static ObjectNode metadata(ObjectNode object) {

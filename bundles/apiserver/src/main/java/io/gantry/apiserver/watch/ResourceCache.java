@@ -192,9 +192,9 @@ final class ResourceCache {
                     if (!entry.getKey().startsWith(request.keyPrefix())) {
                         break;
                     }
-                    Change change = entry.getValue();
-                    if (request.sees(change.key, change.object)) {
-                        initial.add(change.item(WatchEvent.Type.ADDED));
+                    WatchItem item = entry.getValue().current(request);
+                    if (item != null) {
+                        initial.add(item);
                     }
                 }
             } else if (start < windowStart) {
@@ -376,9 +376,7 @@ final class ResourceCache {
             }
             history.addLast(change);
             while (history.size() > options.historySize()) {
-                Change evicted = history.removeFirst();
-                evicted.forgetPrevious();
-                windowStart = evicted.revision;
+                windowStart = history.removeFirst().revision;
             }
             head = change.revision;
             for (CacheWatcher watcher : watchers) {
@@ -395,6 +393,7 @@ final class ResourceCache {
                 }
             }
             watchers.removeAll(behind);
+            change.settle(); // each watcher has its item; later ones decode again
             lock.notifyAll();
         }
         // Starting deliveries may start threads: not while holding up every other watcher's change.

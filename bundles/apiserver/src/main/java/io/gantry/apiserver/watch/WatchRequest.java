@@ -58,8 +58,4 @@ public record WatchRequest(String resourcePrefix, String keyPrefix, String kind,
         return new WatchRequest(resourcePrefix, keyPrefix, kind, apiVersion, startRevision, predicate, bookmarkInterval,
                 seenAs);
     }
-
-    boolean sees(String key, ObjectNode object) {
-        return key.startsWith(keyPrefix) && (predicate == null || predicate.test(object));
-    }
 }
