@@ -148,18 +148,21 @@ public final class ResourceStore {
      */
     public ObjectNode list(KindStrategy kind, String namespace, Selection selection, long limit, String continueToken) {
         Pages.Page page;
+        String scope = prefix(kind, namespace);
         if (continueToken != null && !continueToken.isEmpty()) {
-            page = pages.next(continueToken, limit);
+            page = pages.next(scope, continueToken, limit);
         } else {
-            StoredPage stored = store().list(prefix(kind, namespace));
+            StoredPage stored = store().list(scope);
+            List<StoredEntry> entries = new ArrayList<>();
             List<ObjectNode> items = new ArrayList<>();
             for (StoredEntry entry : stored.entries()) {
                 ObjectNode object = decode(kind, entry);
                 if (selection.test(object)) {
+                    entries.add(entry);
                     items.add(object);
                 }
             }
-            page = pages.first(items, stored.revision(), limit);
+            page = pages.first(scope, entries, items, entry -> decode(kind, entry), stored.revision(), limit);
         }
         ObjectNode list = Json.mapper().createObjectNode();
         list.put("apiVersion", kind.kind().apiVersion());

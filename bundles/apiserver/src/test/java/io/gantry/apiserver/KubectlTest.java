@@ -14,6 +14,7 @@ import io.gantry.apiserver.Kubectl.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,40 @@ class KubectlTest {
         assertEquals("pod \"web\" deleted", deleted.out().trim(), deleted.err());
         Result gone = kubectl(null, "get", "pod", "web");
         assertEquals("Error from server (NotFound): pods \"web\" not found", gone.err().trim());
+    }
+
+    @Test
+    void aListInChunksShowsOneSnapshotWholeEvenWhenItChangesBetweenChunks() throws Exception {
+        Result namespace = kubectl(null, "create", "namespace", "chunks");
+        assertEquals(0, namespace.code(), namespace.err());
+        for (int i = 0; i < 7; i++) {
+            Result created = kubectl(null, "create", "configmap", "cm-" + i, "-n", "chunks", "--from-literal=i=" + i);
+            assertEquals(0, created.code(), created.err());
+        }
+        Result chunked = kubectl(null, "get", "configmaps", "-n", "chunks", "--chunk-size=3", "-o", "name");
+        assertEquals(java.util.stream.IntStream.range(0, 7).mapToObj(i -> "configmap/cm-" + i).toList(),
+                chunked.out().lines().filter(l -> l.startsWith("configmap/cm-")).toList(), chunked.err());
+
+        // By hand: the first page, a change, then the next page from the same snapshot.
+        JsonNode first = Json.mapper().readTree(kubectl(null, "get", "--raw",
+                "/api/v1/namespaces/chunks/configmaps?limit=3").out());
+        assertEquals(4, first.at("/metadata/remainingItemCount").asInt());
+        kubectl(null, "delete", "configmap", "cm-5", "-n", "chunks");
+        String token = first.at("/metadata/continue").asText();
+        JsonNode second = Json.mapper().readTree(kubectl(null, "get", "--raw",
+                "/api/v1/namespaces/chunks/configmaps?limit=3&continue=" + token).out());
+        assertEquals(List.of("cm-3", "cm-4", "cm-5"), names(second));
+        assertEquals("i=5", "i=" + second.at("/items/2/data/i").asText());
+        assertEquals(first.at("/metadata/resourceVersion"), second.at("/metadata/resourceVersion"));
+
+        Result otherList = kubectl(null, "get", "--raw", "/api/v1/namespaces/default/configmaps?limit=3&continue=" + token);
+        assertTrue(otherList.err().contains("continue key is not valid"), otherList.err());
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new java.util.ArrayList<>();
+        list.path("items").forEach(item -> names.add(item.at("/metadata/name").asText()));
+        return names;
     }
 
     @Test
