@@ -1,8 +1,13 @@
 package io.gantry.api;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +27,16 @@ public final class Daemons {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * As many daemon threads as there are tasks at once, each ending after {@code idle} without
+     * one. A burst (a hundred pods starting) leaves no hundred idle threads, and their stacks,
+     * behind for the minute {@link Executors#newCachedThreadPool} would keep them.
+     */
+    public static ExecutorService pool(String name, Duration idle) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, idle.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), threads(name));
     }
 
     /** One daemon thread named {@code name}, running tasks in turn, now or later. */

@@ -1,5 +1,6 @@
 package io.gantry.kubelet;
 
+import io.gantry.api.Daemons;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
@@ -174,7 +175,7 @@ public class Kubelet {
         this.addresses = new PodAddresses(config.podCIDR());
         this.timers = Executors.newScheduledThreadPool(1, daemon("gantry-kubelet-" + nodeName));
         this.probeThreads = Executors.newScheduledThreadPool(Math.max(1, config.probeThreads()), daemon("gantry-prober"));
-        this.stoppers = Executors.newCachedThreadPool(daemon("gantry-container-stopper"));
+        this.stoppers = Daemons.pool("gantry-container-stopper", PodWorkers.IDLE);
         this.workers = new PodWorkers(this::syncPod);
         this.relister = new PodRelister(nodeName, () -> Map.copyOf(runtimes), this::podChanged);
         ProbeManager probes = new ProbeManager(probeThreads, this::podChanged, this::unhealthy);

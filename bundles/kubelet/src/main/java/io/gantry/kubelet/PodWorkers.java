@@ -1,9 +1,10 @@
 package io.gantry.kubelet;
 
+import io.gantry.api.Daemons;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,6 +19,9 @@ final class PodWorkers {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
 
+    /** How long a worker thread outlives its last sync. */
+    static final Duration IDLE = Duration.ofSeconds(5);
+
     private final Consumer<String> sync;
     private final ExecutorService pool;
     /** Pods being synced, with whether another sync was asked for meanwhile. */
@@ -26,11 +30,7 @@ final class PodWorkers {
     /** Threads come and go with the work: a pod that waits out a long grace period holds up no other. */
     PodWorkers(Consumer<String> sync) {
         this.sync = sync;
-        this.pool = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "gantry-pod-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = Daemons.pool("gantry-pod-worker", IDLE);
     }
 
     /** Asks for a sync of the pod with this key. */

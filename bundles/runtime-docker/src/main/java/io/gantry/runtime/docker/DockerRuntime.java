@@ -21,6 +21,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.gantry.api.Daemons;
 import io.gantry.api.Plugins;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
@@ -52,7 +53,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -126,11 +126,7 @@ public class DockerRuntime implements ContainerRuntime {
     /** Sandboxes being started, and the sandbox of each container created but not started yet. */
     private final Map<String, CompletableFuture<Void>> sandboxStarts = new ConcurrentHashMap<>();
     private final Map<String, String> containerSandboxes = new ConcurrentHashMap<>();
-    private final ExecutorService starter = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "gantry-docker-sandbox-start");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService starter = Daemons.pool("gantry-docker-sandbox-start", Duration.ofSeconds(5));
 
     @Activate
     public DockerRuntime(Config config) {
