@@ -13,14 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Events expire once last seen longer ago than the event TTL, as with kube-apiserver's
@@ -30,22 +27,9 @@ class EventExpiryTest {
 
     private static final String EVENTS = "/api/v1/namespaces/default/events/";
 
-    @TempDir
-    Path dir;
-    private TestApiServer api;
-    private Kubectl kubectl;
+    @RegisterExtension
+    final ApiServerExtension api = ApiServerExtension.activated(Map.of("eventTTLSeconds", 2L));
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new TestApiServer(true, Map.of("eventTTLSeconds", 2L));
-        kubectl = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        api.close();
-    }
 
     @Test
     void anEventGoesOnceLastSeenLongerAgoThanTheTtlAndARepeatKeepsItLonger() throws Exception {
@@ -55,7 +39,7 @@ class EventExpiryTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> status("quiet") == 404);
         assertEquals(200, status("recurring"), "an event seen within the TTL stays");
 
-        Result seenLongAgo = kubectl.run("patch", "event", "recurring", "--type=merge", "-p",
+        Result seenLongAgo = api.kubectl().run("patch", "event", "recurring", "--type=merge", "-p",
                 "{\"lastTimestamp\":\"" + Times.format(Instant.now().minus(Duration.ofHours(2))) + "\"}");
         assertEquals(0, seenLongAgo.code(), seenLongAgo.both());
         await().atMost(Duration.ofSeconds(30)).until(() -> status("recurring") == 404);
@@ -65,7 +49,7 @@ class EventExpiryTest {
     void aBadTtlIsRefusedAndTheRunningExpiryGoesOn() throws Exception {
         Map<String, Object> bad = Map.of("storage", "memory", "eventTTLSeconds", 0L);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> api.registry.activate(Configs.of(Registry.Config.class, bad)));
+                () -> api.registry().activate(Configs.of(Registry.Config.class, bad)));
         assertTrue(refused.getMessage().startsWith("eventTTLSeconds: Invalid value: 0"), refused.getMessage());
 
         create("quiet", Instant.now());
@@ -85,7 +69,7 @@ class EventExpiryTest {
     }
 
     private void create(String name, Instant lastSeen) throws Exception {
-        Result created = kubectl.stdin("""
+        Result created = api.kubectl().stdin("""
                 apiVersion: v1
                 kind: Event
                 metadata: {name: %s}
@@ -103,7 +87,7 @@ class EventExpiryTest {
     }
 
     private int status(String name) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(api.url() + EVENTS + name)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(api.server().url() + EVENTS + name)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

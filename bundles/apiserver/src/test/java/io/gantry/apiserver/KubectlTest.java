@@ -17,10 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST API driven by the real kubectl, as an operator would, on loopback. */
 class KubectlTest {
@@ -40,23 +38,8 @@ class KubectlTest {
                 - containerPort: 80
             """;
 
-    @TempDir
-    static Path dir;
-    static TestApiServer api;
-    static Registry registry;
-    static Kubectl cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new TestApiServer(false);
-        registry = api.registry;
-        cli = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServerExtension api = ApiServerExtension.plain();
 
     @Test
     void createGetAndDeleteAPod() throws Exception {
@@ -147,27 +130,27 @@ class KubectlTest {
         kubectl(MANIFEST.formatted("patched"), "create", "-f", "-");
         Result labeled = kubectl(null, "label", "pod", "patched", "tier=front");
         assertEquals("pod/patched labeled", labeled.out().trim(), labeled.err());
-        assertEquals("front", registry.get(ResourceKind.PODS, "default", "patched").metadata.labels.get("tier"));
-        assertEquals("web", registry.get(ResourceKind.PODS, "default", "patched").metadata.labels.get("app"));
+        assertEquals("front", api.registry().get(ResourceKind.PODS, "default", "patched").metadata.labels.get("tier"));
+        assertEquals("web", api.registry().get(ResourceKind.PODS, "default", "patched").metadata.labels.get("app"));
     }
 
     @Test
     void getWatchPrintsChanges() throws Exception {
         kubectl(MANIFEST.formatted("watched"), "create", "-f", "-");
-        Path out = dir.resolve("watch.out");
-        Process watch = new ProcessBuilder(cli.command("get", "pods", "--watch", "--request-timeout=60s"))
-                .redirectOutput(out.toFile()).redirectError(dir.resolve("watch.err").toFile()).start();
+        Path out = api.dir().resolve("watch.out");
+        Process watch = new ProcessBuilder(api.kubectl().command("get", "pods", "--watch", "--request-timeout=60s"))
+                .redirectOutput(out.toFile()).redirectError(api.dir().resolve("watch.err").toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).contains("watched"));
-            Pod pod = registry.get(ResourceKind.PODS, "default", "watched");
+            Pod pod = api.registry().get(ResourceKind.PODS, "default", "watched");
             Binding binding = new Binding();
             binding.metadata.name = "watched";
             binding.metadata.namespace = "default";
             binding.target.name = "node-1";
-            registry.bind(binding);
-            pod = registry.get(ResourceKind.PODS, "default", "watched");
+            api.registry().bind(binding);
+            pod = api.registry().get(ResourceKind.PODS, "default", "watched");
             pod.status.phase = "Running";
-            registry.updateStatus(ResourceKind.PODS, pod);
+            api.registry().updateStatus(ResourceKind.PODS, pod);
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).lines()
                     .anyMatch(l -> l.matches("watched\\s+0/1\\s+Running\\s+0\\s+\\d+s")));
         } finally {
@@ -177,6 +160,6 @@ class KubectlTest {
     }
 
     private static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        return cli.stdin(stdin, args);
+        return api.kubectl().stdin(stdin, args);
     }
 }

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.api.json.Json;
-import io.gantry.apiserver.Kubectl;
+import io.gantry.apiserver.ApiServerExtension;
 import io.gantry.apiserver.Kubectl.Result;
-import io.gantry.apiserver.TestApiServer;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,15 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * v1 events and events.k8s.io/v1 events are one stored resource, as in Kubernetes: what is
@@ -36,26 +32,13 @@ class EventsBothApisTest {
     private static final String CORE = "/api/v1/namespaces/default/events";
     private static final String EVENTS_V1 = "/apis/events.k8s.io/v1/namespaces/default/events";
 
-    @TempDir
-    static Path dir;
-    static TestApiServer api;
-    static Kubectl kubectl;
+    @RegisterExtension
+    static final ApiServerExtension api = ApiServerExtension.plain();
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new TestApiServer(false);
-        kubectl = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
 
     @Test
     void anEventsV1EventIsACoreEventToKubectlGetEvents() throws Exception {
-        Result created = kubectl.stdin("""
+        Result created = api.kubectl().stdin("""
                 apiVersion: events.k8s.io/v1
                 kind: Event
                 metadata: {name: web.scheduled}
@@ -77,7 +60,7 @@ class EventsBothApisTest {
         assertEquals("default-scheduler", core.path("reportingComponent").asText());
         assertTrue(core.path("note").isMissingNode() && core.path("regarding").isMissingNode(), core.toString());
 
-        Result listed = kubectl.run("get", "events", "-o", "wide");
+        Result listed = api.kubectl().run("get", "events", "-o", "wide");
         assertEquals(0, listed.code(), listed.both());
         assertTrue(listed.out().contains("Successfully assigned default/web to node-1"), listed.out());
         assertTrue(listed.out().contains("pod/web"), listed.out());
@@ -88,7 +71,7 @@ class EventsBothApisTest {
 
     @Test
     void aCoreEventIsReadSelectedAndDeletedAsAnEventsV1Event() throws Exception {
-        Result created = kubectl.stdin("""
+        Result created = api.kubectl().stdin("""
                 apiVersion: v1
                 kind: Event
                 metadata: {name: db.pulled}
@@ -113,21 +96,21 @@ class EventsBothApisTest {
         assertTrue(event.path("message").isMissingNode() && event.path("involvedObject").isMissingNode(), event.toString());
 
         assertEquals(List.of("db.pulled"), names(get(EVENTS_V1 + "?fieldSelector=regarding.name%3Ddb")));
-        Result v1 = kubectl.run("get", "events.v1.events.k8s.io", "db.pulled", "-o", "jsonpath={.note}");
+        Result v1 = api.kubectl().run("get", "events.v1.events.k8s.io", "db.pulled", "-o", "jsonpath={.note}");
         assertEquals("Container image already present on machine", v1.out(), v1.both());
 
         // the events.k8s.io rules hold for an update through that API: the note may not change
-        String before = api.snapshot().entries().get("/registry/events/default/db.pulled");
-        HttpResponse<String> changed = http.send(HttpRequest.newBuilder(URI.create(api.url() + EVENTS_V1 + "/db.pulled"))
+        String before = api.server().snapshot().entries().get("/registry/events/default/db.pulled");
+        HttpResponse<String> changed = http.send(HttpRequest.newBuilder(URI.create(api.server().url() + EVENTS_V1 + "/db.pulled"))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"note\":\"something else\"}"))
                 .header("Content-Type", "application/merge-patch+json").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(422, changed.statusCode(), changed.body());
         assertTrue(changed.body().contains("\"field\":\"message\""), changed.body());
-        assertEquals(before, api.snapshot().entries().get("/registry/events/default/db.pulled"), "nothing was written");
+        assertEquals(before, api.server().snapshot().entries().get("/registry/events/default/db.pulled"), "nothing was written");
 
-        Result deleted = kubectl.run("delete", "events.v1.events.k8s.io", "db.pulled");
+        Result deleted = api.kubectl().run("delete", "events.v1.events.k8s.io", "db.pulled");
         assertEquals(0, deleted.code(), deleted.both());
-        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(api.url() + CORE + "/db.pulled")).build(),
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(api.server().url() + CORE + "/db.pulled")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
@@ -135,7 +118,7 @@ class EventsBothApisTest {
     void aWatchOfEitherApiSeesEventsWrittenThroughTheOther() throws Exception {
         try (Lines v1 = watch(EVENTS_V1 + "?watch=1&fieldSelector=regarding.name%3Dcache");
              Lines core = watch(CORE + "?watch=1&fieldSelector=involvedObject.name%3Dcache")) {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(api.url() + CORE))
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(api.server().url() + CORE))
                     .POST(HttpRequest.BodyPublishers.ofString("""
                             {"apiVersion":"v1","kind":"Event","metadata":{"name":"cache.killing"},
                              "involvedObject":{"kind":"Pod","name":"cache","namespace":"default"},
@@ -150,7 +133,7 @@ class EventsBothApisTest {
             JsonNode seenAsCore = core.next();
             assertEquals("Stopping container cache", seenAsCore.path("object").path("message").asText());
 
-            Result deleted = kubectl.run("delete", "event", "cache.killing");
+            Result deleted = api.kubectl().run("delete", "event", "cache.killing");
             assertEquals(0, deleted.code(), deleted.both());
             JsonNode gone = v1.next();
             assertEquals("DELETED", gone.path("type").asText());
@@ -159,7 +142,7 @@ class EventsBothApisTest {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api.server().url() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), path + ": " + answer.body());
         return Json.mapper().readTree(answer.body());
@@ -171,7 +154,7 @@ class EventsBothApisTest {
     }
 
     private Lines watch(String path) throws Exception {
-        HttpResponse<InputStream> answer = http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
+        HttpResponse<InputStream> answer = http.send(HttpRequest.newBuilder(URI.create(api.server().url() + path)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, answer.statusCode(), path);
         return new Lines(new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8)));

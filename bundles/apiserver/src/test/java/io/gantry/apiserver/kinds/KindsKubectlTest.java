@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gantry.apiserver.Kubectl;
+import io.gantry.apiserver.ApiServerExtension;
 import io.gantry.apiserver.Kubectl.Result;
-import io.gantry.apiserver.TestApiServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kinds as an operator meets them with the real kubectl on loopback: the create generators,
@@ -22,21 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KindsKubectlTest {
 
-    @TempDir
-    static Path dir;
-    static TestApiServer api;
-    static Kubectl cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new TestApiServer(false);
-        cli = Kubectl.onPath(api.kubeconfig(dir.resolve("kubeconfig")), dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServerExtension api = ApiServerExtension.plain();
 
     @Test
     void theGeneratorsCreateObjectsThatPrintAsInKubernetes() throws Exception {
@@ -122,6 +105,6 @@ class KindsKubectlTest {
     }
 
     static Result kubectl(String stdin, String... args) throws IOException, InterruptedException {
-        return cli.stdin(stdin, args);
+        return api.kubectl().stdin(stdin, args);
     }
 }
