@@ -1,6 +1,7 @@
 package io.gantry.controllers;
 
 import io.gantry.api.client.ApiClient;
+import io.gantry.api.client.DynamicClient;
 import io.gantry.api.client.SharedInformers;
 import io.gantry.api.cluster.LeaderElection;
 import io.gantry.controllers.deployment.DeploymentController;
@@ -125,7 +126,8 @@ public class ControllerManager {
             return;
         }
         LOG.info("Leading {} (term {}): starting {} controller(s)", term.role(), term.epoch(), factories.size());
-        context = new ControllerContext(api.fencedBy(term), informers, config, term.holder());
+        context = new ControllerContext(api.fencedBy(term),
+                api instanceof DynamicClient served ? served.resources() : List.of(), informers, config, term.holder());
         for (Controller.Factory factory : factories) {
             Controller controller = factory.create(context);
             try {

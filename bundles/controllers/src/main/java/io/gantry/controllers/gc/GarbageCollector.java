@@ -2,11 +2,13 @@ package io.gantry.controllers.gc;
 
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
+import io.gantry.api.client.ApiResource;
 import io.gantry.api.client.Indexes;
 import io.gantry.api.client.Informer;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.meta.v1.GenericObject;
 import io.gantry.api.meta.v1.KubeObject;
 import io.gantry.api.meta.v1.OwnerReference;
 import io.gantry.controllers.Controller;
@@ -35,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * (the {@code orphan} finalizer) has its dependents released (the reference to it removed) and
  * then loses the finalizer. The API server removes an object whose last finalizer went.
  *
- * <p>It follows the kinds of {@link #KINDS} through the shared informers: the kinds that own or
- * are owned in practice. An owner of another kind is looked up in the API when a dependent names
- * it; dependents of another kind are not followed, and an object of another kind deleted in
- * Foreground or Orphan mode keeps its finalizer until it is removed by hand.
+ * <p>It follows every kind the API serves (see {@link #followed}) through the shared informers,
+ * so finalizers are honoured on every kind: the typed kinds of {@link ResourceKind#all()} and the
+ * others the API serves ({@link ControllerContext#served()}) as {@link GenericObject}s
+ * ({@code podtemplates}). An owner of a kind the server does not serve is never a reason
+ * to delete.
  *
  * <p>An owner is gone only when the API says so: the caches of several kinds lag each other, so
  * an owner missing from its cache is looked up before anything is deleted.
@@ -47,17 +50,6 @@ public final class GarbageCollector implements Controller {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
-    /**
-     * The kinds followed: workloads and their pods (Deployment → ReplicaSet → Pod, ReplicationController
-     * → Pod), Services and their Endpoints and EndpointSlices, Nodes (which own mirror pods and node
-     * Leases), the configuration objects users give owners (ConfigMaps, Secrets, ServiceAccounts), and
-     * Namespaces, so that a namespace deleted in the foreground is not held by its finalizer. Events
-     * are not: there are many, they change often and own nothing.
-     */
-    public static final List<ResourceKind<?>> KINDS = List.of(ResourceKind.PODS, ResourceKind.REPLICA_SETS,
-            ResourceKind.REPLICATION_CONTROLLERS, ResourceKind.DEPLOYMENTS, ResourceKind.SERVICES,
-            ResourceKind.ENDPOINTS, ResourceKind.ENDPOINT_SLICES, ResourceKind.CONFIG_MAPS, ResourceKind.SECRETS,
-            ResourceKind.SERVICE_ACCOUNTS, ResourceKind.NODES, ResourceKind.LEASES, ResourceKind.NAMESPACES);
     /** The finalizer of a delete with {@code propagationPolicy=Orphan}. */
     public static final String ORPHAN = "orphan";
     /** The finalizer of a delete with {@code propagationPolicy=Foreground}. */
@@ -69,6 +61,7 @@ public final class GarbageCollector implements Controller {
     private final ControllerContext context;
     private final ApiClient api;
     private final Map<String, Informer<? extends KubeObject>> informers = new LinkedHashMap<>();
+    private List<ResourceKind<?>> kinds = List.of();
     private final List<Informer.Registration> registrations = new ArrayList<>();
     /** Owners known to be gone, by uid: a uid is never used again, so once gone, gone for good. */
     private final Set<String> absent = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -95,10 +88,11 @@ public final class GarbageCollector implements Controller {
     @Override
     public synchronized void start() {
         queue = new WorkQueue("garbage-collector", Math.max(1, context.config().workers()), this::process);
-        for (ResourceKind<?> kind : KINDS) {
+        kinds = followed(context.served());
+        for (ResourceKind<?> kind : kinds) {
             informers.put(kind.qualifiedName(), context.informers().informer(kind));
         }
-        for (ResourceKind<?> kind : KINDS) {
+        for (ResourceKind<?> kind : kinds) {
             registrations.add(informers.get(kind.qualifiedName()).addHandler(new Informer.Handler<KubeObject>() {
                 @Override
                 public void onAdd(KubeObject object) {
@@ -125,6 +119,28 @@ public final class GarbageCollector implements Controller {
         if (queue != null) {
             queue.close();
         }
+    }
+
+    /**
+     * The kinds followed: every typed kind but {@code events.events.k8s.io} (the same objects as
+     * v1 events, which are followed), and every other kind of those the API serves.
+     */
+    public static List<ResourceKind<?>> followed(List<ApiResource> served) {
+        List<ResourceKind<?>> kinds = new ArrayList<>();
+        for (ResourceKind<?> kind : ResourceKind.all()) {
+            if (kind != ResourceKind.EVENTS_EVENTS_K8S_IO) {
+                kinds.add(kind);
+            }
+        }
+        for (ApiResource resource : served) {
+            boolean typed = ResourceKind.all().stream().anyMatch(k -> k.group().equals(resource.group())
+                    && k.plural().equals(resource.plural()));
+            if (!typed) {
+                kinds.add(ResourceKind.of(resource.group(), resource.version(), resource.plural(), resource.singular(),
+                        resource.kind(), resource.namespaced(), GenericObject.class, List.of()));
+            }
+        }
+        return List.copyOf(kinds);
     }
 
     // --- what the informers tell ---
@@ -384,14 +400,14 @@ public final class GarbageCollector implements Controller {
                 current -> current.metadata.finalizers != null && current.metadata.finalizers.remove(finalizer));
     }
 
-    /** The served kind a reference names, by group and kind (any version); null if none. */
-    private static ResourceKind<?> kindOf(OwnerReference reference) {
+    /** The followed kind a reference names, by group and kind (any version); null if none. */
+    private ResourceKind<?> kindOf(OwnerReference reference) {
         if (reference.apiVersion == null || reference.kind == null) {
             return null;
         }
         int slash = reference.apiVersion.indexOf('/');
         String group = slash < 0 ? "" : reference.apiVersion.substring(0, slash);
-        for (ResourceKind<?> kind : ResourceKind.all()) {
+        for (ResourceKind<?> kind : kinds) {
             if (kind.group().equals(group) && kind.kind().equals(reference.kind)) {
                 return kind;
             }

@@ -14,10 +14,13 @@ import io.gantry.api.client.Watch;
 import io.gantry.api.client.WatchEvent;
 import io.gantry.api.client.WatchListener;
 import io.gantry.api.core.v1.ConfigMap;
+import io.gantry.api.core.v1.Event;
 import io.gantry.api.core.v1.Namespace;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.ReplicationController;
+import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.DeleteOptions;
+import io.gantry.api.meta.v1.GenericObject;
 import io.gantry.api.meta.v1.LabelSelector;
 import io.gantry.api.meta.v1.OwnerReference;
 import io.gantry.controllers.OwnerReferences;
@@ -218,6 +221,45 @@ class GarbageCollectorTest {
         // what is left to hold it is the namespace lifecycle's own (which does not run in this test)
         await().atMost(WAIT).until(() -> plane.registry.find(ResourceKind.NAMESPACES, null, "team")
                 .map(n -> n.metadata.finalizers == null || n.metadata.finalizers.isEmpty()).orElse(true));
+    }
+
+    @Test
+    void everyKindServedIsFollowedEventsAndPodTemplatesToo() throws Exception {
+        ConfigMap owner = plane.registry.create(ResourceKind.CONFIG_MAPS, configMap("owner"));
+        String ownedBy = Json.mapper().writeValueAsString(List.of(OwnerReferences.controllerRef(owner)));
+        ResourceKind<GenericObject> podTemplates = GarbageCollector.followed(plane.registry.resources()).stream()
+                .filter(k -> k.plural().equals("podtemplates")).findFirst().map(GarbageCollectorTest::untyped).orElseThrow();
+        plane.registry.create(podTemplates, Json.mapper().readValue("""
+                {"apiVersion": "v1", "kind": "PodTemplate",
+                 "metadata": {"name": "owned", "namespace": "default", "ownerReferences": %s},
+                 "template": {"spec": {"containers": [{"name": "c", "image": "gantry/httpd:1.0"}]}}}
+                """.formatted(ownedBy), GenericObject.class));
+        plane.registry.create(ResourceKind.EVENTS, Json.mapper().readValue("""
+                {"apiVersion": "v1", "kind": "Event",
+                 "metadata": {"name": "owned", "namespace": "default", "ownerReferences": %s},
+                 "involvedObject": {"kind": "ConfigMap", "name": "owner", "namespace": "default"},
+                 "reason": "Tested", "message": "owned by the config map"}
+                """.formatted(ownedBy), Event.class));
+        plane.registry.create(ResourceKind.EVENTS, Json.mapper().readValue("""
+                {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "alone", "namespace": "default"},
+                 "involvedObject": {"kind": "ConfigMap", "name": "owner", "namespace": "default"},
+                 "reason": "Tested", "message": "deleted in the foreground"}
+                """, Event.class));
+
+        plane.registry.delete(ResourceKind.CONFIG_MAPS, "default", "owner", policy("Background"));
+        await().atMost(WAIT).until(() -> plane.registry.find(podTemplates, "default", "owned").isEmpty()
+                && plane.registry.find(ResourceKind.EVENTS, "default", "owned").isEmpty());
+
+        // an event deleted in the foreground has no dependents: the collector's finalizer goes, then the event
+        Event marked = plane.registry.delete(ResourceKind.EVENTS, "default", "alone", policy("Foreground"));
+        assertEquals(List.of("foregroundDeletion"), marked.metadata.finalizers);
+        await().atMost(WAIT).until(() -> plane.registry.find(ResourceKind.EVENTS, "default", "alone").isEmpty());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ResourceKind<GenericObject> untyped(ResourceKind<?> kind) {
+        assertEquals(GenericObject.class, kind.type());
+        return (ResourceKind<GenericObject>) kind;
     }
 
     private static DeleteOptions policy(String policy) {

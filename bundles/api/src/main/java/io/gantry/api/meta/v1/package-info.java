@@ -3,7 +3,7 @@
  * class that keeps the fields a model class does not declare.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.gantry.api.meta.v1;
 
 import org.osgi.annotation.bundle.Export;
