@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -173,8 +172,8 @@ public class Kubelet {
         this.resources = NodeResources.of(config.cpu(), config.memory(), config.maxPods(), config.systemReservedCpu(),
                 config.systemReservedMemory());
         this.addresses = new PodAddresses(config.podCIDR());
-        this.timers = Executors.newScheduledThreadPool(1, daemon("gantry-kubelet-" + nodeName));
-        this.probeThreads = Executors.newScheduledThreadPool(Math.max(1, config.probeThreads()), daemon("gantry-prober"));
+        this.timers = Executors.newScheduledThreadPool(1, Daemons.threads("gantry-kubelet-" + nodeName));
+        this.probeThreads = Executors.newScheduledThreadPool(Math.max(1, config.probeThreads()), Daemons.threads("gantry-prober"));
         this.stoppers = Daemons.pool("gantry-container-stopper", PodWorkers.IDLE);
         this.workers = new PodWorkers(this::syncPod);
         this.relister = new PodRelister(nodeName, () -> Map.copyOf(runtimes), this::podChanged);
@@ -489,14 +488,6 @@ public class Kubelet {
                 LOG.debug("Closing runtime events: {}", e.getMessage());
             }
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Readiness follows the default runtime: report at once when a runtime comes or goes. */

@@ -1,5 +1,6 @@
 package io.gantry.store.embedded;
 
+import io.gantry.api.Daemons;
 import io.gantry.api.Plugins;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.api.store.StoreEvent;
@@ -22,9 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -129,8 +128,8 @@ public class EmbeddedStore implements StorageBackend {
         this.dispatcher = new WatchDispatcher(new ChangeLog(), revision, "gantry-store-embedded-watch");
         this.committer = new GroupCommitter(lock.writeLock(), this::makeDurable, dispatcher::publish,
                 config.groupCommit() ? 1000 : 1, "gantry-store-embedded-commit");
-        this.readers = Executors.newFixedThreadPool(READERS, daemon("gantry-store-embedded-read"));
-        this.compactor = Executors.newSingleThreadScheduledExecutor(daemon("gantry-store-embedded-compaction"));
+        this.readers = Executors.newFixedThreadPool(READERS, Daemons.threads("gantry-store-embedded-read"));
+        this.compactor = Executors.newSingleThreadScheduledExecutor(Daemons.threads("gantry-store-embedded-compaction"));
         int interval = Math.max(1, config.compactionIntervalSeconds());
         compactor.scheduleWithFixedDelay(this::compactHistory, interval, interval, TimeUnit.SECONDS);
         LOG.info("Embedded store at {}: revision {}, {} objects", file, revision, objects.size());
@@ -375,15 +374,6 @@ public class EmbeddedStore implements StorageBackend {
             }
             throw new StoreException("cannot read the embedded store: " + e.getCause(), e.getCause());
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** The change log as the dispatcher replays it. */
