@@ -175,14 +175,46 @@ final class PodStatuses {
         return state;
     }
 
+    private static String previousContainerId(Pod pod, String name) {
+        if (pod.status == null || pod.status.containerStatuses == null) {
+            return null;
+        }
+        return pod.status.containerStatuses.stream().filter(c -> name.equals(c.name)).map(c -> c.containerID)
+                .findFirst().orElse(null);
+    }
+
     private static String containerId(ObservedPod observed, io.gantry.api.runtime.ContainerStatus container) {
         return observed.runtime() + "://" + container.id();
     }
 
     /**
+     * The runtime the pod's status says its containers run in (the scheme of their
+     * {@code containerID}, {@code docker://...}), or null if it names none.
+     */
+    static String reportedRuntime(Pod pod) {
+        if (pod.status == null) {
+            return null;
+        }
+        List<ContainerStatus> reported = new ArrayList<>();
+        if (pod.status.containerStatuses != null) {
+            reported.addAll(pod.status.containerStatuses);
+        }
+        if (pod.status.initContainerStatuses != null) {
+            reported.addAll(pod.status.initContainerStatuses);
+        }
+        for (ContainerStatus container : reported) {
+            int scheme = container.containerID == null ? -1 : container.containerID.indexOf("://");
+            if (scheme > 0) {
+                return container.containerID.substring(0, scheme);
+            }
+        }
+        return null;
+    }
+
+    /**
      * The status of a pod whose runtime is not there (not installed, or not answering): a pod
      * that ran is Unknown, as its containers may well still run; one that finished stays finished;
-     * its containers say why.
+     * its containers say why, and keep their IDs, which name the runtime they are in.
      */
     static PodStatus runtimeMissing(Pod pod, String message, Instant now) {
         PodStatus status = base(pod, pod.status == null ? null : pod.status.hostIP, pod.status == null ? null
@@ -199,6 +231,7 @@ final class PodStatuses {
             containerStatus.image = container.image;
             containerStatus.state = ContainerState.waiting("RuntimeUnavailable", message);
             containerStatus.started = false;
+            containerStatus.containerID = previousContainerId(pod, container.name);
             status.containerStatuses.add(containerStatus);
         }
         List<PodCondition> previous = pod.status == null || pod.status.conditions == null ? List.of() : pod.status.conditions;

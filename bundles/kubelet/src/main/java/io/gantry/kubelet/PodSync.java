@@ -112,7 +112,7 @@ final class PodSync {
         Pod pod = Json.copy(cached);
         String uid = pod.metadata.uid;
         ObservedPod observed = relister.get(uid);
-        String runtimeName = observed != null ? observed.runtime() : runtimes.nameFor(pod);
+        String runtimeName = runtimeOf(pod, observed);
         Optional<ContainerRuntime> found = runtimes.find(runtimeName);
         if (found.isPresent() && !relister.listed(runtimeName) && relister.reachable(runtimeName)) {
             return; // a new kubelet, or a runtime just bound, not listed yet: its first relist gives every pod a turn
@@ -552,6 +552,20 @@ final class PodSync {
     private void event(Pod pod, String container, String type, String reason, String message) {
         boolean init = pod.spec.initContainers != null && pod.spec.initContainers.stream().anyMatch(c -> c.name.equals(container));
         events.event(pod, (init ? "spec.initContainers{" : "spec.containers{") + container + "}", type, reason, message);
+    }
+
+    /**
+     * The runtime a pod runs in: where its containers were last observed; else where its status
+     * says they run, so that a kubelet that restarted, or whose default runtime changed, finds its
+     * pods where they are even before it has listed that runtime (and does not start them again in
+     * another); else the runtime of its class, or the node's default.
+     */
+    private String runtimeOf(Pod pod, ObservedPod observed) {
+        if (observed != null) {
+            return observed.runtime();
+        }
+        String reported = PodStatuses.reportedRuntime(pod);
+        return reported != null ? reported : runtimes.nameFor(pod);
     }
 
     /** A probe of one of the pod's containers failed: an Unhealthy warning, one per check, as the kubelet records. */

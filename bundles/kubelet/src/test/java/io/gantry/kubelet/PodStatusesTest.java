@@ -180,6 +180,24 @@ class PodStatusesTest {
         assertNull(status.podIP);
     }
 
+    @Test
+    void aPodsStatusNamesTheRuntimeItsContainersRunInAndKeepsItWhileThatRuntimeIsAway() {
+        Pod pod = pod("Always", "a");
+        assertNull(PodStatuses.reportedRuntime(pod), "no status yet");
+        pod.status = new PodStatus();
+        pod.status.phase = "Running";
+        io.gantry.api.core.v1.ContainerStatus running = new io.gantry.api.core.v1.ContainerStatus();
+        running.name = "a";
+        running.containerID = "docker://0123abcd";
+        pod.status.containerStatuses = List.of(running);
+        assertEquals("docker", PodStatuses.reportedRuntime(pod));
+
+        pod.status = PodStatuses.runtimeMissing(pod, "container runtime 'docker' does not answer", NOW);
+        assertEquals("Unknown", pod.status.phase);
+        assertEquals("docker://0123abcd", pod.status.containerStatuses.get(0).containerID);
+        assertEquals("docker", PodStatuses.reportedRuntime(pod), "still where it was");
+    }
+
     private static ResourceRequirements resources(Map<String, String> limits, Map<String, String> requests) {
         ResourceRequirements resources = new ResourceRequirements();
         resources.limits = limits;
