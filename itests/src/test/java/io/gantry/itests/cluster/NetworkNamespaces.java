@@ -3,6 +3,7 @@ package io.gantry.itests.cluster;
 import io.gantry.itests.Host;
 import io.gantry.itests.Host.Result;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,13 @@ final class NetworkNamespaces implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(line);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         return Host.run(builder, timeout, null);
+    }
+
+    /** A command started inside member k's namespace, its output (and errors) to a file; {@link #close} ends it at the latest. */
+    Process start(int k, Path output, String... command) throws IOException {
+        List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", namespace(k)));
+        line.addAll(List.of(command));
+        return new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     @Override

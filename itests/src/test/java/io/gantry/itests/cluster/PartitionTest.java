@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
  * the others gone, the minority side (that member) refuses writes, through Hazelcast's split-brain
  * protection, while the majority goes on taking them; after the link is back, the member merges
  * back into the cluster with nothing acknowledged lost (including what the cut-off member took
- * before it noticed), nothing deleted come back, and the same state served by every API.
+ * before it noticed), nothing deleted come back, and the same state served by every API; a watch
+ * open through the split sees the majority's changes, and is ended with 410 once the member has
+ * merged back (the merge brings in what the cut-off side alone held, with no watch event), so
+ * that its client lists again.
  * Runs as root (it makes namespaces and links).
  */
 class PartitionTest {
@@ -125,6 +128,7 @@ class PartitionTest {
 
         int alone = count(MINORITY, "Members {size:1,");
         int pair = count(1, "Members {size:2,");
+        int resyncs = count(1, "ended this member's store watches");
         net.cut(MINORITY);
         // Until it sees the others gone, the cut-off member may still acknowledge creates (it owns
         // the store's partition, and gives up waiting for the backup's answer): what it
@@ -138,6 +142,10 @@ class PartitionTest {
         }
         // Each side sees the other gone after Hazelcast's heartbeat timeout (io.gantry.cluster.cfg)
         await().atMost(DEADLINE).until(() -> count(MINORITY, "Members {size:1,") > alone && count(1, "Members {size:2,") > pair);
+        // a watch on the majority, opened once the member's leaving ended the watches before it
+        await().atMost(DEADLINE).until(() -> count(1, "ended this member's store watches") > resyncs);
+        Path watched = HOME.resolve("watch-through-the-split.out");
+        Process watch = net.start(1, watched, "curl", "-N", "-s", "http://127.0.0.1:8080" + CONFIGMAPS + "?watch=1&timeoutSeconds=1800");
 
         for (int i = 0; i < 5; i++) {
             Http refused = post(MINORITY, "minority-" + i);
@@ -192,6 +200,23 @@ class PartitionTest {
             assertEquals(state.size(), new HashSet<>(state.values()).size(), "a resourceVersion given twice: " + state);
         }
         assertTrue(majorityState.keySet().stream().noneMatch(n -> n.startsWith("minority-")), majorityState.toString());
+
+        // The watch saw the majority's creates, then was ended with 410 Expired after the merge.
+        await().atMost(DEADLINE).until(() -> Files.readString(watched).contains("\"type\":\"ERROR\""));
+        watch.destroy();
+        List<String> events = Files.readAllLines(watched).stream().filter(l -> !l.isBlank()).toList();
+        JsonNode last = LocalCluster.json(events.get(events.size() - 1));
+        assertEquals("ERROR", last.path("type").asText(), events.get(events.size() - 1));
+        assertEquals(410, last.path("object").path("code").asInt(), events.get(events.size() - 1));
+        Set<String> seen = new HashSet<>();
+        for (String event : events) {
+            seen.add(LocalCluster.json(event).path("object").path("metadata").path("name").asText());
+        }
+        for (String name : acknowledged.keySet()) {
+            if (name.startsWith("during-")) {
+                assertTrue(seen.contains(name), name + " was not in the watch: " + events);
+            }
+        }
         await().atMost(DEADLINE).until(() -> post(MINORITY, "after-heal").code() == 201);
     }
 

@@ -10,6 +10,7 @@ import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.internal.journal.EventJournalReader;
 import com.hazelcast.map.EventJournalMapEvent;
@@ -76,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * more than the cluster-wide lock it replaces.
  *
  * <p>Watches: one journal reader per member ({@link WatchFanOut}) feeds bounded per-watch queues.
- * A member leaving ends this member's watches once (they relist). Writes need a majority of the
+ * A member leaving ends this member's watches once (they relist). A member that merges back after
+ * a split starts a new restore epoch, which ends every watch in the cluster (they relist): the
+ * merge puts what only its side held (a create it could not confirm, answered 503) with that
+ * side's revision and no journal record any watch would take. Writes need a majority of the
  * cluster (split-brain protection); a member in a minority refuses them with
  * {@link StoreException.Unavailable}.
  *
@@ -94,6 +98,7 @@ public class HazelcastStore implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastStore.class);
     private static final int CLOCK_ATTEMPTS = 20;
+    private static final long MERGE_RELIST_NANOS = 60_000_000_000L;
 
     @ObjectClassDefinition(name = "Gantry Hazelcast store", description = "Cluster state in Hazelcast, in memory")
     public @interface Config {
@@ -123,6 +128,7 @@ public class HazelcastStore implements StorageBackend {
     private final WatchDelivery delivery;
     private final WatchFanOut fanOut;
     private final UUID membershipListener;
+    private final UUID lifecycleListener;
     private final int watchQueue;
     /** The split-brain protection writes need, or null when none is configured (one member). */
     private final String protection;
@@ -181,6 +187,44 @@ public class HazelcastStore implements StorageBackend {
                 resync.start();
             }
         });
+        this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // Not on Hazelcast's event thread: the write waits for the store's partition.
+                Thread relist = new Thread(this::relistAfterMerge, "gantry-store-merged-" + name);
+                relist.setDaemon(true);
+                relist.start();
+            }
+        });
+    }
+
+    /**
+     * After this member merged back into the cluster: a new restore epoch (at the current revision)
+     * ends every watch of every member, so that their clients list again and see what the merge
+     * brought in. Retried until the store takes it, a minute at most.
+     */
+    private void relistAfterMerge() {
+        long deadline = System.nanoTime() + MERGE_RELIST_NANOS;
+        while (true) {
+            try {
+                long revision = currentRevision();
+                call(metaKey, () -> new MetaProcessor(name, MetaProcessor.RESTORE, revision));
+                LOG.info("Merged back into the cluster: every store watch ends at revision {} so that its client "
+                        + "lists again and sees what the merge brought in", revision);
+                return;
+            } catch (StoreException | HazelcastException e) {
+                if (System.nanoTime() > deadline || !hazelcast.getLifecycleService().isRunning()) {
+                    LOG.warn("Could not end the store's watches after the merge; a client sees the merged objects "
+                            + "when it next lists: {}", e.toString());
+                    return;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -229,6 +273,7 @@ public class HazelcastStore implements StorageBackend {
     void deactivate() {
         try {
             hazelcast.getCluster().removeMembershipListener(membershipListener);
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
         } catch (HazelcastInstanceNotActiveException e) {
             // the member is already gone
         }

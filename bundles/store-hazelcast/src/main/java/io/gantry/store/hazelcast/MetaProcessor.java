@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Changes the store's metadata record on the primary: a compaction raises the compacted revision
  * (never above the current one); a restore moves the clock to at least the snapshot's revision,
- * compacts everything up to there and starts a new restore epoch, which ends every open watch.
+ * compacts everything up to there and starts a new restore epoch, which ends every open watch (a
+ * member that merged back after a split does the same at the current revision).
  * Like a write, the new record goes to the journal and, as the same bytes, to the backups.
  */
 final class MetaProcessor extends StoreProcessor {
