@@ -27,9 +27,10 @@ final class Change {
     final long revision;
     final boolean deleted;
     private final StoredView view;
-    private final Stored value;
+    /** The value after the change, as the store gave it. */
+    private final StoredEntry value;
     /** The value before the change; null if the key was absent. */
-    private final Stored before;
+    private final StoredEntry before;
     /** Decoded while live, guarded by this change. */
     private boolean live;
     private ObjectNode object;
@@ -39,25 +40,7 @@ final class Change {
     private WatchItem removed;
     private WatchItem leftSelection;
 
-    /** A stored value as read: bytes, and the revision that is its resourceVersion. */
-    private record Stored(String key, byte[] bytes, long revision) {
-
-        ObjectNode decode(StoredView view) {
-            JsonNode tree;
-            try {
-                tree = Json.mapper().readTree(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException("stored value of " + key + " is not JSON", e);
-            }
-            if (!(tree instanceof ObjectNode object)) {
-                throw new IllegalStateException("stored value of " + key + " is not a JSON object");
-            }
-            metadata(object).put("resourceVersion", String.valueOf(revision));
-            return view.convert().apply(object);
-        }
-    }
-
-    private Change(String key, long revision, boolean deleted, StoredView view, Stored value, Stored before) {
+    private Change(String key, long revision, boolean deleted, StoredView view, StoredEntry value, StoredEntry before) {
         this.key = key;
         this.revision = revision;
         this.deleted = deleted;
@@ -68,7 +51,7 @@ final class Change {
 
     /** A stored entry as the cache first listed it; settled. */
     static Change listed(StoredEntry entry, StoredView view) {
-        return new Change(entry.key(), entry.modRevision(), false, view, stored(entry), null);
+        return new Change(entry.key(), entry.modRevision(), false, view, entry, null);
     }
 
     /**
@@ -77,15 +60,11 @@ final class Change {
      */
     static Change of(StoreEvent event, Change before, StoredView view) {
         boolean deleted = event.type() == StoreEvent.Type.DELETE;
-        Stored previous = before == null || before.deleted ? null : before.value;
-        Change change = new Change(event.entry().key(), event.revision(), deleted, view, stored(event.entry()), previous);
+        StoredEntry previous = before == null || before.deleted ? null : before.value;
+        Change change = new Change(event.entry().key(), event.revision(), deleted, view, event.entry(), previous);
         change.live = true;
-        change.object = change.value.decode(view);
+        change.object = decode(change.value, view);
         return change;
-    }
-
-    private static Stored stored(StoredEntry entry) {
-        return new Stored(entry.key(), entry.value(), entry.modRevision());
     }
 
     /**
@@ -175,7 +154,7 @@ final class Change {
         if (leftSelection != null) {
             return leftSelection;
         }
-        ObjectNode last = before.decode(view); // a tree of its own: its resourceVersion changes
+        ObjectNode last = decode(before, view); // a tree of its own: its resourceVersion changes
         metadata(last).put("resourceVersion", String.valueOf(revision));
         WatchItem item = WatchItem.event(WatchEvent.Type.DELETED, last, revision);
         if (live) {
@@ -184,26 +163,35 @@ final class Change {
         return item;
     }
 
+    /** Decoded once while live (see {@link #of}); after that, for each caller. */
     private ObjectNode object() {
-        if (object != null) {
-            return object;
-        }
-        ObjectNode decoded = value.decode(view);
-        if (live) {
-            object = decoded;
-        }
-        return decoded;
+        return object != null ? object : decode(value, view);
     }
 
     private ObjectNode previous() {
         if (previous != null) {
             return previous;
         }
-        ObjectNode decoded = before.decode(view);
+        ObjectNode decoded = decode(before, view);
         if (live) {
             previous = decoded;
         }
         return decoded;
+    }
+
+    /** A stored value as watchers of the view see it, with its modRevision as resourceVersion. */
+    private static ObjectNode decode(StoredEntry entry, StoredView view) {
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(entry.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored value of " + entry.key() + " is not JSON", e);
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw new IllegalStateException("stored value of " + entry.key() + " is not a JSON object");
+        }
+        metadata(object).put("resourceVersion", String.valueOf(entry.modRevision()));
+        return view.convert().apply(object);
     }
 
     private static ObjectNode metadata(ObjectNode object) {
