@@ -61,7 +61,6 @@ public final class GarbageCollector implements Controller {
     private final ControllerContext context;
     private final ApiClient api;
     private final Map<String, Informer<? extends KubeObject>> informers = new LinkedHashMap<>();
-    private List<ResourceKind<?>> kinds = List.of();
     private final List<Informer.Registration> registrations = new ArrayList<>();
     /** Owners known to be gone, by uid: a uid is never used again, so once gone, gone for good. */
     private final Set<String> absent = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -88,7 +87,7 @@ public final class GarbageCollector implements Controller {
     @Override
     public synchronized void start() {
         queue = new WorkQueue("garbage-collector", Math.max(1, context.config().workers()), this::process);
-        kinds = followed(context.served());
+        List<ResourceKind<?>> kinds = followed(context.served());
         for (ResourceKind<?> kind : kinds) {
             informers.put(kind.qualifiedName(), context.informers().informer(kind));
         }
@@ -133,9 +132,7 @@ public final class GarbageCollector implements Controller {
             }
         }
         for (ApiResource resource : served) {
-            boolean typed = ResourceKind.all().stream().anyMatch(k -> k.group().equals(resource.group())
-                    && k.plural().equals(resource.plural()));
-            if (!typed) {
+            if (ResourceKind.byResource(resource.group(), resource.version(), resource.plural()).isEmpty()) {
                 kinds.add(ResourceKind.of(resource.group(), resource.version(), resource.plural(), resource.singular(),
                         resource.kind(), resource.namespaced(), GenericObject.class, List.of()));
             }
@@ -407,7 +404,8 @@ public final class GarbageCollector implements Controller {
         }
         int slash = reference.apiVersion.indexOf('/');
         String group = slash < 0 ? "" : reference.apiVersion.substring(0, slash);
-        for (ResourceKind<?> kind : kinds) {
+        for (Informer<? extends KubeObject> informer : informers.values()) {
+            ResourceKind<?> kind = informer.kind();
             if (kind.group().equals(group) && kind.kind().equals(reference.kind)) {
                 return kind;
             }
