@@ -69,7 +69,7 @@ final class ProbeManager implements ProbeView {
             probe(pod, container, latest, Kind.READINESS, container.readinessProbe, podIp, runtime, wanted);
         }
         workers.values().removeIf(worker -> {
-            if (worker.podUid.equals(pod.metadata.uid) && !wanted.contains(worker.key())) {
+            if (worker.podUid().equals(pod.metadata.uid) && !wanted.contains(worker.key())) {
                 worker.stop();
                 return true;
             }
@@ -80,7 +80,7 @@ final class ProbeManager implements ProbeView {
     /** Stops every worker of the pod. */
     void forget(String podUid) {
         workers.values().removeIf(worker -> {
-            if (worker.podUid.equals(podUid)) {
+            if (worker.podUid().equals(podUid)) {
                 worker.stop();
                 return true;
             }
@@ -125,7 +125,6 @@ final class ProbeManager implements ProbeView {
 
     /** One probe of one container. */
     private final class Worker implements Runnable {
-        final String podUid;
         private final Pod pod;
         private final Container container;
         private final ContainerStatus running;
@@ -141,7 +140,6 @@ final class ProbeManager implements ProbeView {
 
         Worker(Pod pod, Container container, ContainerStatus running, Kind kind, Probe probe, String podIp,
                ContainerRuntime runtime) {
-            this.podUid = pod.metadata.uid;
             this.pod = pod;
             this.container = container;
             this.running = running;
@@ -154,6 +152,10 @@ final class ProbeManager implements ProbeView {
 
         String key() {
             return running.id() + "/" + kind;
+        }
+
+        String podUid() {
+            return pod.metadata.uid;
         }
 
         Worker start(Instant startedAt) {
@@ -194,7 +196,7 @@ final class ProbeManager implements ProbeView {
                 unhealthy.failed(pod, container.name, kind.title + " probe failed: " + check.output());
             }
             if (result != before) {
-                changed.accept(podUid);
+                changed.accept(podUid());
             }
         }
     }
