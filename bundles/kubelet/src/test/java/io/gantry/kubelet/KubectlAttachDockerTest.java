@@ -20,23 +20,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kubectl attach} (1.33, WebSocket v5.channel.k8s.io; 1.29, SPDY/3.1) end to end: through
  * the real API server's servlet in Jetty to the kubelet's endpoint, which attaches to the main
  * process of a container on the real Docker engine.
  */
+@ExtendWith(KubectlCluster.PerClass.class)
 class KubectlAttachDockerTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Pattern TICK = Pattern.compile("tick (\\d+)");
 
     @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
+    static void createPods() throws Exception {
         create("""
                 apiVersion: v1
                 kind: Pod
@@ -97,11 +97,6 @@ class KubectlAttachDockerTest {
         for (String pod : List.of("ticker", "echo-133", "echo-129", "short-133", "short-129", "terminal")) {
             awaitPod(pod, p -> "Running".equals(p.status.phase));
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KubectlCluster.stop();
     }
 
     @Test

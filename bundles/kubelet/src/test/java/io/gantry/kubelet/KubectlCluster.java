@@ -30,6 +30,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A one-node cluster for kubectl tests: the real API server's servlet in Jetty over an in-memory
@@ -49,6 +52,23 @@ final class KubectlCluster {
     static io.gantry.api.client.Informers informers;
     static String node;
     static String server;
+
+    /**
+     * Starts the cluster before a test class's own set-up and stops it after its own tear-down:
+     * {@code @ExtendWith(KubectlCluster.PerClass.class)}.
+     */
+    static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            stop();
+        }
+    }
 
     static void start() throws Exception {
         node = "kl-" + UUID.randomUUID().toString().substring(0, 8);

@@ -7,20 +7,20 @@ import static io.gantry.kubelet.KubectlCluster.kubectlIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kubectl exec} (1.33, WebSocket v5.channel.k8s.io; 1.29 and 1.27, SPDY/3.1) end to end:
  * through the real API server's servlet in Jetty to the kubelet's endpoint, which runs the command
  * in a container on the real Docker engine.
  */
+@ExtendWith(KubectlCluster.PerClass.class)
 class KubectlExecDockerTest {
 
     @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
+    static void createPods() throws Exception {
         create("""
                 apiVersion: v1
                 kind: Pod
@@ -38,11 +38,6 @@ class KubectlExecDockerTest {
                 """);
         awaitPod("shell", p -> p.status.containerStatuses != null && p.status.containerStatuses.size() == 2
                 && p.status.containerStatuses.stream().allMatch(c -> c.state != null && c.state.running != null));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KubectlCluster.stop();
     }
 
     @Test

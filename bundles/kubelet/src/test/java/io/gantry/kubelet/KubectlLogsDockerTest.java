@@ -18,25 +18,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kubectl logs} (1.33) end to end: the real API server's servlet in Jetty over an
  * in-memory store, a real kubelet with its endpoint, and the Docker runtime on the real engine.
  */
+@ExtendWith(KubectlCluster.PerClass.class)
 class KubectlLogsDockerTest {
-
-    @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KubectlCluster.stop();
-    }
 
     @Test
     void logsOfAContainerWithTailTimestampsAndTheDefaultContainer() throws Exception {

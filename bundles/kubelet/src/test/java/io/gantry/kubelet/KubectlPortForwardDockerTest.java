@@ -19,9 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kubectl port-forward} end to end, SPDY/3.1 through the real API server's servlet in Jetty
@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
  * tries SPDY in a WebSocket first, is refused, and falls back) and 1.27 (SPDY alone); a declared
  * port on the pod's IP, an undeclared one inside the pod's network namespace.
  */
+@ExtendWith(KubectlCluster.PerClass.class)
 class KubectlPortForwardDockerTest {
 
     @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
+    static void createPods() throws Exception {
         create("""
                 apiVersion: v1
                 kind: Pod
@@ -51,11 +51,6 @@ class KubectlPortForwardDockerTest {
                     command: ["sh", "-c", "mkdir -p /w && echo side on an undeclared port > /w/index.html && exec httpd -f -p 8081 -h /w"]
                 """);
         awaitPod("web", p -> "Running".equals(p.status.phase));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KubectlCluster.stop();
     }
 
     @Test

@@ -12,9 +12,8 @@ import io.gantry.kubelet.KubectlCluster.Result;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kubelet's events about a pod's containers, as {@code kubectl describe pod} and
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Test;
  * ({@code spec.containers{NAME}}), from the real kubelet on the real Docker engine through the real
  * API server.
  */
+@ExtendWith(KubectlCluster.PerClass.class)
 class KubeletEventsDockerTest {
-
-    @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        KubectlCluster.stop();
-    }
 
     @Test
     void aContainerStartAndThePodsDeletionAreEvents() throws Exception {
