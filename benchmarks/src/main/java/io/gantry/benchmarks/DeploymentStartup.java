@@ -1,22 +1,20 @@
 package io.gantry.benchmarks;
 
 import static io.gantry.benchmarks.NodeApi.NAMESPACE;
-import static io.gantry.benchmarks.NodeApi.PODS;
 import static io.gantry.benchmarks.NodeApi.expect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gantry.api.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * {@code deploy N ROUNDS}: a Deployment of N replicas of examples/httpd-pod.yaml's image, from its
- * create to all N pods Running, against its peer in the same run: N {@code docker run -d} of the
+ * create to all N pods Running (seen by a watch), against its peer in the same run: N {@code docker run -d} of the
  * same image started at once, to the last one's return. Each round deletes what it made and waits
  * until the node's containers are gone before the next.
  *
@@ -36,11 +34,14 @@ final class DeploymentStartup {
         Latencies docker = new Latencies();
         for (int round = 0; round <= rounds; round++) { // round 0 warms up and is not counted
             String run = NodeApi.runId();
-            long start = System.nanoTime();
-            createDeployment(run, replicas);
-            awaitRunning(run, replicas);
-            long took = System.nanoTime() - start;
-            deleteDeployment(run);
+            long took;
+            try (PodWatch watch = new PodWatch(api, run)) {
+                long start = System.nanoTime();
+                createDeployment(run, replicas);
+                awaitRunning(watch, replicas);
+                took = System.nanoTime() - start;
+                deleteDeployment(watch, run);
+            }
             long peer = dockerRuns(run, replicas);
             if (round > 0) {
                 gantry.add(took);
@@ -59,11 +60,14 @@ final class DeploymentStartup {
         api.ensureNamespace();
         String run = NodeApi.runId();
         System.out.printf(Locale.ROOT, "pods-memory: idle %s%n", String.join(" ", NodeMemory.resident()));
-        createDeployment(run, replicas);
-        awaitRunning(run, replicas);
-        Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles
-        System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas, String.join(" ", NodeMemory.resident()));
-        deleteDeployment(run);
+        try (PodWatch watch = new PodWatch(api, run)) {
+            createDeployment(run, replicas);
+            awaitRunning(watch, replicas);
+            Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles
+            System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas,
+                    String.join(" ", NodeMemory.resident()));
+            deleteDeployment(watch, run);
+        }
         System.out.printf(Locale.ROOT, "pods-memory: after they are gone %s%n", String.join(" ", NodeMemory.resident()));
     }
 
@@ -78,37 +82,15 @@ final class DeploymentStartup {
                 """.formatted(run, replicas, RawDocker.IMAGE)));
     }
 
-    /** Polls the pods of the run every 10 ms until N are Running. */
-    private void awaitRunning(String run, int replicas) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode list = Json.mapper().readTree(expect(200, api.send("GET", PODS + "?labelSelector=bench%3D" + run, null)).body());
-            int running = 0;
-            for (JsonNode pod : list.path("items")) {
-                if ("Running".equals(pod.path("status").path("phase").asText())) {
-                    running++;
-                }
-            }
-            if (running >= replicas) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("the " + replicas + " pods of run " + run + " were not Running within " + DEADLINE);
+    /** Waits until the watch has seen N pods Running. */
+    private static void awaitRunning(PodWatch watch, int replicas) throws InterruptedException {
+        watch.await(pods -> PodWatch.running(pods) >= replicas, DEADLINE, replicas + " pods Running");
     }
 
     /** Deletes the Deployment with its pods, and waits until no pod of the run is left. */
-    private void deleteDeployment(String run) throws Exception {
+    private void deleteDeployment(PodWatch watch, String run) throws Exception {
         expect(200, api.send("DELETE", DEPLOYMENTS + "/deploy-" + run + "?propagationPolicy=Foreground", null));
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode list = Json.mapper().readTree(expect(200, api.send("GET", PODS + "?labelSelector=bench%3D" + run, null)).body());
-            if (list.path("items").isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the pods of run " + run + " were not gone within " + DEADLINE);
+        watch.await(Map::isEmpty, DEADLINE, "the pods of run " + run + " gone");
     }
 
     /** N {@code docker run -d} at once, to the last one's return; their containers are removed after. */

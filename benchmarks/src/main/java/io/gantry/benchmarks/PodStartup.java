@@ -3,7 +3,6 @@ package io.gantry.benchmarks;
 import static io.gantry.benchmarks.NodeApi.PODS;
 import static io.gantry.benchmarks.NodeApi.expect;
 
-import io.gantry.api.core.v1.Pod;
 import io.gantry.api.json.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -11,12 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 /**
- * {@code pods N}: N pods of examples/httpd-pod.yaml's image, one after another: create to Running,
- * to answering HTTP on the pod IP, and delete to gone (containers stopped and removed). Each pod is
- * followed by the peer: {@code docker run -d} of the same image to its return (the container
+ * {@code pods N}: N pods of examples/httpd-pod.yaml's image, one after another: create to Running
+ * (seen by a watch), to answering HTTP on the pod IP, and delete to gone (containers stopped and
+ * removed). Each pod is followed by the peer: {@code docker run -d} of the same image to its return (the container
  * started), so that both see the same moment of the machine.
  */
 final class PodStartup {
@@ -32,30 +30,14 @@ final class PodStartup {
         Latencies gone = new Latencies();
         Latencies dockerRun = new Latencies();
         RawDocker docker = new RawDocker(run);
-        for (int i = 0; i < n; i++) {
-            String name = "pod-" + run + "-" + i;
-            String path = PODS + "/" + name;
-            long start = System.nanoTime();
-            expect(201, api.send("POST", PODS, NodeApi.pod(name, run, null)));
-            Pod pod = waitFor(path, p -> p != null && "Running".equals(p.status.phase) && p.status.podIP != null);
-            running.add(System.nanoTime() - start);
-            String url = "http://" + pod.status.podIP + "/";
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!answers(url)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " did not answer on " + url + " within 60 s");
-                }
-                Thread.onSpinWait();
+        try (PodWatch watch = new PodWatch(api, run)) {
+            for (int i = 0; i < n; i++) {
+                startOne(watch, run, "pod-" + run + "-" + i, running, answering, gone);
+                long start = System.nanoTime();
+                docker.start(String.valueOf(i));
+                dockerRun.add(System.nanoTime() - start);
+                docker.removeAll();
             }
-            answering.add(System.nanoTime() - start);
-            start = System.nanoTime();
-            expect(200, api.send("DELETE", path, null));
-            waitFor(path, p -> p == null);
-            gone.add(System.nanoTime() - start);
-            start = System.nanoTime();
-            docker.start(String.valueOf(i));
-            dockerRun.add(System.nanoTime() - start);
-            docker.removeAll();
         }
         System.out.printf(Locale.ROOT, "pods: %d pods on node %s, one at a time%n", n, node);
         running.print("create to Running", Double.NaN);
@@ -65,25 +47,36 @@ final class PodStartup {
         gone.print("delete to gone", Double.NaN);
     }
 
+    /** One pod: create to Running (as the watch sees it), to answering HTTP, and delete to gone. */
+    private void startOne(PodWatch watch, String run, String name, Latencies running, Latencies answering,
+                          Latencies gone) throws Exception {
+        long start = System.nanoTime();
+        expect(201, api.send("POST", PODS, NodeApi.pod(name, run, null)));
+        watch.await(pods -> pods.get(name) != null && pods.get(name).status != null
+                && "Running".equals(pods.get(name).status.phase) && pods.get(name).status.podIP != null,
+                Duration.ofSeconds(120), name + " Running");
+        running.add(System.nanoTime() - start);
+        String url = "http://" + watch.get(name).status.podIP + "/";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!answers(url)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not answer on " + url + " within 60 s");
+            }
+            Thread.onSpinWait();
+        }
+        answering.add(System.nanoTime() - start);
+        start = System.nanoTime();
+        expect(200, api.send("DELETE", PODS + "/" + name, null));
+        watch.await(pods -> !pods.containsKey(name), Duration.ofSeconds(120), name + " gone");
+        gone.add(System.nanoTime() - start);
+    }
+
     private String firstReadyNode() throws Exception {
         HttpResponse<String> nodes = expect(200, api.send("GET", "/api/v1/nodes", null));
         if (!nodes.body().contains("\"type\":\"Ready\",\"status\":\"True\"")) {
             throw new IllegalStateException("no node is Ready: start one with ./gantry up");
         }
         return Json.mapper().readTree(nodes.body()).path("items").path(0).path("metadata").path("name").asText();
-    }
-
-    private Pod waitFor(String path, Predicate<Pod> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = api.send("GET", path, null);
-            Pod pod = response.statusCode() == 200 ? Json.read(response.body(), Pod.class) : null;
-            if (condition.test(pod)) {
-                return pod;
-            }
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException(path + " did not reach the expected state within 120 s");
     }
 
     private boolean answers(String url) {
