@@ -1,8 +1,9 @@
 /**
- * Names and helpers shared by every Gantry bundle: plugin service properties, daemon threads.
+ * Names and helpers shared by every Gantry bundle: plugin service properties, daemon threads, pod
+ * folders (1.2).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.gantry.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.gantry.kubelet;
 
+import io.gantry.api.Folders;
 import io.gantry.api.core.v1.Container;
 import io.gantry.api.core.v1.Pod;
 import io.gantry.api.core.v1.Volume;
@@ -15,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -92,12 +92,8 @@ final class PodVolumes {
 
     /** Deletes what the pod's volumes left on the node (never a hostPath). */
     void remove(String podUid) {
-        Path folder = root.resolve("pods").resolve(podUid);
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            Folders.delete(root.resolve("pods").resolve(podUid));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

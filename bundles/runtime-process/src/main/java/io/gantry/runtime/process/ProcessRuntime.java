@@ -1,5 +1,6 @@
 package io.gantry.runtime.process;
 
+import io.gantry.api.Folders;
 import io.gantry.api.Plugins;
 import io.gantry.api.json.Json;
 import io.gantry.api.runtime.ContainerConfig;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -711,20 +711,10 @@ public class ProcessRuntime implements ContainerRuntime {
     }
 
     private static void delete(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        // links are removed, never followed: a volume's files belong to the volume
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.debug("Cannot delete {}: {}", path, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("Cannot delete {}: {}", dir, e.getMessage());
+        try {
+            Folders.delete(dir);
+        } catch (IOException e) {
+            LOG.debug("Cannot delete all of {}: {}", dir, e.getMessage());
         }
     }
 
