@@ -222,7 +222,9 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
             Duration ranFor = latest.startedAt() == null || latest.finishedAt() == null ? null
                     : Duration.between(latest.startedAt(), latest.finishedAt());
             Duration delay = backOff.delay(latest.attempt(), ranFor);
-            Instant finished = latest.finishedAt() == null ? now : latest.finishedAt();
+            // one that could not start never finished: its back-off runs from its creation
+            Instant finished = latest.finishedAt() != null ? latest.finishedAt()
+                    : latest.createdAt() != null ? latest.createdAt() : now;
             Instant until = finished.plus(delay);
             if (now.isBefore(until)) {
                 waiting.put(container.name, new Waiting("CrashLoopBackOff", "back-off " + seconds(delay)

@@ -172,6 +172,7 @@ final class PodStatuses {
         state.terminated.startedAt = Times.format(container.startedAt());
         state.terminated.finishedAt = Times.format(container.finishedAt());
         state.terminated.containerID = containerId(observed, container);
+        state.terminated.message = container.message();
         return state;
     }
 

@@ -469,7 +469,10 @@ final class PodSync {
         }
     }
 
-    /** The sandbox of the pod: ports of its containers and of their probes published on the pod IP. */
+    /**
+     * The sandbox of the pod: ports of its containers and of their probes published on the pod IP; a
+     * pod of one container lets the runtime give that container the sandbox's network itself.
+     */
     private SandboxConfig sandboxConfig(Pod pod, String ip, int attempt, String runtimeName) {
         Set<String> seen = new LinkedHashSet<>();
         List<PortMapping> ports = new ArrayList<>();
@@ -490,8 +493,10 @@ final class PodSync {
             }
         }
         String hostname = pod.spec.hostname != null && !pod.spec.hostname.isEmpty() ? pod.spec.hostname : pod.metadata.name;
+        boolean soleContainer = pod.spec.containers.size() == 1
+                && (pod.spec.initContainers == null || pod.spec.initContainers.isEmpty());
         return new SandboxConfig(nodeName, pod.metadata.namespace, pod.metadata.name, pod.metadata.uid, attempt,
-                runtimeName, hostname, ip, ports);
+                runtimeName, hostname, ip, ports, soleContainer);
     }
 
     private static Integer probePort(Probe probe, Container container) {

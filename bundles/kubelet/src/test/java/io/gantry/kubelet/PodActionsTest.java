@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.core.v1.Pod;
+import io.gantry.api.runtime.ContainerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,17 @@ class PodActionsTest {
                     .plus(BACK_OFF.delay(restarts, Duration.ofSeconds(1)))).minusSeconds(secondsAgo), actions.requeueAfter(),
                     "looked at again when the back-off ends");
         }
+    }
+
+    @Test
+    void aContainerThatCouldNotStartBacksOffFromItsCreation() {
+        ContainerStatus cannotRun = new ContainerStatus("a-1", "uid-1", "a", 1, ContainerStatus.State.CREATED,
+                "gantry/httpd:1.0", "sha256:1", 128, null, NOW.minusSeconds(11), null, null, "address already in use");
+        PodActions actions = compute(pod("Always", "a"), observed(cannotRun));
+        assertEquals(List.of("a#2"), started(actions), "10 s of back-off ran out: started again");
+        PodActions early = compute(pod("Always", "a"), observed(new ContainerStatus("a-1", "uid-1", "a", 1,
+                ContainerStatus.State.CREATED, "gantry/httpd:1.0", "sha256:1", 128, null, NOW.minusSeconds(4), null, null)));
+        assertEquals(Duration.ofSeconds(6), early.requeueAfter(), "looked at again when the back-off ends");
     }
 
     @Test

@@ -218,7 +218,8 @@ class PodLifecycleDockerTest {
 
     @Test
     void aPodWhoseSandboxDiedStartsOverInANewOneAndTheOldIsRemoved() throws Exception {
-        Pod phoenix = pod("phoenix", container("app", "sleep 300"));
+        // two containers: the pod has a sandbox container of its own
+        Pod phoenix = pod("phoenix", container("app", "sleep 300"), container("side", "sleep 300"));
         phoenix.spec.terminationGracePeriodSeconds = 1L; // sleep as PID 1 ignores SIGTERM: it is killed after 1 s
         Pod pod = node.create(phoenix);
         Pod running = node.await(pod, Duration.ofSeconds(30), p -> "Running".equals(p.status.phase));
@@ -237,28 +238,88 @@ class PodLifecycleDockerTest {
 
     @Test
     void aPodWhoseSandboxCouldNotStartTriesAgainInANewOne() throws Exception {
+        // two containers: the pod has a sandbox container of its own, which publishes the port
+        Pod running = runsOnceItsPortIsFree(container("side", "sleep 300"));
+        // one start failed per sandbox that could not start: as many as the kubelet tried while the port was taken
+        var sandboxes = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, sandboxes.size(), "the sandbox that could not start is removed");
+        assertTrue(sandboxes.get(0).attempt() > 0, "a new sandbox: " + sandboxes.get(0));
+        assertEquals(2, running.status.containerStatuses.size());
+    }
+
+    @Test
+    void aOneContainerPodWhosePortIsTakenStartsOnceItIsFree() throws Exception {
+        runsOnceItsPortIsFree();
+        var sandboxes = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, sandboxes.size());
+        assertEquals(0, sandboxes.get(0).attempt(), "the container restarted in its sandbox: " + sandboxes.get(0));
+    }
+
+    /**
+     * A pod of web (port 8080) and the others, created while 8080 is taken on the pod IP: it reports
+     * the failure, and runs once the port is free.
+     */
+    private Pod runsOnceItsPortIsFree(Container... others) throws Exception {
         String[] range = node.podCidr.split("/")[0].split("\\.");
         String firstIp = range[0] + "." + range[1] + "." + range[2] + ".2"; // the first pod's address
         Container web = container("web");
         web.ports = List.of(new ContainerPort(8080));
+        List<Container> containers = new ArrayList<>(List.of(web));
+        containers.addAll(List.of(others));
         Pod pod;
         try (java.net.ServerSocket squatter = new java.net.ServerSocket(8080, 1, java.net.InetAddress.getByName(firstIp))) {
-            pod = node.create(pod("blocked", web));
-            Pod blocked = node.await(pod, Duration.ofSeconds(30), p -> !p.status.containerStatuses.isEmpty()
-                    && "RunContainerError".equals(waitingReason(p, 0)));
-            assertTrue(blocked.status.containerStatuses.get(0).state.waiting.message.contains("address already in use"),
-                    blocked.status.containerStatuses.get(0).state.waiting.message);
+            pod = node.create(pod("blocked", containers.toArray(Container[]::new)));
+            // the start error shows while the kubelet tries again: first as RunContainerError, then as the
+            // message of the container that could not run (ContainerCannotRun), in CrashLoopBackOff
+            node.await(pod, Duration.ofSeconds(30), p -> !p.status.containerStatuses.isEmpty()
+                    && startError(p.status.containerStatuses.get(0)).contains("address already in use"));
         }
         // the phase says Running from the first failure on (a container that could not run is restarted,
         // as in Kubernetes): the container's own state tells when it runs
         Pod running = node.await(pod, Duration.ofSeconds(30), p -> p.status.containerStatuses.get(0).state.running != null);
         assertEquals(firstIp, running.status.podIP);
-        // one start failed per sandbox that could not start: as many as the kubelet tried while the port was taken
         assertTrue(running.status.containerStatuses.get(0).restartCount >= 1,
                 io.gantry.api.json.Json.write(running.status));
-        var sandboxes = node.runtime.listPodSandboxes(node.name);
-        assertEquals(1, sandboxes.size(), "the sandbox that could not start is removed");
-        assertTrue(sandboxes.get(0).attempt() > 0, "a new sandbox: " + sandboxes.get(0));
+        return running;
+    }
+
+    @Test
+    void aOneContainerPodIsOneContainerThatKeepsThePodsNetworkWhenItRestarts() throws Exception {
+        Container web = container("web");
+        web.ports = List.of(new ContainerPort(80));
+        Pod pod = node.create(pod("single", web));
+        Pod running = node.await(pod, Duration.ofSeconds(30), p -> "Running".equals(p.status.phase));
+        String podIp = running.status.podIP;
+        awaitHttp(podIp);
+        assertEquals(1, docker("ps", "-aq", "--filter", "label=io.gantry.pod.uid=" + running.metadata.uid).lines().count(),
+                "no sandbox container beside the pod's one");
+        assertEquals("single", node.exec(running, "web", "hostname").trim());
+        var sandbox = node.runtime.listPodSandboxes(node.name);
+        assertEquals(1, sandbox.size());
+
+        docker("kill", node.running(running, "web").id());
+        Pod again = node.await(pod, Duration.ofSeconds(30), p -> p.status.containerStatuses.get(0).restartCount == 1
+                && p.status.containerStatuses.get(0).state.running != null);
+        assertEquals(podIp, again.status.podIP, "the pod keeps its IP");
+        awaitHttp(podIp);
+        var after = node.runtime.listPodSandboxes(node.name);
+        assertEquals(List.of(sandbox.get(0).id()), after.stream().map(s -> s.id()).toList(), "the same sandbox");
+        assertEquals(0, after.get(0).attempt());
+    }
+
+    private static void awaitHttp(String podIp) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":80/")).timeout(Duration.ofSeconds(2)).build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().startsWith("hello from Gantry"));
+    }
+
+    private static String startError(io.gantry.api.core.v1.ContainerStatus status) {
+        if (status.state.waiting != null && "RunContainerError".equals(status.state.waiting.reason)) {
+            return status.state.waiting.message;
+        }
+        var last = status.lastState == null ? null : status.lastState.terminated;
+        return last != null && "ContainerCannotRun".equals(last.reason) && last.message != null ? last.message : "";
     }
 
     static String waitingReason(Pod pod, int container) {

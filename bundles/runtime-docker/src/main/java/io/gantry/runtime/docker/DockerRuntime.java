@@ -22,6 +22,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.gantry.api.Daemons;
+import io.gantry.api.Folders;
 import io.gantry.api.Plugins;
 import io.gantry.api.runtime.ContainerConfig;
 import io.gantry.api.runtime.ContainerRuntime;
@@ -40,7 +41,11 @@ import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +75,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs pods as Docker containers through docker-java. A pod's sandbox is a container of the
  * sandbox image that owns the pod's network and publishes its ports on the pod IP; the pod's
- * containers join that network. Everything created carries this runtime's labels (node, pod,
+ * containers join that network. A pod of one container has no sandbox container: that container
+ * holds the network itself ({@link SoloSandboxes}). Everything created carries this runtime's labels (node, pod,
  * attempt, the runtime handler), which are how it is found again after a restart; beyond a cache
  * of container inspections the runtime keeps no state. Changes arrive through the engine's event
  * stream ({@link #watch}).
@@ -82,7 +88,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     public static final String NAME = "docker";
     public static final String PID = "io.gantry.runtime.docker";
-    // The labels this runtime puts on what it creates, and finds it again by. Only this class reads them.
+    // The labels this runtime puts on what it creates, and finds it again by. Only this package reads them.
     static final String NODE = "io.gantry.node";
     static final String POD_NAMESPACE = "io.gantry.pod.namespace";
     static final String POD_NAME = "io.gantry.pod.name";
@@ -115,6 +121,10 @@ public class DockerRuntime implements ContainerRuntime {
         @AttributeDefinition(description = "Whether missing images are pulled from a registry; off, only images "
                 + "present on the node run (for machines that reach no registry, and for tests)")
         boolean pullImages() default true;
+
+        @AttributeDefinition(description = "Whether the container of a one-container pod holds the pod's network "
+                + "itself, without a sandbox container: one container start per pod instead of two")
+        boolean soloSandboxes() default true;
     }
 
     private final Config config;
@@ -127,6 +137,13 @@ public class DockerRuntime implements ContainerRuntime {
     private final Map<String, CompletableFuture<Void>> sandboxStarts = new ConcurrentHashMap<>();
     private final Map<String, String> containerSandboxes = new ConcurrentHashMap<>();
     private final ExecutorService starter = Daemons.pool("gantry-docker-sandbox-start", Duration.ofSeconds(5));
+    private final SoloSandboxes solos = new SoloSandboxes();
+    /**
+     * Where memory volumes live, one folder per sandbox: on the host's /dev/shm, so that they outlive
+     * the pod's containers (a tmpfs Docker volume is unmounted, its files lost, once no container runs
+     * with it); null without one, and the volumes are Docker's.
+     */
+    private final Path memoryRoot;
 
     @Activate
     public DockerRuntime(Config config) {
@@ -141,6 +158,8 @@ public class DockerRuntime implements ContainerRuntime {
                 .responseTimeout(Duration.ofMinutes(10))
                 .build();
         this.docker = DockerClientImpl.getInstance(clientConfig, http);
+        Path shm = Path.of("/dev/shm");
+        this.memoryRoot = Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("gantry-docker") : null;
     }
 
     @Deactivate
@@ -161,19 +180,13 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String runPodSandbox(SandboxConfig sandbox) {
-        Map<String, String> labels = podLabels(sandbox);
-        labels.put(SANDBOX, "true");
-        labels.put(SANDBOX_ATTEMPT, String.valueOf(sandbox.attempt()));
-        labels.put(POD_IP, sandbox.podIp());
-        labels.put(RUNTIME_HANDLER, sandbox.runtimeHandler() == null ? NAME : sandbox.runtimeHandler());
-        List<ExposedPort> exposed = new ArrayList<>();
-        Ports bindings = new Ports();
-        for (PortMapping mapping : sandbox.ports()) {
-            ExposedPort port = "UDP".equalsIgnoreCase(mapping.protocol()) ? ExposedPort.udp(mapping.containerPort())
-                    : ExposedPort.tcp(mapping.containerPort());
-            exposed.add(port);
-            bindings.bind(port, Ports.Binding.bindIpAndPort(mapping.hostIp(), mapping.hostPort()));
+        if (sandbox.soleContainer() && config.soloSandboxes()) {
+            return solos.create(sandbox);
         }
+        Map<String, String> labels = sandboxLabels(sandbox);
+        labels.put(SANDBOX, "true");
+        List<ExposedPort> exposed = exposed(sandbox);
+        Ports bindings = bindings(sandbox);
         String name = "gantry_POD_" + sandbox.podName() + "_" + sandbox.namespace() + "_" + shortUid(sandbox.podUid())
                 + "_" + sandbox.attempt();
         Supplier<CreateContainerCmd> command = () -> docker.createContainerCmd(config.sandboxImage())
@@ -196,11 +209,38 @@ public class DockerRuntime implements ContainerRuntime {
         return id;
     }
 
+    /** The sandbox's ports, to expose on the container that holds its network. */
+    private static List<ExposedPort> exposed(SandboxConfig sandbox) {
+        return sandbox.ports().stream().map(DockerRuntime::exposed).toList();
+    }
+
+    /** The sandbox's ports, published on the pod IP. */
+    private static Ports bindings(SandboxConfig sandbox) {
+        Ports bindings = new Ports();
+        for (PortMapping mapping : sandbox.ports()) {
+            bindings.bind(exposed(mapping), Ports.Binding.bindIpAndPort(mapping.hostIp(), mapping.hostPort()));
+        }
+        return bindings;
+    }
+
+    private static ExposedPort exposed(PortMapping mapping) {
+        return "UDP".equalsIgnoreCase(mapping.protocol()) ? ExposedPort.udp(mapping.containerPort())
+                : ExposedPort.tcp(mapping.containerPort());
+    }
+
     @Override
     public PortConnection connect(String sandboxId, int port) throws IOException {
+        String holder = sandboxId;
+        if (SoloSandboxes.isSolo(sandboxId)) {
+            // the network is the pod's container's, while it runs
+            holder = list(Map.of(SANDBOX_ID, sandboxId)).stream().filter(c -> "running".equals(c.getState()))
+                    .map(Container::getId).findFirst()
+                    .orElseThrow(() -> new IOException("the container of the pod's sandbox " + sandboxId + " is not running"));
+        }
+        String inspectedId = holder;
         InspectContainerResponse sandbox;
         try {
-            sandbox = call(() -> docker.inspectContainerCmd(sandboxId).exec());
+            sandbox = call(() -> docker.inspectContainerCmd(inspectedId).exec());
         } catch (NotFoundException gone) {
             throw new IOException("the pod's sandbox " + sandboxId + " is gone");
         }
@@ -213,6 +253,15 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void stopPodSandbox(String sandboxId) {
+        if (SoloSandboxes.isSolo(sandboxId)) {
+            solos.stop(sandboxId);
+            for (Container container : list(Map.of(SANDBOX_ID, sandboxId))) {
+                if ("running".equals(container.getState())) {
+                    stopContainer(container.getId(), Duration.ZERO); // as a sandbox's stop stops its processes
+                }
+            }
+            return;
+        }
         CompletableFuture<Void> starting = sandboxStarts.remove(sandboxId);
         if (starting != null) {
             starting.exceptionally(failed -> null).join(); // stop what has started, not what is starting
@@ -222,7 +271,22 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void removePodSandbox(String sandboxId) {
-        removeContainer(sandboxId);
+        if (SoloSandboxes.isSolo(sandboxId)) {
+            for (Container container : list(Map.of(SANDBOX_ID, sandboxId))) {
+                removeContainer(container.getId()); // left by a kubelet that stopped midway: they would bring it back
+            }
+            solos.remove(sandboxId);
+        } else {
+            removeContainer(sandboxId);
+        }
+        if (memoryRoot != null) {
+            try {
+                Folders.delete(memoryRoot.resolve(sandboxId));
+            } catch (IOException e) {
+                LOG.warn("Cannot delete the memory volumes of sandbox {}: {}", sandboxId, e.toString());
+            }
+            return;
+        }
         try {
             var volumes = call(() -> docker.listVolumesCmd().withFilter("label", List.of(SANDBOX_ID + "=" + sandboxId)).exec());
             if (volumes.getVolumes() != null) {
@@ -238,12 +302,17 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public List<SandboxStatus> listPodSandboxes(String nodeName) {
         List<SandboxStatus> sandboxes = new ArrayList<>();
-        for (Container container : list(Map.of(NODE, nodeName, SANDBOX, "true"))) {
+        List<Container> listed = list(Map.of(NODE, nodeName));
+        for (Container container : listed) {
             Map<String, String> found = container.getLabels() == null ? Map.of() : container.getLabels();
+            if (!found.containsKey(SANDBOX)) {
+                continue;
+            }
             sandboxes.add(new SandboxStatus(container.getId(), found.get(POD_UID), found.get(POD_NAMESPACE),
                     found.get(POD_NAME), number(found.get(SANDBOX_ATTEMPT)), found.getOrDefault(RUNTIME_HANDLER, NAME),
                     "running".equals(container.getState()), found.get(POD_IP), Instant.ofEpochSecond(container.getCreated())));
         }
+        sandboxes.addAll(solos.list(nodeName, listed));
         return sandboxes;
     }
 
@@ -281,8 +350,9 @@ public class DockerRuntime implements ContainerRuntime {
     public String createContainer(String sandboxId, ContainerConfig container, SandboxConfig sandbox) {
         List<String> env = new ArrayList<>();
         container.env().forEach((key, value) -> env.add(key + "=" + value));
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode("container:" + sandboxId)
-                .withIpcMode("container:" + sandboxId);
+        boolean solo = SoloSandboxes.isSolo(sandboxId);
+        HostConfig host = solo ? HostConfig.newHostConfig().withPortBindings(bindings(sandbox))
+                : HostConfig.newHostConfig().withNetworkMode("container:" + sandboxId).withIpcMode("container:" + sandboxId);
         if (container.milliCpuLimit() > 0) {
             host.withNanoCPUs(container.milliCpuLimit() * 1_000_000L);
         }
@@ -302,6 +372,10 @@ public class DockerRuntime implements ContainerRuntime {
         Map<String, String> labels = podLabels(sandbox);
         labels.put(CONTAINER_NAME, container.name());
         labels.put(CONTAINER_ATTEMPT, String.valueOf(container.attempt()));
+        if (solo) {
+            labels.putAll(sandboxLabels(sandbox));
+            labels.put(SANDBOX_ID, sandboxId);
+        }
         String name = "gantry_" + container.name() + "_" + sandbox.podName() + "_" + sandbox.namespace() + "_"
                 + shortUid(sandbox.podUid()) + "_" + container.attempt();
         String user = container.runAsUser() == null ? null
@@ -312,6 +386,9 @@ public class DockerRuntime implements ContainerRuntime {
                     .withLabels(labels)
                     .withEnv(env)
                     .withHostConfig(host);
+            if (solo) {
+                create.withHostName(sandbox.hostname()).withExposedPorts(exposed(sandbox));
+            }
             if (container.command() != null && !container.command().isEmpty()) {
                 create.withEntrypoint(container.command());
             }
@@ -346,14 +423,28 @@ public class DockerRuntime implements ContainerRuntime {
         return id;
     }
 
-    /** A memory volume is a Docker volume on tmpfs, one per sandbox and name, so the pod's containers share it. */
+    /**
+     * A memory volume is a folder of the sandbox's on /dev/shm, writable by all as an emptyDir is, or
+     * else a Docker volume on tmpfs; one per sandbox and name, so the pod's containers share it.
+     */
     private com.github.dockerjava.api.model.Mount mount(String sandboxId, Mount mount) {
         var docked = new com.github.dockerjava.api.model.Mount().withTarget(mount.containerPath())
                 .withReadOnly(mount.readOnly());
         if (mount.type() == Mount.Type.BIND) {
             return docked.withType(MountType.BIND).withSource(mount.source());
         }
-        String volume = "gantry_" + sandboxId.substring(0, Math.min(12, sandboxId.length())) + "_" + mount.source();
+        if (memoryRoot != null) {
+            Path folder = memoryRoot.resolve(sandboxId).resolve(mount.source());
+            try {
+                Files.createDirectories(folder);
+                Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create memory volume " + mount.source() + " in " + folder, e);
+            }
+            return docked.withType(MountType.BIND).withSource(folder.toString());
+        }
+        String sandbox = SoloSandboxes.isSolo(sandboxId) ? sandboxId : sandboxId.substring(0, Math.min(12, sandboxId.length()));
+        String volume = "gantry_" + sandbox + "_" + mount.source();
         call(() -> docker.createVolumeCmd().withName(volume).withDriver("local")
                 .withDriverOpts(Map.of("type", "tmpfs", "device", "tmpfs"))
                 .withLabels(Map.of(SANDBOX_ID, sandboxId)).exec());
@@ -772,7 +863,16 @@ public class DockerRuntime implements ContainerRuntime {
         return labels;
     }
 
-    private static int number(String label) {
+    /** The pod's labels and what its sandbox records: on the sandbox container, or on a solo sandbox's containers. */
+    private static Map<String, String> sandboxLabels(SandboxConfig sandbox) {
+        Map<String, String> labels = podLabels(sandbox);
+        labels.put(SANDBOX_ATTEMPT, String.valueOf(sandbox.attempt()));
+        labels.put(POD_IP, sandbox.podIp());
+        labels.put(RUNTIME_HANDLER, SoloSandboxes.runtimeHandler(sandbox));
+        return labels;
+    }
+
+    static int number(String label) {
         try {
             return label == null ? 0 : Integer.parseInt(label);
         } catch (NumberFormatException e) {
@@ -792,7 +892,8 @@ public class DockerRuntime implements ContainerRuntime {
         return new ContainerStatus(inspected.getId(), labels.get(POD_UID), labels.get(CONTAINER_NAME),
                 number(labels.get(CONTAINER_ATTEMPT)), mapped,
                 inspected.getConfig() == null ? null : inspected.getConfig().getImage(), inspected.getImageId(),
-                exitCode, reason, time(inspected.getCreated()), time(state.getStartedAt()), time(state.getFinishedAt()));
+                exitCode, reason, time(inspected.getCreated()), time(state.getStartedAt()), time(state.getFinishedAt()),
+                state.getError() == null || state.getError().isEmpty() ? null : state.getError());
     }
 
     private List<Container> list(Map<String, String> labels) {

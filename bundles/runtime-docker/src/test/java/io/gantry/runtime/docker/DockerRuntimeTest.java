@@ -2,6 +2,7 @@ package io.gantry.runtime.docker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.gantry.api.runtime.ExecResult;
 import io.gantry.api.runtime.ExecStreams;
 import io.gantry.api.runtime.ImageUnavailableException;
 import io.gantry.api.runtime.Mount;
+import io.gantry.api.runtime.PortConnection;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
 import io.gantry.api.runtime.RuntimeUnavailableException;
@@ -24,6 +26,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,6 +106,60 @@ class DockerRuntimeTest {
         runtime.stopPodSandbox(sandboxId);
         runtime.stopPodSandbox(sandboxId);
         assertTrue(runtime.listPodSandboxes(node).stream().noneMatch(SandboxStatus::ready));
+    }
+
+    @Test
+    void theContainerOfAOneContainerPodHoldsTheNetworkAndTheSandboxOutlivesItsRestarts() throws Exception {
+        SandboxConfig sandbox = solo("solo", "127.77.0.11", List.of(new PortMapping("TCP", 80, "127.77.0.11", 80)));
+        String sandboxId = runtime.runPodSandbox(sandbox);
+        assertEquals("", docker("ps", "-aq", "--filter", "label=io.gantry.node=" + node), "no sandbox container");
+        SandboxStatus recorded = runtime.listPodSandboxes(node).get(0);
+        assertEquals(List.of(sandboxId, sandbox.podUid(), "127.77.0.11", 2, true),
+                List.of(recorded.id(), recorded.podUid(), recorded.podIp(), recorded.attempt(), recorded.ready()));
+
+        Mount cache = new Mount(Mount.Type.MEMORY, "cache", "/cache", false);
+        String first = runtime.createContainer(sandboxId, container("web", null, null, Map.of(), 0, cache), sandbox);
+        runtime.startContainer(first);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.77.0.11:80/")).timeout(Duration.ofSeconds(2)).build();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().startsWith("hello from Gantry"));
+        assertEquals("solo", runtime.exec(first, List.of("hostname"), Duration.ofSeconds(5)).output().trim());
+        assertEquals(0, runtime.exec(first, List.of("sh", "-c", "echo kept > /cache/file"), Duration.ofSeconds(5)).exitCode());
+        assertEquals(List.of("web"), runtime.listContainers(node).stream().map(ContainerStatus::name).toList());
+
+        // the container exits; the sandbox stays ready, and the next attempt takes the network over
+        runtime.stopContainer(first, Duration.ZERO);
+        assertTrue(runtime.listPodSandboxes(node).get(0).ready(), "ready while its container restarts");
+        String second = runtime.createContainer(sandboxId, container("web", null, null, Map.of(), 1, cache), sandbox);
+        runtime.startContainer(second);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().startsWith("hello from Gantry"));
+        assertEquals("kept\n", runtime.exec(second, List.of("cat", "/cache/file"), Duration.ofSeconds(5)).output(),
+                "the pod's memory volume outlives a container");
+
+        // a restarted runtime finds the sandbox again in its containers' labels
+        runtime.deactivate();
+        DockerRuntime restarted = new DockerRuntime(config("unix:///var/run/docker.sock"));
+        runtime = restarted;
+        List<SandboxStatus> found = restarted.listPodSandboxes(node);
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(List.of(sandboxId, sandbox.podUid(), "127.77.0.11", 2, true, "docker"),
+                List.of(found.get(0).id(), found.get(0).podUid(), found.get(0).podIp(), found.get(0).attempt(),
+                        found.get(0).ready(), found.get(0).runtimeHandler()));
+        try (PortConnection connection = restarted.connect(sandboxId, 80)) {
+            connection.output().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            connection.output().flush();
+            assertTrue(new String(connection.input().readAllBytes(), StandardCharsets.UTF_8).contains("hello from Gantry"));
+        }
+
+        restarted.stopPodSandbox(sandboxId);
+        assertEquals(ContainerStatus.State.EXITED, restarted.containerStatus(second).state(), "the stop stops the container");
+        assertTrue(restarted.listPodSandboxes(node).stream().noneMatch(SandboxStatus::ready));
+        restarted.removePodSandbox(sandboxId);
+        assertEquals(List.of(), restarted.listPodSandboxes(node));
+        assertEquals(List.of(), restarted.listContainers(node), "its containers go with it");
+        assertFalse(Files.exists(Path.of("/dev/shm/gantry-docker", sandboxId)), "its memory volume goes with it");
     }
 
     @Test
@@ -268,9 +326,9 @@ class DockerRuntimeTest {
         runtime.removeContainer(writerId);
         runtime.removeContainer(readerId);
         runtime.stopPodSandbox(sandboxId);
+        assertTrue(Files.isDirectory(Path.of("/dev/shm/gantry-docker", sandboxId)), "the memory volume is on /dev/shm");
         runtime.removePodSandbox(sandboxId);
-        assertEquals("", docker("volume", "ls", "-q", "--filter", "label=io.gantry.sandbox.id=" + sandboxId),
-                "the memory volume goes with its sandbox");
+        assertFalse(Files.exists(Path.of("/dev/shm/gantry-docker", sandboxId)), "the memory volume goes with its sandbox");
     }
 
     @Test
@@ -294,6 +352,13 @@ class DockerRuntimeTest {
     private SandboxConfig sandbox(String pod, String ip, List<PortMapping> ports) {
         String uid = UUID.randomUUID().toString();
         return new SandboxConfig(node, "test", pod + "-" + testId.substring(0, 6), uid, 2, "docker", pod, ip, ports);
+    }
+
+    /** The sandbox of a pod of one container, which that container holds. */
+    private SandboxConfig solo(String pod, String ip, List<PortMapping> ports) {
+        SandboxConfig shared = sandbox(pod, ip, ports);
+        return new SandboxConfig(shared.nodeName(), shared.namespace(), shared.podName(), shared.podUid(), shared.attempt(),
+                shared.runtimeHandler(), shared.hostname(), shared.podIp(), shared.ports(), true);
     }
 
     private ContainerConfig container(String name, List<String> command, List<String> args, Map<String, String> env,
