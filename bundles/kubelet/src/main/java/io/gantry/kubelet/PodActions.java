@@ -43,9 +43,14 @@ record PodActions(List<Kill> kill, List<String> remove, List<String> removeSandb
      */
     record Kill(String containerId, String name, String reason, String message) {
 
-        /** A container stopped with its pod or sandbox: the event says "Stopping container NAME". */
+        /** A container stopped with its pod or sandbox: the event says so ({@link #stopping}). */
         Kill(String containerId, String name, String reason) {
-            this(containerId, name, reason, "Stopping container " + name);
+            this(containerId, name, reason, stopping(name));
+        }
+
+        /** The Killing event's message for a container stopped with its pod or sandbox. */
+        static String stopping(String name) {
+            return "Stopping container " + name;
         }
 
         /** A container restarted because a probe failed: the event says so. */

@@ -333,7 +333,7 @@ final class PodSync {
                 continue;
             }
             Container container = container(pod, running.name());
-            event(pod, running.name(), Event.NORMAL, "Killing", "Stopping container " + running.name());
+            event(pod, running.name(), Event.NORMAL, "Killing", PodActions.Kill.stopping(running.name()));
             stops.add(CompletableFuture.runAsync(() -> {
                 if (container != null && container.lifecycle != null && container.lifecycle.preStop != null && graceSeconds > 0) {
                     preStop(container, container.lifecycle.preStop, running, podIp, runtime, deadline);
