@@ -20,7 +20,8 @@ public record ContainerStatus(String id, String podUid, String name, int attempt
     public ContainerStatus(String id, String podUid, String name, int attempt, State state, String image,
                            String imageId, int exitCode, String reason, Instant createdAt, Instant startedAt,
                            Instant finishedAt) {
-        this(id, podUid, name, attempt, state, image, imageId, exitCode, reason, createdAt, startedAt, finishedAt, null);
+        this(id, podUid, name, attempt, state, image, imageId, exitCode, reason, createdAt, startedAt, finishedAt,
+                null);
     }
 
     /** The lifecycle states of a container, as in the CRI. */

@@ -76,10 +76,10 @@ import org.slf4j.LoggerFactory;
  * Runs pods as Docker containers through docker-java. A pod's sandbox is a container of the
  * sandbox image that owns the pod's network and publishes its ports on the pod IP; the pod's
  * containers join that network. A pod of one container has no sandbox container: that container
- * holds the network itself ({@link SoloSandboxes}). Everything created carries this runtime's labels (node, pod,
- * attempt, the runtime handler), which are how it is found again after a restart; beyond a cache
- * of container inspections the runtime keeps no state. Changes arrive through the engine's event
- * stream ({@link #watch}).
+ * holds the network itself ({@link SoloSandboxes}). Everything created carries this runtime's
+ * labels (node, pod, attempt, the runtime handler), which are how it is found again after a
+ * restart; beyond a cache of container inspections and the solo sandboxes not stopped the
+ * runtime keeps no state. Changes arrive through the engine's event stream ({@link #watch}).
  */
 @Component(service = ContainerRuntime.class, property = Plugins.NAME + "=" + DockerRuntime.NAME,
         configurationPid = DockerRuntime.PID)
@@ -235,7 +235,8 @@ public class DockerRuntime implements ContainerRuntime {
             // the network is the pod's container's, while it runs
             holder = list(Map.of(SANDBOX_ID, sandboxId)).stream().filter(c -> "running".equals(c.getState()))
                     .map(Container::getId).findFirst()
-                    .orElseThrow(() -> new IOException("the container of the pod's sandbox " + sandboxId + " is not running"));
+                    .orElseThrow(() -> new IOException("the container of the pod's sandbox " + sandboxId
+                            + " is not running"));
         }
         String inspectedId = holder;
         InspectContainerResponse sandbox;
@@ -443,7 +444,8 @@ public class DockerRuntime implements ContainerRuntime {
             }
             return docked.withType(MountType.BIND).withSource(folder.toString());
         }
-        String sandbox = SoloSandboxes.isSolo(sandboxId) ? sandboxId : sandboxId.substring(0, Math.min(12, sandboxId.length()));
+        String sandbox = SoloSandboxes.isSolo(sandboxId) ? sandboxId
+                : sandboxId.substring(0, Math.min(12, sandboxId.length()));
         String volume = "gantry_" + sandbox + "_" + mount.source();
         call(() -> docker.createVolumeCmd().withName(volume).withDriver("local")
                 .withDriverOpts(Map.of("type", "tmpfs", "device", "tmpfs"))

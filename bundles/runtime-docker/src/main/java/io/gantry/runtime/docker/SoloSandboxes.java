@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * container of their own: each attempt of the pod's container is created with the sandbox's
  * network (its hostname, the ports published on the pod IP), so a pod starts with one container
  * start instead of two. Such a sandbox is a record: kept here from its creation, and found again
- * after a restart in the labels its containers carry (the sandbox's id and attempt, the pod IP). It stays ready while its
- * container exits and restarts, until it is stopped; a restarted runtime, which does not know it
- * was stopped, reports it ready once more, and the kubelet stops it again.
+ * after a restart in the labels its containers carry (the sandbox's id and attempt, the pod IP).
+ * It stays ready while its container exits and restarts, until it is stopped; a restarted
+ * runtime, which does not know it was stopped, reports it ready once more, and the kubelet stops
+ * it again.
  */
 final class SoloSandboxes {
 
