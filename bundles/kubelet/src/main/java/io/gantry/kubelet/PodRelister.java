@@ -2,6 +2,7 @@ package io.gantry.kubelet;
 
 import io.gantry.api.runtime.ContainerRuntime;
 import io.gantry.api.runtime.ContainerStatus;
+import io.gantry.api.runtime.RuntimeListing;
 import io.gantry.api.runtime.SandboxStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,9 +95,8 @@ final class PodRelister {
             Map<String, ContainerRuntime> installed = runtimes.get();
             for (Map.Entry<String, ContainerRuntime> runtime : installed.entrySet()) {
                 try {
-                    List<SandboxStatus> sandboxes = runtime.getValue().listPodSandboxes(nodeName);
-                    List<ContainerStatus> containers = runtime.getValue().listContainers(nodeName);
-                    group(runtime.getKey(), sandboxes, containers, fresh);
+                    RuntimeListing listing = runtime.getValue().list(nodeName);
+                    group(runtime.getKey(), listing.sandboxes(), listing.containers(), fresh);
                     nowListed.add(runtime.getKey());
                 } catch (RuntimeException e) {
                     failed.add(runtime.getKey());

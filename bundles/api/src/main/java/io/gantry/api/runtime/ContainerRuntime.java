@@ -80,6 +80,15 @@ public interface ContainerRuntime {
     List<ContainerStatus> listContainers(String nodeName);
 
     /**
+     * The node's sandboxes and containers together, as {@link #listPodSandboxes} and
+     * {@link #listContainers} report them: what the kubelet's relist reads. A runtime that reads
+     * both from one engine call overrides this. Since 2.5.
+     */
+    default RuntimeListing list(String nodeName) {
+        return new RuntimeListing(listPodSandboxes(nodeName), listContainers(nodeName));
+    }
+
+    /**
      * One container, as {@link #listContainers} would report it, or null if it does not exist:
      * what the kubelet reads right after starting a container instead of listing them all.
      */

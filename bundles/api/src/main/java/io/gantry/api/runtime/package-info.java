@@ -4,7 +4,8 @@
  * 2.1: container logs, commands with attached streams. 2.2: attach to a container's main process,
  * containers with a standard input or a terminal. 2.3: terminal resizes. 2.4: connections to a
  * port inside a pod's network namespace, for port-forward. 2.5: sandboxes of one-container pods,
- * which a runtime may merge into the container; a container's start error.
+ * which a runtime may merge into the container; a container's start error; sandboxes and
+ * containers listed together.
  */
 @Export
 @Version("2.5.0")

@@ -36,6 +36,7 @@ import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortConnection;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
+import io.gantry.api.runtime.RuntimeListing;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
@@ -302,16 +303,25 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public List<SandboxStatus> listPodSandboxes(String nodeName) {
-        List<SandboxStatus> sandboxes = new ArrayList<>();
+        return sandboxes(nodeName, list(Map.of(NODE, nodeName)));
+    }
+
+    /** Sandboxes and containers from one list of the node's containers: one engine call per relist. */
+    @Override
+    public RuntimeListing list(String nodeName) {
         List<Container> listed = list(Map.of(NODE, nodeName));
+        return new RuntimeListing(sandboxes(nodeName, listed), containers(listed));
+    }
+
+    /** The sandboxes in a list of the node's containers: sandbox containers, and solo sandboxes. */
+    private List<SandboxStatus> sandboxes(String nodeName, List<Container> listed) {
+        List<SandboxStatus> sandboxes = new ArrayList<>();
         for (Container container : listed) {
-            Map<String, String> found = container.getLabels() == null ? Map.of() : container.getLabels();
-            if (!found.containsKey(SANDBOX)) {
-                continue;
+            Map<String, String> labels = labels(container);
+            if (labels.containsKey(SANDBOX)) {
+                sandboxes.add(sandboxStatus(container.getId(), labels, "running".equals(container.getState()),
+                        Instant.ofEpochSecond(container.getCreated())));
             }
-            sandboxes.add(new SandboxStatus(container.getId(), found.get(POD_UID), found.get(POD_NAMESPACE),
-                    found.get(POD_NAME), number(found.get(SANDBOX_ATTEMPT)), found.getOrDefault(RUNTIME_HANDLER, NAME),
-                    "running".equals(container.getState()), found.get(POD_IP), Instant.ofEpochSecond(container.getCreated())));
         }
         sandboxes.addAll(solos.list(nodeName, listed));
         return sandboxes;
@@ -506,11 +516,15 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers(String nodeName) {
+        return containers(list(Map.of(NODE, nodeName)));
+    }
+
+    /** The pods' containers in a list of the node's containers, inspected again only when changed. */
+    private List<ContainerStatus> containers(List<Container> listed) {
         List<ContainerStatus> containers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Container container : list(Map.of(NODE, nodeName))) {
-            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
-            if (labels.containsKey(SANDBOX)) {
+        for (Container container : listed) {
+            if (labels(container).containsKey(SANDBOX)) {
                 continue;
             }
             seen.add(container.getId());
@@ -874,7 +888,18 @@ public class DockerRuntime implements ContainerRuntime {
         return labels;
     }
 
-    static int number(String label) {
+    /** A sandbox as its labels (sandboxLabels) record it. */
+    static SandboxStatus sandboxStatus(String id, Map<String, String> labels, boolean ready, Instant createdAt) {
+        return new SandboxStatus(id, labels.get(POD_UID), labels.get(POD_NAMESPACE), labels.get(POD_NAME),
+                number(labels.get(SANDBOX_ATTEMPT)), labels.getOrDefault(RUNTIME_HANDLER, NAME), ready,
+                labels.get(POD_IP), createdAt);
+    }
+
+    static Map<String, String> labels(Container container) {
+        return container.getLabels() == null ? Map.of() : container.getLabels();
+    }
+
+    private static int number(String label) {
         try {
             return label == null ? 0 : Integer.parseInt(label);
         } catch (NumberFormatException e) {

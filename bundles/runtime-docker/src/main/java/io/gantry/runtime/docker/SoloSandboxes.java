@@ -71,15 +71,12 @@ final class SoloSandboxes {
             }
         });
         for (Container container : nodeContainers) {
-            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
+            Map<String, String> labels = DockerRuntime.labels(container);
             String id = labels.get(DockerRuntime.SANDBOX_ID);
             if (isSolo(id) && !found.containsKey(id)) {
                 // created when its newest container was, near enough: a pod's sandboxes are told apart by attempt
-                found.put(id, new SandboxStatus(id, labels.get(DockerRuntime.POD_UID),
-                        labels.get(DockerRuntime.POD_NAMESPACE), labels.get(DockerRuntime.POD_NAME),
-                        DockerRuntime.number(labels.get(DockerRuntime.SANDBOX_ATTEMPT)),
-                        labels.getOrDefault(DockerRuntime.RUNTIME_HANDLER, DockerRuntime.NAME), !stopped.contains(id),
-                        labels.get(DockerRuntime.POD_IP), Instant.ofEpochSecond(container.getCreated())));
+                found.put(id, DockerRuntime.sandboxStatus(id, labels, !stopped.contains(id),
+                        Instant.ofEpochSecond(container.getCreated())));
             }
         }
         return new ArrayList<>(found.values());

@@ -16,6 +16,7 @@ import io.gantry.api.runtime.Mount;
 import io.gantry.api.runtime.PortConnection;
 import io.gantry.api.runtime.PortMapping;
 import io.gantry.api.runtime.PullPolicy;
+import io.gantry.api.runtime.RuntimeListing;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
@@ -201,6 +202,12 @@ class DockerRuntimeTest {
         long before = runtime.apiCalls();
         assertEquals(3, runtime.listContainers(node).size());
         assertEquals(1, runtime.apiCalls() - before, "unchanged containers are not inspected again");
+
+        before = runtime.apiCalls();
+        RuntimeListing listing = runtime.list(node);
+        assertEquals(1, runtime.apiCalls() - before, "sandboxes and containers come from one list");
+        assertEquals(runtime.listPodSandboxes(node), listing.sandboxes());
+        assertEquals(runtime.listContainers(node), listing.containers());
     }
 
     @Test
