@@ -175,26 +175,29 @@ public class HazelcastStore implements StorageBackend {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                // Not on Hazelcast's event thread: reading the revision may wait for the partition's new owner.
-                Thread resync = new Thread(() -> {
+                // reading the revision may wait for the partition's new owner
+                offEventThread("gantry-store-resync-" + name, () -> {
                     try {
                         fanOut.resync(HazelcastStore.this::currentRevision);
                     } catch (RuntimeException e) {
                         LOG.warn("Cannot resume the store's watches after {} left: {}", event.getMember(), e.toString());
                     }
-                }, "gantry-store-resync-" + name);
-                resync.setDaemon(true);
-                resync.start();
+                });
             }
         });
         this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                // Not on Hazelcast's event thread: the write waits for the store's partition.
-                Thread relist = new Thread(this::relistAfterMerge, "gantry-store-merged-" + name);
-                relist.setDaemon(true);
-                relist.start();
+                // the write waits for the store's partition
+                offEventThread("gantry-store-merged-" + name, this::relistAfterMerge);
             }
         });
+    }
+
+    /** Runs work that may wait for a partition on a thread of its own, not on Hazelcast's event thread. */
+    private static void offEventThread(String threadName, Runnable work) {
+        Thread thread = new Thread(work, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
