@@ -84,7 +84,7 @@ final class Prober {
                 socket.setSoTimeout((int) Math.min(200, timeout.toMillis()));
                 try {
                     return socket.getInputStream().read() >= 0 ? Result.SUCCESS
-                            : Result.failure("dial tcp " + host + ":" + port + ": connect: connection refused");
+                            : Result.failure(refused(host + ":" + port));
                 } catch (SocketTimeoutException quiet) {
                     return Result.SUCCESS;
                 }
@@ -98,7 +98,7 @@ final class Prober {
     /** A failed connection as Go's net package words it, which is what operators know from Kubernetes. */
     private static String failure(IOException e, String address) {
         if (e instanceof ConnectException) {
-            return "dial tcp " + address + ": connect: connection refused";
+            return refused(address);
         }
         if (e instanceof SocketTimeoutException) {
             return e.getMessage() != null && e.getMessage().contains("connect")
@@ -106,6 +106,10 @@ final class Prober {
                     : "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String refused(String address) {
+        return "dial tcp " + address + ": connect: connection refused";
     }
 
     /** Runs an httpGet action (probe or preStop hook); returns the status code. */
