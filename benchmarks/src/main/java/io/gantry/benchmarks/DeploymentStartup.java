@@ -35,7 +35,7 @@ final class DeploymentStartup {
         for (int round = 0; round <= rounds; round++) { // round 0 warms up and is not counted
             String run = NodeApi.runId();
             long took;
-            try (PodWatch watch = new PodWatch(api, run)) {
+            try (PodWatch watch = new PodWatch(run)) {
                 long start = System.nanoTime();
                 createDeployment(run, replicas);
                 awaitRunning(watch, replicas);
@@ -60,7 +60,7 @@ final class DeploymentStartup {
         api.ensureNamespace();
         String run = NodeApi.runId();
         System.out.printf(Locale.ROOT, "pods-memory: idle %s%n", String.join(" ", NodeMemory.resident()));
-        try (PodWatch watch = new PodWatch(api, run)) {
+        try (PodWatch watch = new PodWatch(run)) {
             createDeployment(run, replicas);
             awaitRunning(watch, replicas);
             Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles

@@ -30,7 +30,7 @@ final class PodStartup {
         Latencies gone = new Latencies();
         Latencies dockerRun = new Latencies();
         RawDocker docker = new RawDocker(run);
-        try (PodWatch watch = new PodWatch(api, run)) {
+        try (PodWatch watch = new PodWatch(run)) {
             for (int i = 0; i < n; i++) {
                 startOne(watch, run, "pod-" + run + "-" + i, running, answering, gone);
                 long start = System.nanoTime();

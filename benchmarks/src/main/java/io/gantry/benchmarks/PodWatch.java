@@ -1,99 +1,64 @@
 package io.gantry.benchmarks;
 
-import static io.gantry.benchmarks.NodeApi.PODS;
-import static io.gantry.benchmarks.NodeApi.expect;
+import static io.gantry.benchmarks.NodeApi.NAMESPACE;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.client.Informer;
+import io.gantry.api.client.ListOptions;
+import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Pod;
-import io.gantry.api.json.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.gantry.client.ApiServers;
+import io.gantry.client.HttpApiClient;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 /**
- * The benchmark's pods of one label as a watch delivers them: a pod's state is seen the moment the
- * API sends it, and the observer puts no load on the node while it waits (polling the API every few
- * milliseconds would take CPU from the starts it measures).
+ * The benchmark's pods of one run as a watch delivers them (an informer of Gantry's HTTP client):
+ * a pod's state is seen the moment the API sends it, and the observer puts no load on the node
+ * while it waits (polling the API every few milliseconds would take CPU from the starts it measures).
  */
 final class PodWatch implements AutoCloseable {
 
-    /** The pods by name, as the latest event left them; guarded by itself. */
-    private final Map<String, Pod> pods = new HashMap<>();
-    private final CompletableFuture<HttpResponse<Stream<String>>> response;
-    private volatile Throwable failure;
+    private static final Duration SYNC = Duration.ofSeconds(30);
 
-    /** Watches the pods labelled {@code bench=RUN}, from now on (the list's resource version). */
-    PodWatch(NodeApi api, String run) throws Exception {
-        String selector = "labelSelector=bench%3D" + run;
-        JsonNode list = Json.mapper().readTree(expect(200, api.send("GET", PODS + "?" + selector, null)).body());
-        for (JsonNode item : list.path("items")) {
-            Pod pod = Json.mapper().treeToValue(item, Pod.class);
-            pods.put(pod.metadata.name, pod);
-        }
-        String from = list.path("metadata").path("resourceVersion").asText();
-        HttpRequest watch = HttpRequest.newBuilder(URI.create(NodeApi.URL + PODS + "?watch=1&" + selector
-                + "&resourceVersion=" + from)).header("Accept", "application/json").build();
-        response = api.http().sendAsync(watch, HttpResponse.BodyHandlers.ofLines());
-        Thread reader = new Thread(this::read, "pod-watch-" + run);
-        reader.setDaemon(true);
-        reader.start();
-    }
+    private final HttpApiClient client = new HttpApiClient(new ApiServers(List.of(URI.create(NodeApi.URL))));
+    /** Notified after each change the informer applies. */
+    private final Object changed = new Object();
+    private final Informer<Pod> informer;
 
-    private void read() {
-        try (Stream<String> lines = response.join().body()) {
-            lines.forEach(line -> {
-                try {
-                    JsonNode event = Json.mapper().readTree(line);
-                    Pod pod = Json.mapper().treeToValue(event.path("object"), Pod.class);
-                    synchronized (pods) {
-                        if ("DELETED".equals(event.path("type").asText())) {
-                            pods.remove(pod.metadata.name);
-                        } else {
-                            pods.put(pod.metadata.name, pod);
-                        }
-                        pods.notifyAll();
+    /** Watches the pods labelled {@code bench=RUN}; returns once they are listed. */
+    PodWatch(String run) throws InterruptedException {
+        informer = new Informer<>(client, ResourceKind.PODS, NAMESPACE, ListOptions.labels("bench=" + run),
+                Informer.Handler.onEvery(pod -> {
+                    synchronized (changed) {
+                        changed.notifyAll();
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            synchronized (pods) {
-                pods.notifyAll();
-            }
-        }
+                })).start();
+        await(pods -> true, SYNC, "the list of run " + run + "'s pods");
     }
 
-    /** Waits until the pods satisfy the condition; fails after the deadline or when the watch ends. */
+    /** Waits until the pods, by name, satisfy the condition; fails after the deadline. */
     void await(Predicate<Map<String, Pod>> condition, Duration atMost, String what) throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
-        synchronized (pods) {
-            while (!condition.test(pods)) {
+        synchronized (changed) {
+            // the informer's first list may bring no pod, and so no notification: look again now and then until it has
+            while (!informer.hasSynced() || !condition.test(pods())) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || response.isDone() && failure != null) {
-                    throw new IllegalStateException(what + " did not happen within " + atMost
-                            + (failure == null ? "" : " (the watch ended: " + failure + ")"));
+                if (left <= 0) {
+                    throw new IllegalStateException(what + " did not happen within " + atMost);
                 }
-                pods.wait(Math.max(1, left / 1_000_000));
+                changed.wait(Math.max(1, Math.min(informer.hasSynced() ? Long.MAX_VALUE : 10, left / 1_000_000)));
             }
         }
     }
 
     /** The pod of that name as last seen, or null. */
     Pod get(String name) {
-        synchronized (pods) {
-            return pods.get(name);
-        }
+        return informer.get(NAMESPACE, name).orElse(null);
     }
 
     /** How many of the pods are Running. */
@@ -101,9 +66,13 @@ final class PodWatch implements AutoCloseable {
         return pods.values().stream().filter(p -> p.status != null && "Running".equals(p.status.phase)).count();
     }
 
+    private Map<String, Pod> pods() {
+        return informer.list().stream().collect(Collectors.toMap(p -> p.metadata.name, Function.identity()));
+    }
+
     @Override
     public void close() {
-        response.cancel(true);
-        response.thenAccept(r -> r.body().close());
+        informer.close();
+        client.close();
     }
 }
