@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Folders;
 import io.gantry.api.Configs;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.DynamicClient;
@@ -51,9 +52,7 @@ class WorkerApiClientTest {
         framework.stop();
         framework.waitForStop(10_000);
         server.close();
-        try (var paths = Files.walk(storage)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Folders.delete(storage);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gantry.kubelet;
 
 
+import io.gantry.api.Folders;
 import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * A node for tests on the real Docker engine: a kubelet of its own name and pod range (inside
@@ -147,9 +147,7 @@ final class DockerNode implements AutoCloseable {
                 runtime.removePodSandbox(s.id());
             });
             api.close();
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Folders.delete(root);
         }
     }
 

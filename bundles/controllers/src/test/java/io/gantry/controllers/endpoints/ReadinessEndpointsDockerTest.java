@@ -3,6 +3,7 @@ package io.gantry.controllers.endpoints;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gantry.api.Folders;
 import io.gantry.api.Configs;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Container;
@@ -22,13 +23,11 @@ import io.gantry.runtime.docker.DockerRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,9 +68,7 @@ class ReadinessEndpointsDockerTest {
                 runtime.stopPodSandbox(s.id());
                 runtime.removePodSandbox(s.id());
             });
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Folders.delete(root);
         }
     }
 
