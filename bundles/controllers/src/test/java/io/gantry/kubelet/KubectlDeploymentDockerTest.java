@@ -11,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gantry.api.apps.v1.Deployment;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.cluster.SoleLeader;
 import io.gantry.api.core.v1.Pod;
-import io.gantry.controllers.ControllerManager;
-import io.gantry.controllers.TestControlPlane;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.gc.GarbageCollector;
 import io.gantry.controllers.replication.ReplicaSetController;
@@ -23,9 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deployments through kubectl 1.33 with real containers: the real API server over HTTP, a kubelet
@@ -61,22 +57,9 @@ class KubectlDeploymentDockerTest {
                     command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
             """;
 
-    private static ControllerManager controllers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
-        controllers = new ControllerManager(registry, KubectlCluster.informers, new SoleLeader(), TestControlPlane.config(),
-                List.of(DeploymentController::new, ReplicaSetController::replicaSets, GarbageCollector::new));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (controllers != null) {
-            controllers.close();
-        }
-        KubectlCluster.stop();
-    }
+    @RegisterExtension
+    static final KubectlControllers CLUSTER = new KubectlControllers(DeploymentController::new,
+            ReplicaSetController::replicaSets, GarbageCollector::new);
 
     @Test
     void aDeploymentScalesRestartsAndRollsBackWithKubectl() throws Exception {

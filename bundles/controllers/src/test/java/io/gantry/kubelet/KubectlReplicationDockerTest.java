@@ -1,6 +1,5 @@
 package io.gantry.kubelet;
 
-import io.gantry.controllers.TestControlPlane;
 import static io.gantry.kubelet.KubectlCluster.LONG;
 import static io.gantry.kubelet.KubectlCluster.create;
 import static io.gantry.kubelet.KubectlCluster.kubectl;
@@ -12,17 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
-import io.gantry.api.cluster.SoleLeader;
 import io.gantry.api.core.v1.Pod;
-import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.gc.GarbageCollector;
 import io.gantry.controllers.replication.ReplicaSetController;
 import io.gantry.kubelet.KubectlCluster.Result;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A ReplicationController through kubectl 1.33 with real containers: the real API server over
@@ -32,23 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class KubectlReplicationDockerTest {
 
-    private static ControllerManager controllers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        KubectlCluster.start();
-        controllers = new ControllerManager(registry, KubectlCluster.informers, new SoleLeader(), config(),
-                List.of(ReplicaSetController::replicaSets, ReplicaSetController::replicationControllers,
-                        GarbageCollector::new));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (controllers != null) {
-            controllers.close();
-        }
-        KubectlCluster.stop();
-    }
+    @RegisterExtension
+    static final KubectlControllers CLUSTER = new KubectlControllers(ReplicaSetController::replicaSets,
+            ReplicaSetController::replicationControllers, GarbageCollector::new);
 
     @Test
     void aReplicationControllerHealsScalesAndGoesInTheForeground() throws Exception {
@@ -175,9 +157,5 @@ class KubectlReplicationDockerTest {
     private static List<Pod> running(String app) {
         return pods(app).stream().filter(p -> p.metadata.deletionTimestamp == null && p.status != null
                 && "Running".equals(p.status.phase)).toList();
-    }
-
-    private static ControllerManager.Config config() {
-        return TestControlPlane.config();
     }
 }
