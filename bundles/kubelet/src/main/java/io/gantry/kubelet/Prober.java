@@ -105,6 +105,9 @@ final class Prober {
                     ? "dial tcp " + address + ": i/o timeout"
                     : "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
         }
+        if ("Unexpected end of file from server".equals(e.getMessage())) {
+            return "EOF"; // Go's word for a server that hung up before answering
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
