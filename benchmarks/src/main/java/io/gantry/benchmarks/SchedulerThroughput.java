@@ -59,7 +59,7 @@ final class SchedulerThroughput {
 
     private static final int REPLICAS = 50;
     static final int WRITERS = 4;
-    /** The untimed round has this fraction of the nodes (and a fifth of the pods); -Dgantry.warmup=1 for a round as large as the timed one. */
+    /** The untimed round has this fraction of the nodes (and twice that of the pods); -Dgantry.warmup=1 for a round as large as the timed one. */
     private static final int WARM_UP_SHARE = Integer.getInteger("gantry.warmup", 10);
 
     void run(int nodes, int pods, String policyName, String backend) throws Exception {
@@ -70,10 +70,10 @@ final class SchedulerThroughput {
         };
         System.out.printf(Locale.ROOT, "scheduler: %d nodes, %d pending pods, policy %s, store %s, %d bind workers; %d cores, load %s; after an untimed round of %d nodes, %d pods%n",
                 nodes, pods, policyName, backend, WRITERS, Runtime.getRuntime().availableProcessors(), load(),
-                Math.max(1, nodes / WARM_UP_SHARE), Math.max(1, pods / 5));
+                Math.max(1, nodes / WARM_UP_SHARE), warmUpPods(pods));
         double peer = peer(nodes, pods, backend);
         int warmUpNodes = Math.max(1, nodes / WARM_UP_SHARE);
-        int warmUpPods = Math.max(1, pods / 5);
+        int warmUpPods = warmUpPods(pods);
         warmUp(policyName, policy, backend, warmUpNodes, warmUpPods);
         System.out.printf(Locale.ROOT, " peer: the same %d bindings without a scheduler, %d threads: %.0f bindings/s%n",
                 pods, WRITERS, peer);
@@ -111,6 +111,11 @@ final class SchedulerThroughput {
         } finally {
             started.stop().close();
         }
+    }
+
+    /** A fifth of the pods by default; all of them when the round is as large as the timed one. */
+    private static int warmUpPods(int pods) {
+        return Math.max(1, Math.min(pods, pods * 2 / WARM_UP_SHARE));
     }
 
     /** One untimed round at a tenth of the size, so that the timed one runs compiled code, as a scheduler that has run a while does. */

@@ -142,6 +142,11 @@ public final class ResourceStore {
         return store().get(key(kind, namespace, name)).map(entry -> decode(kind, entry));
     }
 
+    /** Every stored entry of a kind, one namespace or all, with the revision they were read at. */
+    public StoredPage entries(KindStrategy kind, String namespace) {
+        return store().list(prefix(kind, namespace));
+    }
+
     /**
      * A {@code <Kind>List} of the objects the selection picks, one namespace or all; with a limit,
      * one page of a snapshot and a {@code continue} token for the next.

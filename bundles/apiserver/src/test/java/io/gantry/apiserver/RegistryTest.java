@@ -40,6 +40,29 @@ class RegistryTest {
     }
 
     @Test
+    void aTypedListHasEveryObjectWithItsOwnVersionAndTheListsRevision() {
+        Pod web = registry.create(ResourceKind.PODS, pod("web"));
+        Pod db = registry.create(ResourceKind.PODS, pod("db"));
+        db.metadata.labels = java.util.Map.of("tier", "db");
+        db = registry.update(ResourceKind.PODS, db);
+
+        var all = registry.list(ResourceKind.PODS, "default", ListOptions.ALL);
+        assertEquals(String.valueOf(store.currentRevision()), all.metadata.resourceVersion);
+        assertEquals(List.of("db", "web"), all.items.stream().map(p -> p.metadata.name).sorted().toList());
+        for (Pod listed : all.items) {
+            Pod same = listed.metadata.name.equals("web") ? web : db;
+            assertEquals(same.metadata.resourceVersion, listed.metadata.resourceVersion, listed.metadata.name);
+            assertEquals(same.metadata.uid, listed.metadata.uid);
+            assertEquals("v1", listed.apiVersion);
+            assertEquals("Pod", listed.kind);
+        }
+        var selected = registry.list(ResourceKind.PODS, "default", ListOptions.labels("tier=db"));
+        assertEquals(List.of("db"), selected.items.stream().map(p -> p.metadata.name).toList());
+        assertEquals(db.metadata.resourceVersion, selected.items.get(0).metadata.resourceVersion);
+        assertTrue(registry.list(ResourceKind.PODS, "other", ListOptions.ALL).items.isEmpty());
+    }
+
+    @Test
     void createsWithDefaultsUidAndVersion() {
         Pod created = registry.create(ResourceKind.PODS, pod("web"));
         assertNotNull(created.metadata.uid);

@@ -1,5 +1,6 @@
 package io.gantry.apiserver.watch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.WatchEvent;
@@ -28,7 +29,15 @@ public final class ListenerSink<T extends KubeObject> implements WatchSink {
     @Override
     public void onEvent(WatchItem item) {
         // A bookmark becomes an object with only kind, apiVersion and metadata.resourceVersion.
-        listener.onEvent(new WatchEvent<>(item.type(), Json.mapper().convertValue(item.object(), kind.type())));
+        T object;
+        try {
+            // from the tree by walking it, not through a buffer of its tokens as convertValue does
+            object = Json.mapper().treeToValue(item.object(), kind.type());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        listener.onEvent(new WatchEvent<>(item.type(), object));
     }
 
     @Override
