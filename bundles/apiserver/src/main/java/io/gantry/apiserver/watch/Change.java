@@ -55,15 +55,15 @@ final class Change {
     }
 
     /**
-     * A watched change, after {@code before} (null if the key was absent), live: its object is
-     * decoded here, so that a bad value fails before the change is applied.
+     * A watched change, after {@code before} (null if the key was absent), live. Its object is
+     * decoded when a watcher first needs the tree: one in this JVM that takes the kind's Java
+     * type reads it from the bytes, and one without a selector needs no tree to be chosen.
      */
     static Change of(StoreEvent event, Change before, StoredView view) {
         boolean deleted = event.type() == StoreEvent.Type.DELETE;
         StoredEntry previous = before == null || before.deleted ? null : before.value;
         Change change = new Change(event.entry().key(), event.revision(), deleted, view, event.entry(), previous);
         change.live = true;
-        change.object = decode(change.value, view);
         return change;
     }
 
@@ -77,7 +77,8 @@ final class Change {
             return null;
         }
         if (request.predicate() == null) {
-            return item(deleted ? WatchEvent.Type.DELETED : before != null ? WatchEvent.Type.MODIFIED : WatchEvent.Type.ADDED);
+            return item(deleted ? WatchEvent.Type.DELETED : before != null ? WatchEvent.Type.MODIFIED : WatchEvent.Type.ADDED,
+                    object);
         }
         ObjectNode after = object();
         boolean now = !deleted && request.predicate().test(after);
@@ -99,40 +100,51 @@ final class Change {
         if (deleted || !key.startsWith(request.keyPrefix())) {
             return null;
         }
+        if (request.predicate() == null) {
+            return item(WatchEvent.Type.ADDED, object);
+        }
         ObjectNode after = object();
         return request.predicate() == null || request.predicate().test(after) ? item(WatchEvent.Type.ADDED, after) : null;
     }
 
     /** The item of one type: made once while live, and for each replay after. */
     synchronized WatchItem item(WatchEvent.Type type) {
-        return item(type, object());
+        return item(type, object);
     }
 
+    /**
+     * @param after the object after the change if a tree of it has been made (shared while live,
+     *              the caller's own after), else null: the item decodes when asked
+     */
     private WatchItem item(WatchEvent.Type type, ObjectNode after) {
         if (!live) {
-            return WatchItem.event(type, after, revision);
+            return made(type, after);
         }
         switch (type) {
             case ADDED -> {
                 if (added == null) {
-                    added = WatchItem.event(type, object, revision);
+                    added = made(type, object);
                 }
                 return added;
             }
             case MODIFIED -> {
                 if (modified == null) {
-                    modified = WatchItem.event(type, object, revision);
+                    modified = made(type, object);
                 }
                 return modified;
             }
             case DELETED -> {
                 if (removed == null) {
-                    removed = WatchItem.event(type, object, revision);
+                    removed = made(type, object);
                 }
                 return removed;
             }
             default -> throw new IllegalArgumentException(type.name());
         }
+    }
+
+    private WatchItem made(WatchEvent.Type type, ObjectNode tree) {
+        return tree != null ? WatchItem.event(type, tree, revision) : WatchItem.event(type, value, view, revision);
     }
 
     /**
@@ -163,9 +175,16 @@ final class Change {
         return item;
     }
 
-    /** Decoded once while live (see {@link #of}); after that, for each caller. */
+    /** Decoded once while live, when first needed; after that, for each caller. */
     private ObjectNode object() {
-        return object != null ? object : decode(value, view);
+        if (object != null) {
+            return object;
+        }
+        ObjectNode decoded = decode(value, view);
+        if (live) {
+            object = decoded;
+        }
+        return decoded;
     }
 
     private ObjectNode previous() {
@@ -179,19 +198,8 @@ final class Change {
         return decoded;
     }
 
-    /** A stored value as watchers of the view see it, with its modRevision as resourceVersion. */
     private static ObjectNode decode(StoredEntry entry, StoredView view) {
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(entry.value());
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored value of " + entry.key() + " is not JSON", e);
-        }
-        if (!(tree instanceof ObjectNode object)) {
-            throw new IllegalStateException("stored value of " + entry.key() + " is not a JSON object");
-        }
-        metadata(object).put("resourceVersion", String.valueOf(entry.modRevision()));
-        return view.convert().apply(object);
+        return WatchItem.decode(entry, view);
     }
 
     private static ObjectNode metadata(ObjectNode object) {

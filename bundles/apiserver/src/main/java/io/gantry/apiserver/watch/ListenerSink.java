@@ -7,6 +7,7 @@ import io.gantry.api.client.WatchEvent;
 import io.gantry.api.client.WatchListener;
 import io.gantry.api.json.Json;
 import io.gantry.api.meta.v1.KubeObject;
+import java.io.IOException;
 
 /**
  * A watcher of the cache as the in-process {@code ApiClient.watch} hands it on: each item turned
@@ -31,11 +32,10 @@ public final class ListenerSink<T extends KubeObject> implements WatchSink {
         // A bookmark becomes an object with only kind, apiVersion and metadata.resourceVersion.
         T object;
         try {
-            // from the tree by walking it, not through a buffer of its tokens as convertValue does
-            object = Json.mapper().treeToValue(item.object(), kind.type());
-        } catch (JsonProcessingException e) {
+            object = item.as(kind.type());
+        } catch (IOException e) {
             throw new IllegalArgumentException(kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
-                    + e.getOriginalMessage(), e);
+                    + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()), e);
         }
         listener.onEvent(new WatchEvent<>(item.type(), object));
     }

@@ -16,6 +16,11 @@ public record StoredView(String name, UnaryOperator<ObjectNode> convert) {
     /** The objects as stored. */
     public static final StoredView AS_STORED = new StoredView("", UnaryOperator.identity());
 
+    /** Whether this view is the stored form itself, no conversion. */
+    boolean isStoredForm() {
+        return name.isEmpty();
+    }
+
     /** The key of this view's cache of the prefix. */
     String cacheKey(String resourcePrefix) {
         return name.isEmpty() ? resourcePrefix : resourcePrefix + "#" + name;
