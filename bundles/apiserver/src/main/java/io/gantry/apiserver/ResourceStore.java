@@ -25,8 +25,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -56,6 +58,8 @@ public final class ResourceStore {
     private final Supplier<StorageBackend> backend;
     private final SecureRandom random = new SecureRandom();
     private final Pages pages = new Pages();
+    /** The last version of each namespace seen by a create in it, by key. */
+    private final Map<String, NamespaceState> namespaceStates = new ConcurrentHashMap<>();
     private volatile SchemaChecker schema = SchemaChecker.NONE;
     private volatile Patcher patcher = new Patcher() {
         @Override
@@ -273,19 +277,32 @@ public final class ResourceStore {
         metadata.put("namespace", namespace);
     }
 
+    /** Whether a version of a namespace is terminating. */
+    private record NamespaceState(long revision, boolean terminating) {
+    }
+
     private void checkNamespaceAcceptsContent(KindStrategy kind, ObjectNode metadata) {
         if (!kind.kind().namespaced()) {
             return;
         }
         String namespace = metadata.path("namespace").asText();
         KindStrategy namespaces = kinds.byResource("", "v1", "namespaces").orElseThrow();
-        Optional<ObjectNode> read = find(namespaces, null, namespace);
+        String key = key(namespaces, null, namespace);
+        Optional<StoredEntry> read = store().get(key);
         if (read.isEmpty()) {
+            namespaceStates.remove(key);
             store().checkWritable(); // a member cut off from its quorum may just not see the namespace: 503, not 404
             throw ApiException.notFound(namespaces.kind(), namespace);
         }
-        ObjectNode found = read.get();
-        if (found.path("metadata").hasNonNull("deletionTimestamp")) {
+        StoredEntry entry = read.get();
+        NamespaceState state = namespaceStates.get(key);
+        if (state == null || state.revision() != entry.modRevision()) {
+            // decoded once per version of the namespace, not once per object created in it
+            state = new NamespaceState(entry.modRevision(),
+                    decode(namespaces, entry).path("metadata").hasNonNull("deletionTimestamp"));
+            namespaceStates.put(key, state);
+        }
+        if (state.terminating()) {
             throw ApiException.forbidden(kind.kind(), metadata.path("name").asText(), "unable to create new content in "
                     + "namespace " + namespace + " because it is being terminated");
         }
