@@ -14,6 +14,7 @@ import io.gantry.api.store.StorageBackend;
 import io.gantry.api.store.StoreException;
 import io.gantry.api.store.StoredEntry;
 import io.gantry.api.store.StoredPage;
+import io.gantry.apiserver.kinds.pod.PodBinding;
 import io.gantry.apiserver.registry.KindStrategy;
 import io.gantry.apiserver.registry.Kinds;
 import io.gantry.apiserver.registry.ScaleRule;
@@ -858,34 +859,29 @@ public final class ResourceStore {
         String uid = Trees.text(binding, "metadata", "uid");
         for (int attempt = 0; ; attempt++) {
             StoredEntry entry = entry(pods, namespace, name);
-            ObjectNode pod = decode(entry);
-            if (uid != null && !uid.isEmpty() && !uid.equals(Trees.text(pod, "metadata", "uid"))) {
-                throw ApiException.conflict(pods.kind(), name, "Precondition failed: UID in precondition: " + uid
-                        + ", UID in object meta: " + Trees.text(pod, "metadata", "uid"));
+            PodBinding.Bound pod;
+            try {
+                pod = PodBinding.bind(entry.value(), node, Times.now());
+            } catch (IOException e) {
+                throw new UncheckedIOException("stored value of " + entry.key() + " is not a JSON object", e);
             }
-            if (isMarked(pod)) {
+            if (uid != null && !uid.isEmpty() && !uid.equals(pod.uid())) {
+                throw ApiException.conflict(pods.kind(), name, "Precondition failed: UID in precondition: " + uid
+                        + ", UID in object meta: " + pod.uid());
+            }
+            if (pod.marked()) {
                 throw ApiException.conflict(pods.kind(), name, "pod " + name
                         + " is being deleted, cannot be assigned to a host");
             }
-            String bound = Trees.text(pod, "spec", "nodeName");
-            if (bound != null && !bound.isEmpty()) {
+            if (pod.nodeName() != null && !pod.nodeName().isEmpty()) {
                 throw ApiException.conflict(pods.kind(), name, "pod " + name + " is already assigned to node \""
-                        + bound + "\"");
+                        + pod.nodeName() + "\"");
             }
-            Trees.object(pod, "spec").put("nodeName", node);
-            ArrayNode conditions = Trees.array(Trees.object(pod, "status"), "conditions");
-            for (int i = conditions.size() - 1; i >= 0; i--) {
-                if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
-                    conditions.remove(i);
-                }
-            }
-            conditions.addObject().put("type", "PodScheduled").put("status", "True")
-                    .putNull("lastProbeTime").put("lastTransitionTime", Times.now());
             if (options.dryRun()) {
                 return;
             }
             try {
-                store().update(entry.key(), encode(pod), entry.modRevision());
+                store().update(entry.key(), pod.value(), entry.modRevision());
                 return;
             } catch (StoreException.Conflict e) {
                 if (attempt >= WRITE_ATTEMPTS) {
