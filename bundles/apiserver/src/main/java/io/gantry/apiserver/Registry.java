@@ -2,6 +2,7 @@ package io.gantry.apiserver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ApiClient;
@@ -313,16 +314,23 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             // every object as stored: straight from its bytes to its type, with no tree between
             // (an informer's first list of 10,000 pods spent half its time building trees)
             StoredPage stored = store.entries(strategy, namespace);
+            ObjectReader reader = reader(kind, opts);
             List<T> items = new ArrayList<>(stored.entries().size());
             for (StoredEntry entry : stored.entries()) {
-                items.add(typed(kind, entry));
+                items.add(typed(kind, reader, entry));
             }
             return new KubeList<>(kind.apiVersion(), kind.listKind(), String.valueOf(stored.revision()), items);
         }
         ObjectNode list = store.list(strategy, namespace, selection, 0, null);
+        ObjectReader reader = reader(kind, opts);
         List<T> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
-            items.add(typed(kind, (ObjectNode) item));
+            try {
+                items.add(reader.readValue(item));
+            } catch (IOException e) {
+                throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
+                        + e.getMessage());
+            }
         }
         return new KubeList<>(kind.apiVersion(), kind.listKind(), list.path("metadata").path("resourceVersion").asText(),
                 items);
@@ -446,7 +454,7 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         ListOptions opts = options == null ? ListOptions.ALL : options;
         KindStrategy strategy = kinds.of(kind);
         return watches.push(strategy, namespace, Selection.of(strategy, opts.labelSelector(), opts.fieldSelector()),
-                opts.resourceVersion(), ListenerSink.of(kind, listener))::close;
+                opts.resourceVersion(), ListenerSink.of(kind, opts.stripManagedFields(), listener))::close;
     }
 
     // --- DynamicClient: any kind, as trees ---
@@ -500,11 +508,16 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         return Json.mapper().valueToTree(object);
     }
 
+    /** Reads the kind's type, without managedFields if the options ask so. */
+    private static ObjectReader reader(ResourceKind<?> kind, ListOptions options) {
+        return options.stripManagedFields() ? Json.withoutManagedFields(kind.type()) : Json.mapper().readerFor(kind.type());
+    }
+
     /** A stored object of a kind stored as itself, with its resourceVersion. */
-    private static <T extends KubeObject> T typed(ResourceKind<T> kind, StoredEntry entry) {
+    private static <T extends KubeObject> T typed(ResourceKind<T> kind, ObjectReader reader, StoredEntry entry) {
         T object;
         try {
-            object = Json.mapper().readValue(entry.value(), kind.type());
+            object = reader.readValue(entry.value());
         } catch (IOException e) {
             throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
                     + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));

@@ -63,6 +63,35 @@ class RegistryTest {
     }
 
     @Test
+    void informersMayHoldObjectsWithoutManagedFieldsAndTheirUpdatesKeepTheStoredOnes() {
+        Pod created = registry.create(ResourceKind.PODS, pod("web"));
+        assertNotNull(created.metadata.extra("managedFields"), "a create records who owns what");
+        List<WatchEvent<Pod>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String from = registry.list(ResourceKind.PODS, null, ListOptions.ALL).metadata.resourceVersion;
+        Watch watch = registry.watch(ResourceKind.PODS, null, ListOptions.ALL.withoutManagedFields().from(from),
+                events::add);
+        try {
+            Pod listed = registry.list(ResourceKind.PODS, "default", ListOptions.ALL.withoutManagedFields()).items.get(0);
+            assertNull(listed.metadata.extra("managedFields"));
+            assertEquals(created.metadata.uid, listed.metadata.uid);
+            assertNull(registry.list(ResourceKind.PODS, "default", ListOptions.fields("metadata.name=web").withoutManagedFields())
+                    .items.get(0).metadata.extra("managedFields"), "the same with a selector");
+            assertNotNull(registry.list(ResourceKind.PODS, "default", ListOptions.ALL).items.get(0).metadata
+                    .extra("managedFields"), "only when asked");
+
+            listed.meta().labels().put("tier", "front");
+            Pod updated = registry.update(ResourceKind.PODS, listed);
+            assertEquals(created.metadata.extra("managedFields").get(0).path("manager"),
+                    updated.metadata.extra("managedFields").get(0).path("manager"), "an update without them keeps them");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            assertEquals("front", events.get(0).object().metadata.labels.get("tier"));
+            assertNull(events.get(0).object().metadata.extra("managedFields"));
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Test
     void createsWithDefaultsUidAndVersion() {
         Pod created = registry.create(ResourceKind.PODS, pod("web"));
         assertNotNull(created.metadata.uid);

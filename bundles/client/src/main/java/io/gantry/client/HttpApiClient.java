@@ -1,6 +1,7 @@
 package io.gantry.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
@@ -98,9 +99,15 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
     @Override
     public <T extends KubeObject> KubeList<T> list(ResourceKind<T> kind, String namespace, ListOptions options) {
         ObjectNode list = listTree(collection(kind, namespace), options);
+        ObjectReader reader = reader(kind, options);
         List<T> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
-            items.add(typed(kind, (ObjectNode) item));
+            try {
+                items.add(reader.readValue(item));
+            } catch (IOException e) {
+                throw ApiException.internal("the API server's " + kind.qualifiedName() + " cannot be read as "
+                        + kind.kind() + ": " + e.getMessage());
+            }
         }
         return new KubeList<>(kind.apiVersion(), kind.listKind(), list.path("metadata").path("resourceVersion").asText(),
                 items);
@@ -143,7 +150,13 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
                                               WatchListener<T> listener) {
         ListOptions opts = options == null ? ListOptions.ALL : options;
         return HttpWatch.open(transport, kind, collection(kind, namespace), selectors(opts), opts.resourceVersion(),
-                listener);
+                reader(kind, opts), listener);
+    }
+
+    /** Reads the kind's type, without managedFields if the options ask so. */
+    private static ObjectReader reader(ResourceKind<?> kind, ListOptions options) {
+        return options != null && options.stripManagedFields() ? Json.withoutManagedFields(kind.type())
+                : Json.mapper().readerFor(kind.type());
     }
 
     // --- DynamicClient ---

@@ -1,6 +1,7 @@
 package io.gantry.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.Watch;
@@ -47,6 +48,8 @@ final class HttpWatch<T extends KubeObject> implements Watch {
     private final String path;
     private final Map<String, String> selectors;
     private final WatchListener<T> listener;
+    /** Reads the kind's type from an event's object, with or without its managedFields. */
+    private final ObjectReader reader;
     /** Guards the state below and every delivery to the listener. */
     private final Object lock = new Object();
     private String resourceVersion;
@@ -58,8 +61,9 @@ final class HttpWatch<T extends KubeObject> implements Watch {
     private ScheduledFuture<?> watchdog;
 
     private HttpWatch(ApiTransport transport, ResourceKind<T> kind, String path, Map<String, String> selectors,
-                      String resourceVersion, WatchListener<T> listener) {
+                      String resourceVersion, ObjectReader reader, WatchListener<T> listener) {
         this.transport = transport;
+        this.reader = reader;
         this.kind = kind;
         this.path = path;
         this.selectors = selectors;
@@ -73,8 +77,8 @@ final class HttpWatch<T extends KubeObject> implements Watch {
      */
     static <T extends KubeObject> HttpWatch<T> open(ApiTransport transport, ResourceKind<T> kind, String path,
                                                     Map<String, String> selectors, String resourceVersion,
-                                                    WatchListener<T> listener) {
-        HttpWatch<T> watch = new HttpWatch<>(transport, kind, path, selectors, resourceVersion, listener);
+                                                    ObjectReader reader, WatchListener<T> listener) {
+        HttpWatch<T> watch = new HttpWatch<>(transport, kind, path, selectors, resourceVersion, reader, listener);
         watch.connect(resourceVersion);
         long idle = transport.settings().watchIdleTimeout().toMillis();
         long period = Math.max(200, Math.min(1000, idle / 3));
@@ -200,7 +204,7 @@ final class HttpWatch<T extends KubeObject> implements Watch {
         T object;
         try {
             eventType = WatchEvent.Type.valueOf(type);
-            object = Json.mapper().treeToValue(event.path("object"), kind.type());
+            object = reader.readValue(event.path("object"));
         } catch (IllegalArgumentException | IOException e) {
             LOG.warn("Watch of {} on {} sent an event that is no {} ({}); watching again", kind, stream.server,
                     kind.kind(), e.getMessage());

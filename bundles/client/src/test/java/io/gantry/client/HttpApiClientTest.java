@@ -193,6 +193,29 @@ class HttpApiClientTest {
     }
 
     @Test
+    void listsAndWatchesMayLeaveManagedFieldsOutAsInProcess() throws Exception {
+        registry.create(ResourceKind.CONFIG_MAPS, configMap("kept", Map.of()));
+        ListOptions stripped = ListOptions.ALL.withoutManagedFields();
+        assertNotNull(client.list(ResourceKind.CONFIG_MAPS, "default", ListOptions.ALL).items.get(0).metadata
+                .extra("managedFields"));
+        KubeList<ConfigMap> listed = client.list(ResourceKind.CONFIG_MAPS, "default", stripped);
+        assertEquals("kept", listed.items.get(0).metadata.name);
+        assertNull(listed.items.get(0).metadata.extra("managedFields"));
+
+        Recorder<ConfigMap> events = new Recorder<>();
+        Watch watch = client.watch(ResourceKind.CONFIG_MAPS, "default", stripped.from(listed.metadata.resourceVersion),
+                events);
+        try {
+            registry.create(ResourceKind.CONFIG_MAPS, configMap("new", Map.of()));
+            await().atMost(DEADLINE).until(() -> events.events.size() >= 1);
+            assertEquals(List.of("ADDED new"), events.describe());
+            assertNull(events.events.get(0).object().metadata.extra("managedFields"));
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Test
     void aWatchFromNowStartsWithTheCurrentObjectsAsInProcess() {
         registry.create(ResourceKind.CONFIG_MAPS, configMap("present", Map.of()));
         Recorder<ConfigMap> events = new Recorder<>();

@@ -11,6 +11,9 @@ import java.util.Map;
  * kind, listing and watching once, whose cache, indexes and handlers every component uses.
  * Components register handlers (and close their registrations when they stop); the owner of this
  * factory closes it, and with it every informer. In OSGi it is published as {@link SharedInformers}.
+ *
+ * <p>As kube-scheduler's and kube-controller-manager's factories, the informers hold objects
+ * without {@code metadata.managedFields} ({@link ListOptions#stripManagedFields}).
  */
 public final class Informers implements SharedInformers, AutoCloseable {
 
@@ -31,7 +34,7 @@ public final class Informers implements SharedInformers, AutoCloseable {
         String id = kind.apiVersion() + "/" + kind.plural();
         Informer<T> informer = (Informer<T>) informers.get(id);
         if (informer == null) {
-            informer = new Informer<>(client, kind, null, ListOptions.ALL, null).share();
+            informer = new Informer<>(client, kind, null, ListOptions.ALL.withoutManagedFields(), null).share();
             informers.put(id, informer);
             informer.start();
         }

@@ -2,7 +2,7 @@
  * The in-process API client every component uses, resource kinds, selectors, watches and informers.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.gantry.api.client;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.gantry.api.json;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.gantry.api.meta.v1.ObjectMeta;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -36,6 +38,13 @@ public final class Json {
     // the same, except that they see only declared fields: an unknown one is not kept as an extra
     private static final ObjectMapper DECLARED_JSON = declaredOnly(JSON);
     private static final ObjectMapper DECLARED_YAML = declaredOnly(YAML);
+    // the same as JSON, except that metadata.managedFields is skipped unread
+    private static final ObjectMapper WITHOUT_MANAGED_FIELDS = JSON.copy()
+            .addMixIn(ObjectMeta.class, WithoutManagedFields.class);
+
+    @JsonIgnoreProperties("managedFields")
+    private abstract static class WithoutManagedFields {
+    }
 
     private Json() {
     }
@@ -83,6 +92,15 @@ public final class Json {
      */
     public static ObjectReader declaredFieldsReader(Class<?> type, boolean yaml) {
         return (yaml ? DECLARED_YAML : DECLARED_JSON).readerFor(type);
+    }
+
+    /**
+     * A JSON reader, lenient as {@link #mapper()}, that skips {@code metadata.managedFields}
+     * without reading it: for objects an informer holds
+     * ({@link io.gantry.api.client.ListOptions#stripManagedFields}).
+     */
+    public static ObjectReader withoutManagedFields(Class<?> type) {
+        return WITHOUT_MANAGED_FIELDS.readerFor(type);
     }
 
     /** Reads JSON, keeping unknown fields. */

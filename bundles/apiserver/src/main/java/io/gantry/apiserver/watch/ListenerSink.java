@@ -1,6 +1,7 @@
 package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.client.WatchEvent;
@@ -17,14 +18,23 @@ public final class ListenerSink<T extends KubeObject> implements WatchSink {
 
     private final ResourceKind<T> kind;
     private final WatchListener<T> listener;
+    private final ObjectReader reader;
 
-    private ListenerSink(ResourceKind<T> kind, WatchListener<T> listener) {
+    private ListenerSink(ResourceKind<T> kind, ObjectReader reader, WatchListener<T> listener) {
         this.kind = kind;
+        this.reader = reader;
         this.listener = listener;
     }
 
     public static <T extends KubeObject> ListenerSink<T> of(ResourceKind<T> kind, WatchListener<T> listener) {
-        return new ListenerSink<>(kind, listener);
+        return of(kind, false, listener);
+    }
+
+    /** @param stripManagedFields whether the objects come without metadata.managedFields */
+    public static <T extends KubeObject> ListenerSink<T> of(ResourceKind<T> kind, boolean stripManagedFields,
+                                                            WatchListener<T> listener) {
+        return new ListenerSink<>(kind, stripManagedFields ? Json.withoutManagedFields(kind.type())
+                : Json.mapper().readerFor(kind.type()), listener);
     }
 
     @Override
@@ -32,7 +42,7 @@ public final class ListenerSink<T extends KubeObject> implements WatchSink {
         // A bookmark becomes an object with only kind, apiVersion and metadata.resourceVersion.
         T object;
         try {
-            object = item.as(kind.type());
+            object = item.as(reader);
         } catch (IOException e) {
             throw new IllegalArgumentException(kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
                     + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()), e);

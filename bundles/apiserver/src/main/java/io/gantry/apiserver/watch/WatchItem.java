@@ -1,6 +1,7 @@
 package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.ApiException;
 import io.gantry.api.client.WatchEvent;
@@ -89,19 +90,19 @@ public final class WatchItem {
     }
 
     /**
-     * The object as the Java type of its kind, a new one for each call (the caller's to change):
-     * from the stored bytes when no tree has been made and the view is the stored form, else from
-     * the tree.
+     * The object as the Java type of its kind, read by the reader, a new one for each call (the
+     * caller's to change): from the stored bytes when no tree has been made and the view is the
+     * stored form, else from the tree.
      */
-    public <T extends KubeObject> T as(Class<T> type) throws IOException {
+    public <T extends KubeObject> T as(ObjectReader reader) throws IOException {
         StoredEntry value;
         synchronized (this) {
             value = object == null && view != null && view.isStoredForm() ? stored : null;
         }
         if (value == null) {
-            return Json.mapper().treeToValue(object(), type);
+            return reader.readValue(object());
         }
-        T typed = Json.mapper().readValue(value.value(), type);
+        T typed = reader.readValue(value.value());
         typed.metadata.resourceVersion = String.valueOf(value.modRevision());
         return typed;
     }
