@@ -17,6 +17,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The schema check: each bad value named by its path and the type Kubernetes expects there. */
 class SchemaCheckTest {
 
+    /** The quick check of the API's own timestamps agrees with the full parser on every string. */
+    @Test
+    void timestampsAreJudgedAsTheFullParserJudgesThem() {
+        List<String> samples = new java.util.ArrayList<>(List.of("2026-11-24T12:00:00Z", "2026-11-24T12:00:00.123456Z",
+                "2026-02-29T00:00:00Z", "2024-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z",
+                "2026-00-10T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T23:60:00Z", "2026-11-24T23:59:60Z",
+                "2026-11-24T12:00:00.Z", "2026-11-24T12:00:00.1234567891Z", "2026-11-24t12:00:00z",
+                "2026-11-24T12:00:00+01:00", "2026-11-24T12:00Z", "2026-11-24 12:00:00Z", "20261124T120000Z", ""));
+        java.util.Random random = new java.util.Random(20261124);
+        String alphabet = "0123456789-:TZ.+ ";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder mutated = new StringBuilder(samples.get(random.nextInt(2)));
+            for (int changes = 1 + random.nextInt(2); changes > 0 && mutated.length() > 0; changes--) {
+                mutated.setCharAt(random.nextInt(mutated.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            samples.add(mutated.toString());
+        }
+        for (String sample : samples) {
+            boolean parsed;
+            try {
+                java.time.OffsetDateTime.parse(sample);
+                parsed = true;
+            } catch (java.time.format.DateTimeParseException e) {
+                parsed = false;
+            }
+            assertEquals(parsed, SchemaCheck.dateTime(sample), sample);
+        }
+    }
+
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final Schemas SCHEMAS = new Schemas();
     static final SchemaCheck CHECK = new SchemaCheck(SCHEMAS);
