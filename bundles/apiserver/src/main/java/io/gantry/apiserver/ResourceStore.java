@@ -120,6 +120,19 @@ public final class ResourceStore {
         return kind.fromStorage(decode(entry));
     }
 
+    /**
+     * What a write stored, as a read of it gives: the object just encoded, with the revision the
+     * store gave it, rather than a decode of the bytes it was encoded to (a second tree of every
+     * object written). A kind stored as another is read back through its conversion.
+     */
+    private static ObjectNode written(KindStrategy kind, ObjectNode object, StoredEntry stored) {
+        if (kind.storedElsewhere()) {
+            return decode(kind, stored);
+        }
+        Trees.object(object, "metadata").put("resourceVersion", String.valueOf(stored.modRevision()));
+        return object;
+    }
+
     /** The stored form of an object of the kind. */
     static byte[] encode(KindStrategy kind, ObjectNode object) {
         return encode(kind.toStorage(object));
@@ -255,8 +268,8 @@ public final class ResourceStore {
             return object;
         }
         try {
-            return decode(kind, store().create(key(kind, object.path("metadata").path("namespace").asText(null), name),
-                    encode(kind, object)));
+            return written(kind, object, store().create(key(kind, object.path("metadata").path("namespace").asText(null),
+                    name), encode(kind, object)));
         } catch (StoreException.KeyExists e) {
             throw ApiException.alreadyExists(kind.kind(), name);
         } catch (StoreException e) {
@@ -493,7 +506,7 @@ public final class ResourceStore {
                 store().delete(entry.key(), entry.modRevision());
                 return updated;
             }
-            return decode(kind, store().update(entry.key(), encode(kind, updated), entry.modRevision()));
+            return written(kind, updated, store().update(entry.key(), encode(kind, updated), entry.modRevision()));
         } catch (StoreException.Conflict e) {
             if (conditional) {
                 throw ApiException.modified(kind.kind(), name);
@@ -640,7 +653,7 @@ public final class ResourceStore {
                 if (removeNow) {
                     return decode(kind, store().delete(entry.key(), entry.modRevision()));
                 }
-                return decode(kind, store().update(entry.key(), encode(kind, result), entry.modRevision()));
+                return written(kind, result, store().update(entry.key(), encode(kind, result), entry.modRevision()));
             } catch (StoreException.Conflict e) {
                 if (attempt >= WRITE_ATTEMPTS) {
                     throw ApiException.modified(kind.kind(), name);
