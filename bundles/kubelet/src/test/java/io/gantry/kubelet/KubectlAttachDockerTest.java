@@ -152,6 +152,7 @@ class KubectlAttachDockerTest {
                 assertTrue(attached.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS),
                         version + ": kubectl attach ends with the container");
                 assertEquals(0, attached.process.exitValue(), version + ": " + attached.err());
+                attached.reader.join(DEADLINE.toMillis()); // the process has ended; its last lines may still be read
                 assertEquals("bye", attached.lines.get(attached.lines.size() - 1), version);
             } finally {
                 attached.kill();

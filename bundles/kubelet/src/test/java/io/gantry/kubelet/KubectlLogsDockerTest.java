@@ -51,7 +51,7 @@ class KubectlLogsDockerTest {
 
         assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\n", kubectl("logs", "printer", "-c", "main").out());
         assertEquals("line 4\nline 5\n", kubectl("logs", "printer", "-c", "main", "--tail=2").out());
-        assertEquals("from side\n", kubectl("logs", "printer", "-c", "side").out());
+        await().atMost(LONG).until(() -> kubectl("logs", "printer", "-c", "side").out().equals("from side\n"));
         Result stamped = kubectl("logs", "printer", "-c", "main", "--tail=1", "--timestamps");
         assertTrue(stamped.out().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z line 5\n"), stamped.out() + stamped.err());
         assertEquals("line 5\n", kubectl("logs", "printer", "-c", "main", "--since=1h", "--tail=1").out());
@@ -90,7 +90,7 @@ class KubectlLogsDockerTest {
                   containers:
                   - name: main
                     image: gantry/httpd:1.0
-                    command: ["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.5; done"]
+                    command: ["sh", "-c", "for i in 1 2 3 4; do echo tick $i; sleep 0.5; done; while [ ! -f /tmp/end ]; do sleep 0.1; done; for i in 5 6 7 8; do echo tick $i; sleep 0.5; done"]
                   - name: forever
                     image: gantry/httpd:1.0
                     command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo beat $i; sleep 0.2; done"]
@@ -105,6 +105,9 @@ class KubectlLogsDockerTest {
         try {
             await().atMost(LONG).until(() -> Files.readString(out).contains("tick 1"));
             assertTrue(follow.isAlive(), "still following");
+            // the container runs until told to end, however long the start took
+            Result ended = kubectl("exec", "ticker", "-c", "main", "--", "touch", "/tmp/end");
+            assertEquals(0, ended.code(), ended.err());
             assertTrue(follow.waitFor(60, TimeUnit.SECONDS), "kubectl logs -f ended with the container");
             List<String> expected = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {

@@ -129,12 +129,16 @@ class PodLifecycleDockerTest {
         assertTrue(running.status.containerStatuses.get(0).imageID.startsWith("sha256:"));
 
         // both containers share the pod IP: web serves on it what side and the init container wrote
+        // (Ready without a readiness probe means started, not listening: ask until httpd answers)
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        String served = http.send(HttpRequest.newBuilder(URI.create("http://" + podIp + "/shared/init.txt")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertEquals("prepared\n", served);
+        HttpRequest initTxt = HttpRequest.newBuilder(URI.create("http://" + podIp + "/shared/init.txt"))
+                .timeout(Duration.ofSeconds(2)).build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(
+                () -> assertEquals("prepared\n", http.send(initTxt, HttpResponse.BodyHandlers.ofString()).body()));
 
-        String env = node.exec(running, "side", "cat", "/shared/env.txt");
+        // side writes its environment when it starts, which may be just after Ready
+        String env = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> node.exec(running, "side", "cat", "/shared/env.txt"), out -> out.contains("CFG_level="));
         for (String expected : List.of("EARLY=$(POD_NAME) is not defined yet", "GREETING=hello full, $(POD_NAME)", "POD_NAME=full", "POD_NAMESPACE=default", "POD_IP=" + podIp,
                 "NODE_NAME=" + node.name, "DB_PASSWORD=s3cret", "MODE=fast", "CFG_mode=fast", "CFG_level=3")) {
             assertTrue(env.lines().anyMatch(expected::equals), expected + " in\n" + env);

@@ -133,7 +133,9 @@ class RestartAndProbeDockerTest {
         Pod running = node.await(node.create(pod), LONG, p -> "True".equals(condition(p, "Ready").status));
         String first = node.running(running, "server").id();
 
-        node.exec(running, "server", "killall", "httpd");
+        // Ready (no readiness probe) means started: httpd may not run yet, so kill until it was there
+        org.awaitility.Awaitility.await().atMost(LONG).until(() -> node.runtime.exec(first, List.of("killall", "httpd"),
+                Duration.ofSeconds(10)).exitCode() == 0);
         Pod restarted = node.await(pod, LONG, p -> p.status.containerStatuses.get(0).restartCount == 1
                 && p.status.containerStatuses.get(0).state.running != null);
         assertFalse(first.equals(node.running(restarted, "server").id()));

@@ -53,6 +53,10 @@ class DockerBackendsTest extends ProxyTestBase {
                     "-p", ips.get(i) + ":18080:80", "gantry/httpd:1.0");
             containers.add(name);
         }
+        // the engine's port proxy takes connections before httpd listens: wait until each answers
+        for (String backend : ips) {
+            await().atMost(DEADLINE).ignoreExceptions().until(() -> get(backend, 18080).startsWith("web-"));
+        }
         Service service = service("web", null, port("http", 80, io.gantry.api.meta.v1.IntOrString.of("http")));
         EndpointSubset subset = new EndpointSubset();
         subset.addresses = ips.stream().map(EndpointAddress::new).toList();
@@ -86,8 +90,12 @@ class DockerBackendsTest extends ProxyTestBase {
 
     /** GET / on a new connection: the name of the pod that answered. */
     private static String get(String ip) throws IOException {
+        return get(ip, 80);
+    }
+
+    private static String get(String ip, int port) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ip, 80), 2000);
+            socket.connect(new InetSocketAddress(ip, port), 2000);
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
