@@ -13,8 +13,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +38,7 @@ final class TestBackend implements AutoCloseable {
         return thread;
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch acceptEnded = new CountDownLatch(1);
 
     private TestBackend(String name, String ip, boolean tcp) throws IOException {
         this.name = name;
@@ -70,19 +73,29 @@ final class TestBackend implements AutoCloseable {
      * Stops accepting, as a server shutting down gracefully: new connections are refused, those
      * it has finish.
      */
-    void stopListening() throws IOException {
+    void stopListening() throws IOException, InterruptedException {
         server.close();
+        // The JDK closes a socket that a thread is blocked accepting on only once that thread has
+        // left accept: until then the kernel still queues connections, which the close then
+        // resets. Waiting for it makes "stopped" mean refused from here on.
+        if (!acceptEnded.await(10, TimeUnit.SECONDS)) {
+            throw new IOException("the accepting thread of " + name + " did not end");
+        }
     }
 
     private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                open.add(socket);
-                threads.execute(() -> serve(socket));
-            } catch (IOException e) {
-                return;
+        try {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    open.add(socket);
+                    threads.execute(() -> serve(socket));
+                } catch (IOException e) {
+                    return;
+                }
             }
+        } finally {
+            acceptEnded.countDown();
         }
     }
 
