@@ -310,11 +310,11 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         ListOptions opts = options == null ? ListOptions.ALL : options;
         KindStrategy strategy = kinds.of(kind);
         Selection selection = Selection.of(strategy, opts.labelSelector(), opts.fieldSelector());
+        ObjectReader reader = Json.reader(kind.type(), opts.stripManagedFields());
         if (selection.isEmpty() && !strategy.storedElsewhere()) {
             // every object as stored: straight from its bytes to its type, with no tree between
             // (an informer's first list of 10,000 pods spent half its time building trees)
             StoredPage stored = store.entries(strategy, namespace);
-            ObjectReader reader = reader(kind, opts);
             List<T> items = new ArrayList<>(stored.entries().size());
             for (StoredEntry entry : stored.entries()) {
                 items.add(typed(kind, reader, entry));
@@ -322,14 +322,12 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
             return new KubeList<>(kind.apiVersion(), kind.listKind(), String.valueOf(stored.revision()), items);
         }
         ObjectNode list = store.list(strategy, namespace, selection, 0, null);
-        ObjectReader reader = reader(kind, opts);
         List<T> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
             try {
                 items.add(reader.readValue(item));
             } catch (IOException e) {
-                throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
-                        + e.getMessage());
+                throw unreadable(kind, e);
             }
         }
         return new KubeList<>(kind.apiVersion(), kind.listKind(), list.path("metadata").path("resourceVersion").asText(),
@@ -508,19 +506,13 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         return Json.mapper().valueToTree(object);
     }
 
-    /** Reads the kind's type, without managedFields if the options ask so. */
-    private static ObjectReader reader(ResourceKind<?> kind, ListOptions options) {
-        return options.stripManagedFields() ? Json.withoutManagedFields(kind.type()) : Json.mapper().readerFor(kind.type());
-    }
-
     /** A stored object of a kind stored as itself, with its resourceVersion. */
     private static <T extends KubeObject> T typed(ResourceKind<T> kind, ObjectReader reader, StoredEntry entry) {
         T object;
         try {
             object = reader.readValue(entry.value());
         } catch (IOException e) {
-            throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
-                    + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+            throw unreadable(kind, e);
         }
         object.metadata.resourceVersion = String.valueOf(entry.modRevision());
         return object;
@@ -530,9 +522,14 @@ public class Registry implements ApiClient, DynamicClient, StorageMigrations {
         try {
             return Json.mapper().treeToValue(tree, kind.type());
         } catch (JsonProcessingException e) {
-            throw ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
-                    + e.getOriginalMessage());
+            throw unreadable(kind, e);
         }
+    }
+
+    /** A stored object that does not read as its kind's type: the server's fault, a 500. */
+    private static ApiException unreadable(ResourceKind<?> kind, IOException e) {
+        return ApiException.internal("stored " + kind.qualifiedName() + " cannot be read as " + kind.kind() + ": "
+                + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
     }
 
     private static String nameOf(ObjectNode tree) {

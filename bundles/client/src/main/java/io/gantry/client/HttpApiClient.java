@@ -99,7 +99,7 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
     @Override
     public <T extends KubeObject> KubeList<T> list(ResourceKind<T> kind, String namespace, ListOptions options) {
         ObjectNode list = listTree(collection(kind, namespace), options);
-        ObjectReader reader = reader(kind, options);
+        ObjectReader reader = Json.reader(kind.type(), options != null && options.stripManagedFields());
         List<T> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
             try {
@@ -150,13 +150,7 @@ public final class HttpApiClient implements ApiClient, DynamicClient, AutoClosea
                                               WatchListener<T> listener) {
         ListOptions opts = options == null ? ListOptions.ALL : options;
         return HttpWatch.open(transport, kind, collection(kind, namespace), selectors(opts), opts.resourceVersion(),
-                reader(kind, opts), listener);
-    }
-
-    /** Reads the kind's type, without managedFields if the options ask so. */
-    private static ObjectReader reader(ResourceKind<?> kind, ListOptions options) {
-        return options != null && options.stripManagedFields() ? Json.withoutManagedFields(kind.type())
-                : Json.mapper().readerFor(kind.type());
+                Json.reader(kind.type(), opts.stripManagedFields()), listener);
     }
 
     // --- DynamicClient ---

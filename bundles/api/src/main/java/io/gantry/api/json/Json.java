@@ -95,12 +95,12 @@ public final class Json {
     }
 
     /**
-     * A JSON reader, lenient as {@link #mapper()}, that skips {@code metadata.managedFields}
-     * without reading it: for objects an informer holds
-     * ({@link io.gantry.api.client.ListOptions#stripManagedFields}).
+     * A JSON reader of the type, lenient as {@link #mapper()}; with {@code withoutManagedFields},
+     * one that skips {@code metadata.managedFields} without reading it, for objects an informer
+     * holds ({@link io.gantry.api.client.ListOptions#stripManagedFields}).
      */
-    public static ObjectReader withoutManagedFields(Class<?> type) {
-        return WITHOUT_MANAGED_FIELDS.readerFor(type);
+    public static ObjectReader reader(Class<?> type, boolean withoutManagedFields) {
+        return (withoutManagedFields ? WITHOUT_MANAGED_FIELDS : JSON).readerFor(type);
     }
 
     /** Reads JSON, keeping unknown fields. */

@@ -86,20 +86,9 @@ final class TypedWalk {
             }
             keys.put(key, value);
         }
-        StringBuilder key = new StringBuilder("k:{");
-        for (Map.Entry<String, JsonNode> entry : keys.entrySet()) {
-            if (key.length() > 3) {
-                key.append(',');
-            }
-            quoted(entry.getKey(), key);
-            key.append(':');
-            if (!appendJson(entry.getValue(), key)) {
-                ObjectNode tree = JsonNodeFactory.instance.objectNode();
-                keys.forEach(tree::set);
-                return "k:" + tree;
-            }
-        }
-        return key.append('}').toString();
+        ObjectNode key = JsonNodeFactory.instance.objectNode();
+        keys.forEach(key::set);
+        return "k:" + json(key);
     }
 
     /**

@@ -1,13 +1,9 @@
 package io.gantry.apiserver.watch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.client.WatchEvent;
-import io.gantry.api.json.Json;
 import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoredEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * One store change, shared by every watcher: the object after it (for a delete, the last value)
@@ -104,7 +100,7 @@ final class Change {
             return item(WatchEvent.Type.ADDED, object);
         }
         ObjectNode after = object();
-        return request.predicate() == null || request.predicate().test(after) ? item(WatchEvent.Type.ADDED, after) : null;
+        return request.predicate().test(after) ? item(WatchEvent.Type.ADDED, after) : null;
     }
 
     /** The item of one type: made once while live, and for each replay after. */
@@ -166,8 +162,8 @@ final class Change {
         if (leftSelection != null) {
             return leftSelection;
         }
-        ObjectNode last = decode(before, view); // a tree of its own: its resourceVersion changes
-        metadata(last).put("resourceVersion", String.valueOf(revision));
+        ObjectNode last = WatchItem.decode(before, view); // a tree of its own: its resourceVersion changes
+        WatchItem.metadata(last).put("resourceVersion", String.valueOf(revision));
         WatchItem item = WatchItem.event(WatchEvent.Type.DELETED, last, revision);
         if (live) {
             leftSelection = item;
@@ -180,7 +176,7 @@ final class Change {
         if (object != null) {
             return object;
         }
-        ObjectNode decoded = decode(value, view);
+        ObjectNode decoded = WatchItem.decode(value, view);
         if (live) {
             object = decoded;
         }
@@ -191,19 +187,11 @@ final class Change {
         if (previous != null) {
             return previous;
         }
-        ObjectNode decoded = decode(before, view);
+        ObjectNode decoded = WatchItem.decode(before, view);
         if (live) {
             previous = decoded;
         }
         return decoded;
     }
 
-    private static ObjectNode decode(StoredEntry entry, StoredView view) {
-        return WatchItem.decode(entry, view);
-    }
-
-    private static ObjectNode metadata(ObjectNode object) {
-        JsonNode metadata = object.get("metadata");
-        return metadata instanceof ObjectNode found ? found : object.putObject("metadata");
-    }
 }

@@ -33,8 +33,7 @@ public final class ListenerSink<T extends KubeObject> implements WatchSink {
     /** @param stripManagedFields whether the objects come without metadata.managedFields */
     public static <T extends KubeObject> ListenerSink<T> of(ResourceKind<T> kind, boolean stripManagedFields,
                                                             WatchListener<T> listener) {
-        return new ListenerSink<>(kind, stripManagedFields ? Json.withoutManagedFields(kind.type())
-                : Json.mapper().readerFor(kind.type()), listener);
+        return new ListenerSink<>(kind, Json.reader(kind.type(), stripManagedFields), listener);
     }
 
     @Override

@@ -118,10 +118,14 @@ public final class WatchItem {
         if (!(tree instanceof ObjectNode decoded)) {
             throw new IllegalStateException("stored value of " + entry.key() + " is not a JSON object");
         }
-        JsonNode metadata = decoded.get("metadata");
-        (metadata instanceof ObjectNode found ? found : decoded.putObject("metadata"))
-                .put("resourceVersion", String.valueOf(entry.modRevision()));
+        metadata(decoded).put("resourceVersion", String.valueOf(entry.modRevision()));
         return view.convert().apply(decoded);
+    }
+
+    /** An object's metadata, made if it has none. */
+    static ObjectNode metadata(ObjectNode object) {
+        JsonNode metadata = object.get("metadata");
+        return metadata instanceof ObjectNode found ? found : object.putObject("metadata");
     }
 
     /** The revision of the change or bookmark; 0 for an ERROR. */
