@@ -131,7 +131,7 @@ class ReplicaSetControllerTest {
     @Test
     void adoptsMatchingOrphansAndReleasesPodsThatStopMatching() {
         start();
-        plane.registry.create(ResourceKind.PODS, TestControlPlane.pod("default", "orphan", WEB));
+        Pod orphan = plane.registry.create(ResourceKind.PODS, TestControlPlane.pod("default", "orphan", WEB));
         Pod foreign = TestControlPlane.pod("default", "foreign", WEB);
         OwnerReference other = new OwnerReference();
         other.apiVersion = "apps/v1";
@@ -141,6 +141,9 @@ class ReplicaSetControllerTest {
         other.controller = true;
         foreign.metadata.ownerReferences = List.of(other);
         plane.registry.create(ResourceKind.PODS, foreign);
+        // seen before the owner: otherwise the first sync makes two pods, adopts the orphan later and
+        // may delete it as the surplus (created within the same second, the order is by uid)
+        await().atMost(WAIT).until(() -> informed(orphan) && informed(foreign));
 
         ReplicaSet set = plane.registry.create(ResourceKind.REPLICA_SETS, replicaSet("web", 2));
 
@@ -195,15 +198,13 @@ class ReplicaSetControllerTest {
     @Test
     void reportsReplicasFullyLabeledReadyAndAvailableAfterMinReadySeconds() {
         start();
-        Pod orphan = TestControlPlane.pod("default", "partly-labelled", WEB);
-        plane.registry.create(ResourceKind.PODS, orphan);
+        Pod orphan = plane.registry.create(ResourceKind.PODS, TestControlPlane.pod("default", "partly-labelled", WEB));
+        await().atMost(WAIT).until(() -> informed(orphan));
         ReplicaSet set = replicaSet("web", 2);
         set.spec.template.metadata.labels = Map.of("app", "web", "tier", "front");
         set.spec.minReadySeconds = 2;
         ReplicaSet created = plane.registry.create(ResourceKind.REPLICA_SETS, set);
 
-        // the controller may make two pods before its informer shows the orphan, then adopt it and
-        // delete one of its own (the newer): in the end the orphan is one of the two
         await().atMost(WAIT).until(() -> OwnerReferences.isControlledBy(pod("partly-labelled"), created.metadata.uid)
                 && status("web").replicas == 2 && owned(created).size() == 2);
         await().atMost(WAIT).until(() -> status("web").fullyLabeledReplicas == 1);
@@ -313,6 +314,10 @@ class ReplicaSetControllerTest {
     /** A pod as the controllers' shared informer has it. */
     private Pod cached(Pod pod) {
         return plane.informers.informer(ResourceKind.PODS).get("default", pod.metadata.name).orElseThrow();
+    }
+
+    private boolean informed(Pod pod) {
+        return plane.informers.informer(ResourceKind.PODS).get("default", pod.metadata.name).isPresent();
     }
 
     private Pod pod(String name) {
