@@ -140,12 +140,9 @@ class ControlPlanesClusterTest {
     void aKilledNodeIsNotReadyUntilItIsStartedAgain() throws Exception {
         CLUSTER.kill(3);
         await().atMost(Duration.ofSeconds(15)).until(() -> CLUSTER.readiness(1, 3), r -> r.equals(Optional.of("Unknown")));
-        JsonNode node = CLUSTER.get(1, "/api/v1/nodes/" + CLUSTER.name(3)).orElseThrow();
-        boolean tainted = false;
-        for (JsonNode taint : node.path("spec").path("taints")) {
-            tainted |= taint.path("key").asText().equals("node.kubernetes.io/unreachable");
-        }
-        assertTrue(tainted, node.toString());
+        // the node lifecycle controller taints the node once it sees the Ready condition Unknown: a write after it
+        await().atMost(Duration.ofSeconds(15)).until(() -> unreachable(CLUSTER.get(1, "/api/v1/nodes/" + CLUSTER.name(3))
+                .orElseThrow()));
         CLUSTER.start(3);
         assertEquals(Optional.of("True"), CLUSTER.readiness(1, 3));
     }
@@ -270,5 +267,14 @@ class ControlPlanesClusterTest {
             assertEquals(write.getValue(), stored.get(write.getKey()),
                     "acknowledged create of " + write.getKey() + " through " + CLUSTER.apiUrl(through));
         }
+    }
+
+    private static boolean unreachable(JsonNode node) {
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            if (taint.path("key").asText().equals("node.kubernetes.io/unreachable")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
