@@ -128,10 +128,15 @@ class ProcessRuntimeLifecycleTest {
 
         kubelet.deactivate();
         runtime.deactivate();
+        // only the new kubelet's report brings them back: the wait below cannot pass on an old one
+        Pod unreported = api.get(ResourceKind.PODS, running.metadata.namespace, running.metadata.name);
+        unreported.status.containerStatuses = null;
+        api.updateStatus(ResourceKind.PODS, unreported);
         runtime = new ProcessRuntime(processConfig(root.resolve("runtime")));
         startKubelet();
 
-        Pod after = await(pod, p -> "Running".equals(p.status.phase) && p.status.containerStatuses.get(0).ready);
+        Pod after = await(pod, p -> "Running".equals(p.status.phase) && p.status.containerStatuses != null
+                && p.status.containerStatuses.get(0).ready);
         assertEquals(containerId, after.status.containerStatuses.get(0).containerID, "the same process runs on: "
                 + io.gantry.api.json.Json.write(after.status));
         assertEquals(0, after.status.containerStatuses.get(0).restartCount);
