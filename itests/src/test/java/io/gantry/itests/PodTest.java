@@ -10,10 +10,13 @@ import static org.junit.Assert.fail;
 import io.gantry.api.Plugins;
 import io.gantry.api.core.v1.Node;
 import io.gantry.api.core.v1.Pod;
+import io.gantry.api.core.v1.Service;
 import io.gantry.api.json.Json;
 import io.gantry.api.runtime.ContainerRuntime;
+import io.gantry.api.runtime.ExecResult;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.Before;
 import org.junit.Test;
@@ -91,6 +94,70 @@ public class PodTest extends GantryTestSupport {
         await().atMost(POD_START).until(() -> api("GET", "/api/v1/namespaces/default/pods/itest-web", null)
                 .statusCode() == 404);
         await().atMost(POD_START).until(() -> containersOf(uid) == 0 && sandboxesOf(uid) == 0);
+    }
+
+    private static final String SERVER = """
+            {"apiVersion": "v1", "kind": "Pod",
+             "metadata": {"name": "itest-server", "labels": {"app": "itest-server"}},
+             "spec": {"containers": [{"name": "httpd", "image": "gantry/httpd:1.0",
+                                      "imagePullPolicy": "IfNotPresent",
+                                      "ports": [{"name": "http", "containerPort": 80}]}]}}
+            """;
+
+    private static final String SERVICE = """
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "itest-server"},
+             "spec": {"selector": {"app": "itest-server"}, "ports": [{"port": 80, "targetPort": "http"}]}}
+            """;
+
+    /** HTTP/1.0 by netcat: httpd answers and closes. */
+    private static final String GET = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ";
+
+    /**
+     * An init container gives the client a sandbox container that holds its network, as a pod of
+     * several containers has; its one container asks the service by the variables the kubelet set,
+     * then the server by its pod IP, as its first instructions.
+     */
+    private static final String CLIENT = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "itest-client"},
+             "spec": {"restartPolicy": "Never",
+                      "initContainers": [{"name": "first", "image": "gantry/httpd:1.0",
+                                          "imagePullPolicy": "IfNotPresent", "command": ["true"]}],
+                      "containers": [{"name": "client", "image": "gantry/httpd:1.0",
+                                      "imagePullPolicy": "IfNotPresent",
+                                      "command": ["sh", "-c", "set -e; %s$ITEST_SERVER_SERVICE_HOST $ITEST_SERVER_SERVICE_PORT; %s%s 80"]}]}}
+            """;
+
+    @Test
+    public void podsReachAServiceByItsClusterIPAndAnotherPodByItsPodIP() throws Exception {
+        assertEquals(201, api("POST", "/api/v1/namespaces/default/pods", SERVER).statusCode());
+        HttpResponse<String> service = api("POST", "/api/v1/namespaces/default/services", SERVICE);
+        assertEquals(service.body(), 201, service.statusCode());
+        String clusterIP = Json.read(service.body(), Service.class).spec.clusterIP;
+        Pod server = await().atMost(POD_START).until(() -> pod("itest-server"),
+                pod -> pod != null && "Running".equals(pod.status.phase) && pod.status.podIP != null);
+        // the proxy serves the cluster IP once the endpoints have the pod
+        await().atMost(POD_START).ignoreExceptions().until(() -> get("http://" + clusterIP + ":80/").body()
+                .contains("hello from Gantry, pod itest-server"));
+        try {
+            // a one-container pod holds its network itself: reachable as soon as it runs
+            String container = docker.listContainers(NODE).stream()
+                    .filter(c -> server.metadata.uid.equals(c.podUid())).findFirst().orElseThrow().id();
+            ExecResult fromServer = docker.exec(container, List.of("sh", "-c", GET + clusterIP + " 80"), Duration.ofSeconds(20));
+            assertEquals(fromServer.output(), 0, fromServer.exitCode());
+            assertTrue(fromServer.output(), fromServer.output().contains("hello from Gantry, pod itest-server"));
+
+            assertEquals(201, api("POST", "/api/v1/namespaces/default/pods",
+                    CLIENT.formatted(GET, GET, server.status.podIP)).statusCode());
+            Pod client = await().atMost(POD_START).until(() -> pod("itest-client"),
+                    pod -> pod != null && ("Succeeded".equals(pod.status.phase) || "Failed".equals(pod.status.phase)));
+            String log = api("GET", "/api/v1/namespaces/default/pods/itest-client/log", null).body();
+            assertEquals(log, "Succeeded", client.status.phase);
+            assertEquals(log, 2, log.split("hello from Gantry, pod itest-server", -1).length - 1);
+        } finally {
+            api("DELETE", "/api/v1/namespaces/default/pods/itest-client", null);
+            api("DELETE", "/api/v1/namespaces/default/services/itest-server", null);
+            api("DELETE", "/api/v1/namespaces/default/pods/itest-server", null);
+        }
     }
 
     private long containersOf(String podUid) {

@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kernel datapath: one nftables table of this proxy, with a NAT chain on the output hook
- * that DNATs new connections to a served frontend to an endpoint chosen by {@code numgen} (inc
- * for round robin, random). The whole table is replaced in one nft transaction, so a change is
+ * The kernel datapath: one nftables table of this proxy, with NAT chains that DNAT new
+ * connections to a served frontend to an endpoint chosen by {@code numgen} (inc for round robin,
+ * random). The whole table is replaced in one nft transaction, so a change is
  * atomic; conntrack keeps every established connection on the endpoint it was given, so no
- * change cuts one. Local traffic only (the output hook): every address here is on loopback.
+ * change cuts one. Every address here is on loopback: connections made on this machine take the
+ * output hook, and those of pods' containers, routed to the host through their bridge, take the
+ * prerouting hook.
  *
  * <p>The table is named after the JVM's pid ({@code gantry_proxy_<pid>_<n>}), so that the proxies
  * of several nodes on one machine keep apart (each DNATs the same way; the first table's rule takes the connection); tables of
@@ -76,12 +78,7 @@ final class Nftables implements AutoCloseable {
 
     /** The nft script that replaces the table's content with the rules, in one transaction. Pure. */
     static String render(String table, List<KernelRule> rules) {
-        StringBuilder script = new StringBuilder();
-        script.append("table ip ").append(table).append(" {}\n");
-        script.append("flush table ip ").append(table).append('\n');
-        script.append("table ip ").append(table).append(" {\n");
-        script.append("  chain output {\n");
-        script.append("    type nat hook output priority -100; policy accept;\n");
+        StringBuilder dnat = new StringBuilder();
         for (KernelRule rule : rules) {
             Frontend frontend = rule.frontend();
             List<String> entries = new ArrayList<>();
@@ -89,12 +86,25 @@ final class Nftables implements AutoCloseable {
                 Endpoint endpoint = rule.endpoints().get(i);
                 entries.add(i + " : " + endpoint.ip() + " . " + endpoint.port());
             }
-            script.append("    ip daddr ").append(frontend.ip()).append(' ')
+            dnat.append("    ip daddr ").append(frontend.ip()).append(' ')
                     .append(frontend.protocol().toLowerCase(Locale.ROOT)).append(" dport ").append(frontend.port())
                     .append(" dnat ip to numgen ").append(rule.algorithm() == KernelAlgorithm.RANDOM ? "random" : "inc")
                     .append(" mod ").append(rule.endpoints().size()).append(" map { ").append(String.join(", ", entries))
                     .append(" }\n");
         }
+        StringBuilder script = new StringBuilder();
+        script.append("table ip ").append(table).append(" {}\n");
+        script.append("flush table ip ").append(table).append('\n');
+        script.append("table ip ").append(table).append(" {\n");
+        script.append("  chain output {\n");
+        script.append("    type nat hook output priority -100; policy accept;\n");
+        script.append(dnat);
+        script.append("  }\n");
+        // connections from pods' containers, which come in through their bridge (the runtime routes
+        // 127.0.0.0/8 to the host): the same choice
+        script.append("  chain prerouting {\n");
+        script.append("    type nat hook prerouting priority -100; policy accept;\n");
+        script.append(dnat);
         script.append("  }\n}\n");
         return script.toString();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
 import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.EndpointAddress;
@@ -13,14 +14,25 @@ import io.gantry.api.core.v1.EndpointSubset;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.core.v1.ServicePort;
 import io.gantry.api.core.v1.ServiceSpec;
+import io.gantry.api.runtime.ContainerConfig;
+import io.gantry.api.runtime.ExecResult;
+import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.lb.roundrobin.RoundRobinLoadBalancer;
+import io.gantry.runtime.docker.DockerRuntime;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +63,48 @@ class ServiceProxyKernelTest extends ProxyTestBase {
         // numgen inc: one connection after the other, exactly in turn
         assertEquals(Map.of("b0", 100, "b1", 100, "b2", 100), requests(ip, 80, 300));
         assertEquals(3, requests("127.0.0.1", nodePort, 30).size());
+    }
+
+    @Test
+    void aPodsConnectionIsDnatedByTheKernelOnItsWayInFromTheBridge() throws Exception {
+        DockerRuntime docker = new DockerRuntime(Configs.of(DockerRuntime.Config.class, Map.of("pullImages", false)));
+        String node = "proxytest-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ServerSocket backend = new ServerSocket()) {
+            backend.bind(new InetSocketAddress("127.2.0.31", 0));
+            Service service = service("web", null, port("", 80, null));
+            EndpointSubset subset = new EndpointSubset();
+            subset.addresses = List.of(new EndpointAddress("127.2.0.31"));
+            subset.ports = List.of(new EndpointPort("", backend.getLocalPort(), "TCP"));
+            writeEndpoints("web", List.of(subset));
+            String ip = service.spec.clusterIP;
+            await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+
+            SandboxConfig pod = new SandboxConfig(node, "default", "client", UUID.randomUUID().toString(), 0, "docker",
+                    "client", "127.2.0.32", List.of(), true);
+            String container = docker.createContainer(docker.runPodSandbox(pod), new ContainerConfig("client", 0,
+                    "gantry/httpd:1.0", null, null, Map.of(), null, 100, 64L << 20, List.of(), null, null, false), pod);
+            docker.startContainer(container);
+            CompletableFuture<String> peer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    backend.setSoTimeout(10_000);
+                    try (Socket accepted = backend.accept()) {
+                        accepted.getOutputStream().write("served\n".getBytes(StandardCharsets.UTF_8));
+                        return accepted.getInetAddress().getHostAddress();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            ExecResult asked = docker.exec(container, List.of("sh", "-c", "echo hi | nc -w 5 " + ip + " 80"),
+                    Duration.ofSeconds(10));
+            assertEquals("served", asked.output().trim(), asked.toString());
+            // userspace would have connected from the host's loopback; DNAT keeps the pod's own address
+            String from = peer.get(10, TimeUnit.SECONDS);
+            assertFalse(from.startsWith("127."), from);
+        } finally {
+            docker.listContainers(node).forEach(c -> docker.removeContainer(c.id()));
+            docker.listPodSandboxes(node).forEach(s -> docker.removePodSandbox(s.id()));
+        }
     }
 
     @Test

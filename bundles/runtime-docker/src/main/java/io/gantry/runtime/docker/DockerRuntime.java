@@ -126,6 +126,11 @@ public class DockerRuntime implements ContainerRuntime {
         @AttributeDefinition(description = "Whether the container of a one-container pod holds the pod's network "
                 + "itself, without a sandbox container: one container start per pod instead of two")
         boolean soloSandboxes() default true;
+
+        @AttributeDefinition(description = "Whether pods reach, from inside their containers, the cluster IPs of "
+                + "services and other pods' IPs, which are inside 127.0.0.0/8 on the host's loopback: each pod's "
+                + "network routes them to the host through the bridge (root, nftables)")
+        boolean podLoopback() default true;
     }
 
     private final Config config;
@@ -139,6 +144,9 @@ public class DockerRuntime implements ContainerRuntime {
     private final Map<String, String> containerSandboxes = new ConcurrentHashMap<>();
     private final ExecutorService starter = Daemons.pool("gantry-docker-sandbox-start", Duration.ofSeconds(5));
     private final SoloSandboxes solos = new SoloSandboxes();
+    /** The host made ready for pods to reach loopback addresses, once tried; null where it cannot be. */
+    private PodLoopback loopback;
+    private boolean loopbackTried;
     /**
      * Where memory volumes live, one folder per sandbox: on the host's /dev/shm, so that they outlive
      * the pod's containers (a tmpfs Docker volume is unmounted, its files lost, once no container runs
@@ -206,7 +214,10 @@ public class DockerRuntime implements ContainerRuntime {
         }
         String created = id;
         // the sandbox starts (network, port proxies) while the kubelet creates the pod's containers
-        sandboxStarts.put(id, CompletableFuture.runAsync(() -> call(() -> docker.startContainerCmd(created).exec()), starter));
+        sandboxStarts.put(id, CompletableFuture.runAsync(() -> {
+            call(() -> docker.startContainerCmd(created).exec());
+            routeLoopback(created);
+        }, starter));
         return id;
     }
 
@@ -477,6 +488,53 @@ public class DockerRuntime implements ContainerRuntime {
             }
         }
         call(() -> docker.startContainerCmd(containerId).exec());
+        if (SoloSandboxes.isSolo(sandboxId)) {
+            routeLoopback(containerId); // this container holds the pod's network, made by its start
+        }
+    }
+
+    /**
+     * Routes the loopback addresses Gantry hands out from the network of a pod's sandbox, or of a
+     * one-container pod's container, to the host ({@link PodLoopback}). A pod whose network cannot
+     * be routed still runs; the log says what it cannot reach.
+     */
+    private void routeLoopback(String holderId) {
+        PodLoopback host = loopback();
+        if (host == null) {
+            return;
+        }
+        try {
+            InspectContainerResponse holder = call(() -> docker.inspectContainerCmd(holderId).exec());
+            Long pid = holder.getState() == null ? null : holder.getState().getPidLong();
+            String gateway = holder.getNetworkSettings() == null ? null : holder.getNetworkSettings().getGateway();
+            if (pid == null || pid <= 0 || gateway == null || gateway.isEmpty()) {
+                return; // exited already, or on no bridge
+            }
+            host.route(pid, gateway);
+        } catch (NotFoundException gone) {
+            LOG.debug("Container {} is gone before its network was routed", holderId);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The pod network of container {} does not reach cluster IPs or other pods' IPs: {}", holderId,
+                    e.getMessage());
+        }
+    }
+
+    private synchronized PodLoopback loopback() {
+        if (!loopbackTried && config.podLoopback()) {
+            loopbackTried = true;
+            String bridge = "docker0";
+            try {
+                Map<String, String> options = call(() -> docker.inspectNetworkCmd().withNetworkId("bridge").exec()).getOptions();
+                bridge = options == null ? bridge : options.getOrDefault("com.docker.network.bridge.name", bridge);
+                loopback = PodLoopback.prepare(bridge);
+                LOG.info("Pods on bridge {} reach cluster IPs and pod IPs on the host's loopback, except {}", bridge,
+                        PodLoopback.HOST_ONLY);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Pods on bridge {} cannot reach cluster IPs or other pods' IPs from their containers: {}", bridge,
+                        e.getMessage());
+            }
+        }
+        return loopback;
     }
 
     @Override

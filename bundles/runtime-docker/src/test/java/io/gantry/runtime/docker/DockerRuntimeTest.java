@@ -20,8 +20,16 @@ import io.gantry.api.runtime.RuntimeListing;
 import io.gantry.api.runtime.RuntimeUnavailableException;
 import io.gantry.api.runtime.SandboxConfig;
 import io.gantry.api.runtime.SandboxStatus;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +43,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +174,47 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void podsReachTheLoopbackAddressesGantryHandsOutOnTheHostAndNotTheHostsOwn() throws Exception {
+        // what the proxy does for a cluster IP, and the engine's port proxy for a pod IP: listen on the host's loopback
+        try (ServerSocket service = new ServerSocket(); ServerSocket hostOnly = new ServerSocket()) {
+            service.bind(new InetSocketAddress("127.96.250.1", 0));
+            hostOnly.bind(new InetSocketAddress("127.0.250.1", 0));
+            hostOnly.setSoTimeout(1000);
+
+            SandboxConfig solo = solo("solo-client", "127.77.0.21", List.of());
+            String soloSandbox = runtime.runPodSandbox(solo);
+            String soloContainer = runtime.createContainer(soloSandbox, container("httpd", null, null, Map.of(), 0), solo);
+            runtime.startContainer(soloContainer);
+            SandboxConfig shared = sandbox("client", "127.77.0.22", List.of());
+            String sandboxId = runtime.runPodSandbox(shared);
+            String sandboxed = runtime.createContainer(sandboxId, container("httpd", null, null, Map.of(), 0), shared);
+            runtime.startContainer(sandboxed);
+
+            // routed as the start returns: no wait, as a pod's first instruction may use a service
+            for (String container : List.of(soloContainer, sandboxed)) {
+                CompletableFuture<String> answered = CompletableFuture.supplyAsync(() -> answerOnce(service));
+                ExecResult sent = runtime.exec(container, List.of("sh", "-c",
+                        "echo from-" + container + " | nc -w 5 127.96.250.1 " + service.getLocalPort()), Duration.ofSeconds(10));
+                assertEquals(0, sent.exitCode(), sent.output());
+                assertEquals("hello from-" + container, sent.output().trim(), "the answer came back to the pod");
+                String from = answered.get(10, TimeUnit.SECONDS);
+                assertFalse(from.startsWith("/127."), "from the pod's own address on the bridge: " + from);
+            }
+
+            // the host's own loopback services stay out of reach, even for a pod that routes to them
+            long pid = Long.parseLong(docker("inspect", "-f", "{{.State.Pid}}", soloContainer));
+            String gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", soloContainer);
+            Process route = new ProcessBuilder("nsenter", "-t", String.valueOf(pid), "-n", "--",
+                    "ip", "route", "add", "table", "local", "127.0.250.0/24", "via", gateway).redirectErrorStream(true).start();
+            assertEquals(0, route.waitFor(), new String(route.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            ExecResult refused = runtime.exec(soloContainer, List.of("sh", "-c",
+                    "echo x | nc -w 2 127.0.250.1 " + hostOnly.getLocalPort()), Duration.ofSeconds(10));
+            assertTrue(refused.exitCode() != 0, refused.output());
+            assertThrows(SocketTimeoutException.class, hostOnly::accept, "nothing came through to 127.0.0.0/16");
+        }
+    }
+
+    @Test
     void exitCodesEnvironmentAndArgumentsReachTheContainer() {
         SandboxConfig sandbox = sandbox("job", "127.77.0.3", List.of());
         String sandboxId = runtime.runPodSandbox(sandbox);
@@ -264,7 +315,7 @@ class DockerRuntimeTest {
         Thread attached = new Thread(() -> {
             try {
                 runtime.attach(id, new ExecStreams(null, new SynchronizedStream(out), new SynchronizedStream(err), false));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // detached by the interrupt
             }
         });
@@ -372,6 +423,21 @@ class DockerRuntimeTest {
                                       int attempt, Mount... mounts) {
         return new ContainerConfig(name, attempt, "gantry/httpd:1.0", command, args, env, null, 100, 64L << 20,
                 List.of(mounts), null, null, false);
+    }
+
+    /** Takes one connection, answers its line with "hello " and the line, and says where it came from. */
+    private static String answerOnce(ServerSocket server) {
+        try {
+            server.setSoTimeout(10_000);
+            try (Socket accepted = server.accept()) {
+                String line = new BufferedReader(new InputStreamReader(accepted.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                accepted.getOutputStream().write(("hello " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                return accepted.getInetAddress().toString();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String docker(String... args) throws Exception {
