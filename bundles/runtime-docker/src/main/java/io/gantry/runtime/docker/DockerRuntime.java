@@ -153,6 +153,8 @@ public class DockerRuntime implements ContainerRuntime {
      * with it); null without one, and the volumes are Docker's.
      */
     private final Path memoryRoot;
+    /** The host's static busybox, which waits in a one-container pod for its routes; null without one. */
+    private final Path busybox = PodLoopback.staticBusybox();
 
     @Activate
     public DockerRuntime(Config config) {
@@ -388,6 +390,13 @@ public class DockerRuntime implements ContainerRuntime {
         for (Mount mount : container.mounts() == null ? List.<Mount>of() : container.mounts()) {
             mounts.add(mount(sandboxId, mount));
         }
+        List<String> waited = solo ? waitingForRoutes(container) : List.of();
+        List<String> entrypoint = waited.isEmpty() ? container.command() : PodLoopback.waitingEntrypoint();
+        List<String> arguments = waited.isEmpty() ? container.args() : waited;
+        if (!waited.isEmpty()) {
+            mounts.add(new com.github.dockerjava.api.model.Mount().withType(MountType.BIND)
+                    .withSource(busybox.toString()).withTarget(PodLoopback.WAITER).withReadOnly(true));
+        }
         if (!mounts.isEmpty()) {
             host.withMounts(mounts);
         }
@@ -411,11 +420,11 @@ public class DockerRuntime implements ContainerRuntime {
             if (solo) {
                 create.withHostName(sandbox.hostname()).withExposedPorts(exposed(sandbox));
             }
-            if (container.command() != null && !container.command().isEmpty()) {
-                create.withEntrypoint(container.command());
+            if (entrypoint != null && !entrypoint.isEmpty()) {
+                create.withEntrypoint(entrypoint);
             }
-            if (container.args() != null && !container.args().isEmpty()) {
-                create.withCmd(container.args());
+            if (arguments != null && !arguments.isEmpty()) {
+                create.withCmd(arguments);
             }
             if (container.workingDir() != null && !container.workingDir().isEmpty()) {
                 create.withWorkingDir(container.workingDir());
@@ -491,6 +500,43 @@ public class DockerRuntime implements ContainerRuntime {
         if (SoloSandboxes.isSolo(sandboxId)) {
             routeLoopback(containerId); // this container holds the pod's network, made by its start
         }
+    }
+
+    /**
+     * What a one-container pod's container runs behind the waiter for its routes ({@link
+     * PodLoopback}), resolved from the pod and the image; empty where it runs as it is: no routes
+     * to wait for, no static busybox on the host, or nothing to run.
+     */
+    private List<String> waitingForRoutes(ContainerConfig container) {
+        if (busybox == null || loopback() == null) {
+            return List.of();
+        }
+        List<String> command = container.command();
+        List<String> args = container.args();
+        List<String> imageEntrypoint = List.of();
+        List<String> imageCmd = List.of();
+        if (command == null || command.isEmpty()) {
+            try {
+                // read at each create: an image rebuilt under the same tag (as examples/images/build.sh does) changes it
+                ImageCommand image = imageCommand(container.image());
+                imageEntrypoint = image.entrypoint();
+                imageCmd = image.cmd();
+            } catch (NotFoundException missing) {
+                return List.of(); // the create says so
+            }
+        }
+        return PodLoopback.resolve(command, args, imageEntrypoint, imageCmd);
+    }
+
+    /** An image's ENTRYPOINT and CMD. */
+    private record ImageCommand(List<String> entrypoint, List<String> cmd) {
+    }
+
+    private ImageCommand imageCommand(String image) {
+        var config = call(() -> docker.inspectImageCmd(image).exec()).getConfig();
+        return config == null ? new ImageCommand(List.of(), List.of())
+                : new ImageCommand(config.getEntrypoint() == null ? List.of() : List.of(config.getEntrypoint()),
+                        config.getCmd() == null ? List.of() : List.of(config.getCmd()));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -23,6 +24,12 @@ import java.util.regex.Pattern;
  * </ul>
  * The table is one per machine: the nodes of one machine share the bridge and write the same rule.
  * It and the bridge setting stay when a node stops, since another node may serve pods on it.
+ *
+ * <p>A sandbox container's network is routed before the pod's containers start. A one-container
+ * pod's container holds its network itself, made by its own start, so its program would run some
+ * milliseconds before the routes: there the host's static busybox, mounted read-only, runs first
+ * and waits for the route to appear in the container's {@code /proc/net/route} (at most
+ * {@value #WAIT_MILLIS} ms), then execs the container's command as Kubernetes resolves it.
  */
 final class PodLoopback {
 
@@ -32,6 +39,19 @@ final class PodLoopback {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String PATH = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; ";
+
+    /** Where the waiter is mounted in a one-container pod's container. */
+    static final String WAITER = "/.gantry/busybox";
+    static final int WAIT_MILLIS = 2000;
+    /**
+     * Until the route to 127.0.0.0 (0000007F, little-endian) is there, then the command; stdin
+     * stays the command's. Every 2 ms (each look costs a process start, about as much again).
+     */
+    private static final String WAIT = "i=0; found=; "
+            + "while [ -z \"$found\" ] && [ $i -lt " + WAIT_MILLIS / 4 + " ]; do "
+            + "while read -r iface dest rest; do [ \"$dest\" = 0000007F ] && found=1; done < /proc/net/route; "
+            + "[ -n \"$found\" ] || { " + WAITER + " usleep 2000; i=$((i + 1)); }; "
+            + "done; exec \"$@\"";
 
     private final String bridge;
 
@@ -99,6 +119,46 @@ final class PodLoopback {
                 + "ip route replace table local local " + HOST_ONLY + " dev lo scope host src 127.0.0.1; "
                 + "ip route del table local local 127.0.0.0/8 dev lo 2>/dev/null || true; "
                 + "ip route replace 127.0.0.0/8 via " + gateway;
+    }
+
+    /**
+     * The host's busybox if it is a static one, which runs in any image; null otherwise (a dynamic
+     * one needs the host's C library, which an image may not have).
+     */
+    static Path staticBusybox() {
+        Path busybox = Path.of("/bin/busybox");
+        try {
+            return Files.isExecutable(busybox) && Elf.isStatic(busybox) ? busybox : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The entrypoint that waits for the routes, then runs its arguments. */
+    static List<String> waitingEntrypoint() {
+        return List.of(WAITER, "sh", "-c", WAIT, "gantry-wait-for-routes");
+    }
+
+    /**
+     * What a container runs, as Kubernetes resolves it from the pod's command and args and the
+     * image's ENTRYPOINT and CMD: the command replaces the entrypoint and drops the image's CMD;
+     * args replace the CMD. Pure.
+     */
+    static List<String> resolve(List<String> command, List<String> args, List<String> imageEntrypoint,
+                                List<String> imageCmd) {
+        List<String> run = new ArrayList<>();
+        boolean commanded = command != null && !command.isEmpty();
+        run.addAll(commanded ? command : orEmpty(imageEntrypoint));
+        if (args != null && !args.isEmpty()) {
+            run.addAll(args);
+        } else if (!commanded) {
+            run.addAll(orEmpty(imageCmd));
+        }
+        return run;
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
     }
 
     private static void run(List<String> command, String input) throws IOException {

@@ -201,6 +201,21 @@ class DockerRuntimeTest {
                 assertFalse(from.startsWith("/127."), "from the pod's own address on the bridge: " + from);
             }
 
+            // a one-container pod's program waits for its routes: its very first instruction gets through
+            ServerSocket first = new ServerSocket();
+            first.bind(new InetSocketAddress("127.96.250.2", 0));
+            try (first) {
+                CompletableFuture<String> answered = CompletableFuture.supplyAsync(() -> answerOnce(first));
+                SandboxConfig eager = solo("eager", "127.77.0.23", List.of());
+                String eagerId = runtime.createContainer(runtime.runPodSandbox(eager), container("eager", List.of("sh", "-c"),
+                        List.of("echo first | nc -w 5 127.96.250.2 " + first.getLocalPort()), Map.of(), 0), eager);
+                runtime.startContainer(eagerId);
+                answered.get(10, TimeUnit.SECONDS);
+                ContainerStatus done = await().atMost(Duration.ofSeconds(10)).until(() -> runtime.containerStatus(eagerId),
+                        status -> status.state() == ContainerStatus.State.EXITED);
+                assertEquals(0, done.exitCode(), docker("logs", eagerId));
+            }
+
             // the host's own loopback services stay out of reach, even for a pod that routes to them
             long pid = Long.parseLong(docker("inspect", "-f", "{{.State.Pid}}", soloContainer));
             String gateway = docker("inspect", "-f", "{{.NetworkSettings.Gateway}}", soloContainer);

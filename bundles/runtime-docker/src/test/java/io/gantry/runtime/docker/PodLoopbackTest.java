@@ -1,9 +1,13 @@
 package io.gantry.runtime.docker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the pod loopback writes into a shell and into nft: nothing it was not made for. */
@@ -28,5 +32,24 @@ class PodLoopbackTest {
         String rules = PodLoopback.hostRules("docker0");
         assertTrue(rules.contains("iifname \"docker0\" ip daddr 127.0.0.0/16 drop"), rules);
         assertTrue(rules.contains("hook prerouting priority raw"), "before any NAT: " + rules);
+    }
+
+    @Test
+    void theCommandIsResolvedAsKubernetesResolvesItFromThePodAndTheImage() {
+        List<String> entrypoint = List.of("/entry");
+        List<String> cmd = List.of("serve", "--port", "80");
+        assertEquals(List.of("/entry", "serve", "--port", "80"), PodLoopback.resolve(null, null, entrypoint, cmd));
+        assertEquals(List.of("/entry", "-v"), PodLoopback.resolve(List.of(), List.of("-v"), entrypoint, cmd));
+        assertEquals(List.of("sh", "-c"), PodLoopback.resolve(List.of("sh", "-c"), null, entrypoint, cmd),
+                "a command drops the image's CMD");
+        assertEquals(List.of("sh", "-c", "date"), PodLoopback.resolve(List.of("sh", "-c"), List.of("date"), entrypoint, cmd));
+        assertEquals(List.of(), PodLoopback.resolve(null, null, null, null));
+    }
+
+    @Test
+    void onlyAStaticExecutableIsMountedIntoImagesThatHaveNoCLibrary() throws IOException {
+        assertTrue(Elf.isStatic(Path.of("/bin/busybox")), "Debian's busybox-static");
+        assertFalse(Elf.isStatic(Path.of("/bin/sh")), "dash needs the C library");
+        assertFalse(Elf.isStatic(Path.of("/etc/hostname")), "no ELF file");
     }
 }
