@@ -45,13 +45,16 @@ final class PodLoopback {
     static final int WAIT_MILLIS = 2000;
     /**
      * Until the route to 127.0.0.0 (0000007F, little-endian) is there, then the command; stdin
-     * stays the command's. Every 2 ms (each look costs a process start, about as much again).
+     * stays the command's. Every 2 ms (each look costs a process start, about as much again). A
+     * command that is not there ends as the engine's start would have failed: exit code 128 and
+     * the runtime's words.
      */
     private static final String WAIT = "i=0; found=; "
             + "while [ -z \"$found\" ] && [ $i -lt " + WAIT_MILLIS / 4 + " ]; do "
             + "while read -r iface dest rest; do [ \"$dest\" = 0000007F ] && found=1; done < /proc/net/route; "
             + "[ -n \"$found\" ] || { " + WAITER + " usleep 2000; i=$((i + 1)); }; "
-            + "done; exec \"$@\"";
+            + "done; command -v \"$1\" >/dev/null || { "
+            + "echo \"exec: \\\"$1\\\": executable file not found in \\$PATH\" >&2; exit 128; }; exec \"$@\"";
 
     private final String bridge;
 

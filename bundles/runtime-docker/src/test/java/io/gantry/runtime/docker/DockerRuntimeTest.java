@@ -230,6 +230,19 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void aOneContainerPodsMissingCommandEndsAsAStartThatFailed() throws Exception {
+        SandboxConfig pod = solo("missing", "127.77.0.24", List.of());
+        String id = runtime.createContainer(runtime.runPodSandbox(pod),
+                container("missing", List.of("no-such-command"), null, Map.of(), 0), pod);
+        runtime.startContainer(id);
+        ContainerStatus done = await().atMost(Duration.ofSeconds(10)).until(() -> runtime.containerStatus(id),
+                status -> status.state() == ContainerStatus.State.EXITED);
+        assertEquals(128, done.exitCode());
+        assertTrue(docker("logs", id).contains("exec: \"no-such-command\": executable file not found in $PATH"),
+                docker("logs", id));
+    }
+
+    @Test
     void exitCodesEnvironmentAndArgumentsReachTheContainer() {
         SandboxConfig sandbox = sandbox("job", "127.77.0.3", List.of());
         String sandboxId = runtime.runPodSandbox(sandbox);
