@@ -61,6 +61,8 @@ public class Kubelet {
     private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
     /** When a pod's sync failed (the API or the engine did not answer), the next try. */
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** How long after a runtime's events it is listed again, for what its state showed late. */
+    static final Duration EVENT_SETTLE = Duration.ofMillis(250);
 
     @ObjectClassDefinition(name = "Gantry kubelet")
     public @interface Config {
@@ -130,6 +132,8 @@ public class Kubelet {
     /** Pod keys by uid, for what the relister reports by uid. */
     private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
     private final AtomicBoolean relistPending = new AtomicBoolean();
+    /** The relist that follows a burst of runtime events by {@link #EVENT_SETTLE}. */
+    private final AtomicBoolean settlePending = new AtomicBoolean();
     /** Pods whose leftovers are being removed. */
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
     private final ApiClient api;
@@ -410,13 +414,28 @@ public class Kubelet {
         }
     }
 
-    /** A runtime reported a change: relist now, once for a burst of events. */
+    /**
+     * A runtime reported a change: relist now, once for a burst of events, and once more a little
+     * later. The engine may send an event before its own state shows it: a container's die came
+     * while a list and an inspect still said running, and then no event came until the container
+     * was removed, so its exit waited for the periodic relist, seconds later.
+     */
     private void relistSoon() {
         if (relistPending.compareAndSet(false, true)) {
             try {
                 timers.execute(this::relist);
             } catch (RejectedExecutionException e) {
                 relistPending.set(false);
+            }
+        }
+        if (settlePending.compareAndSet(false, true)) {
+            try {
+                timers.schedule(() -> {
+                    settlePending.set(false);
+                    relist();
+                }, EVENT_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                settlePending.set(false);
             }
         }
     }
