@@ -37,6 +37,7 @@ final class PodRelister {
     private volatile Set<String> unreachable = Set.of();
     /** Runtimes listed at least once: before that, what runs of their pods is not known. */
     private volatile Set<String> listed = Set.of();
+    private volatile long relists;
 
     /**
      * @param runtimes the installed runtime plugins by name, as of the moment of the call
@@ -53,12 +54,23 @@ final class PodRelister {
         return pods.get(podUid);
     }
 
+    /** How many relists have ended: a sync notes it before it acts, to tell whether one ran meanwhile. */
+    long relists() {
+        return relists;
+    }
+
     /**
      * Records what the kubelet itself just did to a pod (and read back), so that its status
      * needs no relist; the next relist compares against it.
+     *
+     * @param relistsBefore {@link #relists()} before the kubelet acted
+     * @return whether a relist ended meanwhile: its view of the pod, which this replaced, may be
+     *         newer than what was read back (a container that died right after its start), and
+     *         only another relist tells
      */
-    synchronized void update(String podUid, ObservedPod observed) {
+    synchronized boolean update(String podUid, ObservedPod observed, long relistsBefore) {
         pods.put(podUid, observed);
+        return relists != relistsBefore;
     }
 
     /** The uids of every pod some runtime holds. */
@@ -129,6 +141,7 @@ final class PodRelister {
                         .forEach(name -> LOG.info("Container runtime {} answers again", name));
             }
             unreachable = failed;
+            relists++;
         }
         changedUids.forEach(changed);
         return reachability;

@@ -144,13 +144,12 @@ final class PodSync {
             });
             Duration again = actions.requeueAfter();
             if (!actions.isEmpty()) {
+                long relists = relister.relists();
                 Outcome outcome = run(pod, runtime, runtimeName, observed, actions, waiting, pulls);
                 if (outcome.retry()) {
                     again = min(again, backOff.base());
                 }
-                if (outcome.observed() != null) {
-                    relister.update(uid, outcome.observed());
-                } else {
+                if (outcome.observed() == null || relister.update(uid, outcome.observed(), relists)) {
                     relister.relist();
                 }
                 observed = Optional.ofNullable(relister.get(uid)).orElse(ObservedPod.none(runtimeName));
