@@ -691,12 +691,21 @@ public class ProcessRuntime implements ContainerRuntime {
         return parsed;
     }
 
+    /**
+     * Writes the file whole or not at all. The temporary file is the writer's own: a container's
+     * exit is recorded by the thread that stopped it and by the one that saw its process end, and
+     * with one shared name the second rename found the file gone.
+     */
     private static void save(Path file, Object value) {
+        Path temporary = null;
         try {
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
             Files.write(temporary, Json.bytes(value));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            if (temporary != null) {
+                temporary.toFile().delete(); // best effort: the write failed either way
+            }
             throw new UncheckedIOException("cannot write " + file, e);
         }
     }
