@@ -1,9 +1,9 @@
 /**
  * Names and helpers shared by every Gantry bundle: plugin service properties, daemon threads, pod
- * folders (1.2).
+ * folders (1.2), host commands (1.3).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.gantry.api;
 
 import org.osgi.annotation.bundle.Export;

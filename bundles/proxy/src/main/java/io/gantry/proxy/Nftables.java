@@ -1,14 +1,12 @@
 package io.gantry.proxy;
 
+import io.gantry.api.Commands;
 import io.gantry.api.lb.KernelAlgorithm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,12 +45,12 @@ final class Nftables implements AutoCloseable {
     static Nftables open() {
         Nftables nft = new Nftables(PREFIX + ProcessHandle.current().pid() + "_" + OPENED.incrementAndGet());
         try {
-            String tables = nft.run("list tables\n", true);
+            String tables = run("list tables\n");
             Matcher m = TABLE.matcher(tables);
             while (m.find()) {
                 long pid = Long.parseLong(m.group(2));
                 if (ProcessHandle.of(pid).isEmpty()) {
-                    nft.run("delete table ip " + m.group(1) + "\n", false);
+                    run("delete table ip " + m.group(1) + "\n");
                     LOG.info("Removed nftables table {} of a proxy that is gone", m.group(1));
                 }
             }
@@ -71,7 +69,7 @@ final class Nftables implements AutoCloseable {
     void apply(List<KernelRule> rules) throws IOException {
         String ruleset = render(table, rules);
         if (!ruleset.equals(applied)) {
-            run(ruleset, false);
+            run(ruleset);
             applied = ruleset;
         }
     }
@@ -113,29 +111,15 @@ final class Nftables implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run("delete table ip " + table + "\n", false);
+            run("delete table ip " + table + "\n");
         } catch (IOException e) {
             LOG.debug("Removing {}: {}", table, e.getMessage());
         }
         applied = "";
     }
 
-    private String run(String script, boolean list) throws IOException {
-        Path input = Files.createTempFile("gantry-nft", ".nft");
-        try {
-            Files.writeString(input, script);
-            Process process = new ProcessBuilder(list ? List.of("nft", "list", "tables") : List.of("nft", "-f", input.toString()))
-                    .redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("nft failed: " + out.trim());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            Files.deleteIfExists(input);
-        }
+    /** Runs an nft script, in one transaction; what it printed. */
+    private static String run(String script) throws IOException {
+        return Commands.run(List.of("nft", "-f", "-"), script, Duration.ofSeconds(10));
     }
 }

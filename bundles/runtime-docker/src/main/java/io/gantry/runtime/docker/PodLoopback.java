@@ -1,12 +1,12 @@
 package io.gantry.runtime.docker;
 
+import io.gantry.api.Commands;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +39,7 @@ final class PodLoopback {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String PATH = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; ";
+    private static final Duration COMMAND_DEADLINE = Duration.ofSeconds(10);
 
     /** Where the waiter is mounted in a one-container pod's container. */
     static final String WAITER = "/.gantry/busybox";
@@ -72,7 +73,7 @@ final class PodLoopback {
         if (!NAME.matcher(bridge).matches()) {
             throw new IOException("unexpected bridge name '" + bridge + "'");
         }
-        run(List.of("nft", "-f", "-"), hostRules(bridge));
+        Commands.run(List.of("nft", "-f", "-"), hostRules(bridge), COMMAND_DEADLINE);
         PodLoopback loopback = new PodLoopback(bridge);
         loopback.acceptOnBridge();
         return loopback;
@@ -107,7 +108,8 @@ final class PodLoopback {
     /** Routes the loopback addresses of the network namespace of this process through the gateway. */
     void route(long pid, String gateway) throws IOException {
         acceptOnBridge();
-        run(List.of("nsenter", "-t", String.valueOf(pid), "-n", "--", "sh", "-c", podScript(gateway)), "");
+        Commands.run(List.of("nsenter", "-t", String.valueOf(pid), "-n", "--", "sh", "-c", podScript(gateway)), "",
+                COMMAND_DEADLINE);
     }
 
     /**
@@ -162,22 +164,5 @@ final class PodLoopback {
 
     private static List<String> orEmpty(List<String> list) {
         return list == null ? List.of() : list;
-    }
-
-    private static void run(List<String> command, String input) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException(command.get(0) + " failed" + (out.isEmpty() ? "" : ": " + out));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            process.destroy();
-        }
     }
 }
