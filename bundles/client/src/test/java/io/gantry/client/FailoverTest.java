@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.FreePorts;
 import io.gantry.api.client.Informer;
 import io.gantry.api.client.ListOptions;
 import io.gantry.api.client.ResourceKind;
@@ -70,10 +71,8 @@ class FailoverTest {
 
     @Test
     void aServerThatRefusesConnectionsIsSkipped() throws Exception {
-        URI nothing;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            nothing = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
+        // a port no server listens on
+        URI nothing = URI.create("http://127.0.0.1:" + FreePorts.next());
         try (HttpApiClient skipping = new HttpApiClient(new ApiServers(List.of(nothing, second.uri())))) {
             // a write whose connection cannot be made reached no server: it is sent to the next one
             skipping.create(ResourceKind.CONFIG_MAPS, configMap("shared", Map.of()));

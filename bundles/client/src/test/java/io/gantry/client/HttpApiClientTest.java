@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.FreePorts;
 import io.gantry.api.apps.v1.Deployment;
 import io.gantry.api.client.ApiClient;
 import io.gantry.api.client.ApiException;
@@ -27,7 +28,6 @@ import io.gantry.api.meta.v1.DeleteOptions;
 import io.gantry.api.meta.v1.KubeList;
 import io.gantry.api.store.InMemoryStorageBackend;
 import io.gantry.apiserver.Registry;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -330,10 +330,8 @@ class HttpApiClientTest {
 
     @Test
     void withNoServerAnsweringACallIsUnavailable() throws Exception {
-        URI nothing;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            nothing = URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        }
+        // a port no server listens on
+        URI nothing = URI.create("http://127.0.0.1:" + FreePorts.next());
         try (HttpApiClient lost = new HttpApiClient(new ApiServers(List.of(nothing)))) {
             ApiException unavailable = assertThrows(ApiException.class,
                     () -> lost.get(ResourceKind.PODS, "default", "web"));

@@ -2,11 +2,10 @@ package io.gantry.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.gantry.api.Configs;
+import io.gantry.api.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ final class TestCluster implements AutoCloseable {
     /** A cluster of {@code size} listed members. */
     TestCluster(int size) {
         for (int i = 0; i < size; i++) {
-            ports.add(freePort());
+            ports.add(FreePorts.next());
         }
     }
 
@@ -88,14 +87,6 @@ final class TestCluster implements AutoCloseable {
             if (member.getLifecycleService().isRunning()) {
                 member.getLifecycleService().terminate();
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

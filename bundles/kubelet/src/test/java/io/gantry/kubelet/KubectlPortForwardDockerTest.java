@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.api.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +65,7 @@ class KubectlPortForwardDockerTest {
 
     @Test
     void aPortThePodDoesNotDeclareIsReachedInsideItsNetworkNamespace() throws Exception {
-        int local = freePort();
+        int local = FreePorts.next();
         Process forward = start("1.33", local + ":8081");
         try {
             awaitForwarding(forward);
@@ -81,7 +81,7 @@ class KubectlPortForwardDockerTest {
 
     @Test
     void aPortThePodDoesNotServeGivesKubectlTheKubeletsError() throws Exception {
-        int local = freePort();
+        int local = FreePorts.next();
         Process forward = start("1.33", local + ":81");
         StringBuffer err = new StringBuffer();
         Thread errors = new Thread(() -> {
@@ -113,7 +113,7 @@ class KubectlPortForwardDockerTest {
     }
 
     private static void forwardAndGet(String version) throws Exception {
-        int local = freePort();
+        int local = FreePorts.next();
         Process forward = start(version, local + ":80");
         try {
             awaitForwarding(forward);
@@ -141,11 +141,5 @@ class KubectlPortForwardDockerTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertTrue(line != null && line.startsWith("Forwarding from 127.0.0.1:"), "kubectl said: " + line);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

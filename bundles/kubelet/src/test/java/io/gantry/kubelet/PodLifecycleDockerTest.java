@@ -263,18 +263,18 @@ class PodLifecycleDockerTest {
     }
 
     /**
-     * A pod of web (port 8080) and the others, created while 8080 is taken on the pod IP: it reports
-     * the failure, and runs once the port is free.
+     * A pod of web (publishing a port) and the others, created while that port is taken on the pod IP:
+     * it reports the failure, and runs once the port is free.
      */
     private Pod runsOnceItsPortIsFree(Container... others) throws Exception {
         String[] range = node.podCidr.split("/")[0].split("\\.");
         String firstIp = range[0] + "." + range[1] + "." + range[2] + ".2"; // the first pod's address
-        Container web = container("web");
-        web.ports = List.of(new ContainerPort(8080));
-        List<Container> containers = new ArrayList<>(List.of(web));
-        containers.addAll(List.of(others));
         Pod pod;
-        try (java.net.ServerSocket squatter = new java.net.ServerSocket(8080, 1, java.net.InetAddress.getByName(firstIp))) {
+        try (java.net.ServerSocket squatter = squat(java.net.InetAddress.getByName(firstIp))) {
+            Container web = container("web");
+            web.ports = List.of(new ContainerPort(squatter.getLocalPort()));
+            List<Container> containers = new ArrayList<>(List.of(web));
+            containers.addAll(List.of(others));
             pod = node.create(pod("blocked", containers.toArray(Container[]::new)));
             // the start error shows while the kubelet tries again: first as RunContainerError, then as the
             // message of the container that could not run (ContainerCannotRun), in CrashLoopBackOff
@@ -288,6 +288,22 @@ class PodLifecycleDockerTest {
         assertTrue(running.status.containerStatuses.get(0).restartCount >= 1,
                 io.gantry.api.json.Json.write(running.status));
         return running;
+    }
+
+    /**
+     * A socket on the first port from 8080 up that it can have on that address: a server of the host
+     * listening on every address (0.0.0.0:8080) would take the port from the pod as well, and for good.
+     */
+    private static java.net.ServerSocket squat(java.net.InetAddress address) throws java.io.IOException {
+        for (int port = 8080; ; port++) {
+            try {
+                return new java.net.ServerSocket(port, 1, address);
+            } catch (java.net.BindException taken) {
+                if (port == 8180) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.gantry.api.Configs;
+import io.gantry.api.FreePorts;
 import io.gantry.api.store.StorageBackend;
 import io.gantry.store.embedded.EmbeddedStore;
 import io.gantry.store.etcd.EtcdStore;
@@ -98,8 +99,8 @@ final class RealBackends {
             if (!Files.isExecutable(ETCD)) {
                 throw new IllegalStateException("this test runs a real etcd: install Debian's etcd-server (apt-get install etcd-server)");
             }
-            String client = "http://127.0.0.1:" + freePort();
-            String peer = "http://127.0.0.1:" + freePort();
+            String client = "http://127.0.0.1:" + FreePorts.next();
+            String peer = "http://127.0.0.1:" + FreePorts.next();
             this.endpoint = URI.create(client);
             this.process = new ProcessBuilder(List.of(ETCD.toString(),
                     "--name", "gantry-apiserver-test",
@@ -133,12 +134,6 @@ final class RealBackends {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

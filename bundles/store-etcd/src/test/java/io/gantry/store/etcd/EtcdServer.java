@@ -2,8 +2,8 @@ package io.gantry.store.etcd;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gantry.api.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +32,8 @@ final class EtcdServer implements AutoCloseable {
             throw new IllegalStateException("these tests run a real etcd: install Debian's etcd-server (apt-get install etcd-server)");
         }
         this.data = data;
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = FreePorts.next();
+        this.peerPort = FreePorts.next();
         start();
     }
 
@@ -77,11 +77,5 @@ final class EtcdServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
