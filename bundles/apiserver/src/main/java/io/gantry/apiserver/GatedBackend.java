@@ -42,6 +42,11 @@ final class GatedBackend implements StorageBackend {
     }
 
     @Override
+    public Optional<StoredEntry> getToDecideWrite(String key) {
+        return storage.current().getToDecideWrite(key);
+    }
+
+    @Override
     public StoredPage list(String prefix) {
         return storage.current().list(prefix);
     }

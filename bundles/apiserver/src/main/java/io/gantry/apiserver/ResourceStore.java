@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -250,7 +249,7 @@ public final class ResourceStore {
 
     private ObjectNode finishCreate(KindStrategy kind, ObjectNode object, ObjectNode metadata, String name,
                                     WriteOptions options, boolean applied) {
-        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("uid", Uids.next());
         metadata.put("creationTimestamp", Times.now());
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
         if (kind.tracksGeneration()) {
@@ -302,7 +301,7 @@ public final class ResourceStore {
         String namespace = metadata.path("namespace").asText();
         KindStrategy namespaces = kinds.byResource("", "v1", "namespaces").orElseThrow();
         String key = key(namespaces, null, namespace);
-        Optional<StoredEntry> read = store().get(key);
+        Optional<StoredEntry> read = store().getToDecideWrite(key);
         if (read.isEmpty()) {
             namespaceStates.remove(key);
             store().checkWritable(); // a member cut off from its quorum may just not see the namespace: 503, not 404

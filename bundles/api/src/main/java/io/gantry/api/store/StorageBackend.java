@@ -33,6 +33,17 @@ public interface StorageBackend {
     /** The entry at a key, if any. */
     Optional<StoredEntry> get(String key);
 
+    /**
+     * The entry at a key, read only to decide a write about to be made through this backend (is
+     * the namespace of a new object there, and not being deleted?). Unlike {@link #get}, it may
+     * include a change this backend has applied and not yet made durable: the write decided on it
+     * is stored after that change, so it is durable only if that change is. A backend whose reads
+     * never wait for durability needs nothing more than {@link #get}, the default.
+     */
+    default Optional<StoredEntry> getToDecideWrite(String key) {
+        return get(key);
+    }
+
     /** Every entry whose key starts with the prefix, and the revision they were read at. */
     StoredPage list(String prefix);
 

@@ -94,6 +94,19 @@ public abstract class StorageBackendConformance {
     }
 
     @Test
+    void aReadToDecideAWriteSeesEveryAcknowledgedWrite() {
+        StorageBackend store = newBackend();
+        StoredEntry created = store.create("/registry/namespaces/a", bytes("v1"));
+        assertEquals(created.modRevision(), store.getToDecideWrite("/registry/namespaces/a").orElseThrow().modRevision());
+        StoredEntry updated = store.update("/registry/namespaces/a", bytes("v2"), created.modRevision());
+        StoredEntry read = store.getToDecideWrite("/registry/namespaces/a").orElseThrow();
+        assertEquals(updated.modRevision(), read.modRevision());
+        assertArrayEquals(bytes("v2"), read.value());
+        store.delete("/registry/namespaces/a", updated.modRevision());
+        assertTrue(store.getToDecideWrite("/registry/namespaces/a").isEmpty());
+    }
+
+    @Test
     void listReturnsTheEntriesUnderAPrefixInKeyOrderWithTheRevisionTheyWereReadAt() {
         StorageBackend store = newBackend();
         store.create("/registry/pods/default/b", bytes("b"));

@@ -60,6 +60,29 @@ class EmbeddedStoreTest extends StorageBackendConformance {
     }
 
     @Test
+    void aLongChangeLogIsCompactedInStepsWhileWritesGoOn() throws Exception {
+        EmbeddedStore store = open(TestConfig.in(folder, Map.of("watchHistory", 100_000)));
+        for (int i = 0; i < 1_800; i++) { // more than three steps of forgetting
+            store.create("/registry/pods/default/p" + i, bytes("x"));
+        }
+        Thread writer = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                store.create("/registry/pods/default/during" + i, bytes("y"));
+            }
+        });
+        writer.start();
+        store.compact(1_700);
+        writer.join();
+        assertEquals(1_700, store.compactedRevision());
+        StoreException.Compacted compacted = assertThrows(StoreException.Compacted.class,
+                () -> store.watch("/registry/pods/", 1_699, event -> { }));
+        assertEquals(1_701, compacted.oldestRevision());
+        Recorder recent = watch(store, "/registry/pods/", 1_700);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recent.events.size() == 300);
+        assertEquals(2_000, store.list("/registry/").entries().size(), "compaction keeps every current value");
+    }
+
+    @Test
     void everyWriteIsThereAfterARestartAndRevisionsGoOn() throws Exception {
         EmbeddedStore store = open(TestConfig.in(folder));
         writeConcurrently(store, 8, 50);
