@@ -22,4 +22,11 @@ class CommandsTest {
                 () -> Commands.run(List.of("sh", "-c", "echo no such table >&2; exit 1"), "", Duration.ofSeconds(10)));
         assertEquals("sh failed: no such table", failed.getMessage());
     }
+
+    @Test
+    void aCommandThatOutlivesItsDeadlineIsStoppedAndTold() {
+        IOException late = assertThrows(IOException.class,
+                () -> Commands.run(List.of("sh", "-c", "echo started; sleep 20"), "", Duration.ofMillis(300)));
+        assertEquals("sh did not end within 300 ms: started", late.getMessage());
+    }
 }
