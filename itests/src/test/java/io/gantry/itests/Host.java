@@ -1,46 +1,28 @@
 package io.gantry.itests;
 
+import io.gantry.api.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the tests take from the machine they run on: free ports, and programs run to their end. */
 public final class Host {
-
-    private static final int FIRST_PORT = 20000;
-    private static final int PORTS = 32768 - FIRST_PORT;
-    private static final AtomicInteger NEXT_PORT = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORTS));
 
     private Host() {
     }
 
     /**
-     * A port nothing listens on now, for a server the test is about to start. It comes from below
-     * the kernel's ephemeral range (32768-60999 here), so that no outgoing connection takes it before
-     * the server binds it (a node's Hazelcast member once found its port so taken and never joined),
-     * and none is handed out twice in this JVM. (The bundles' tests take theirs from
-     * io.gantry.api.FreePorts; these are also called inside Karaf, where that test class is not.)
+     * A port nothing listens on now, for a server of a node the test configures: from below the
+     * kernel's ephemeral range, once per JVM ({@link FreePorts}). Called where the test configures
+     * its nodes, outside Karaf.
      */
     public static int freePort() {
-        for (int tried = 0; tried < PORTS; tried++) {
-            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(port));
-                return port;
-            } catch (IOException taken) {
-                // a server of this host has it: the next
-            }
-        }
-        throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
+        return FreePorts.next();
     }
 
     /** What a program printed and how it ended. */
