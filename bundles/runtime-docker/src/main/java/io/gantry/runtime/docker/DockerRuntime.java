@@ -218,7 +218,7 @@ public class DockerRuntime implements ContainerRuntime {
         // the sandbox starts (network, port proxies) while the kubelet creates the pod's containers
         sandboxStarts.put(id, CompletableFuture.runAsync(() -> {
             call(() -> docker.startContainerCmd(created).exec());
-            routeLoopback(created);
+            routeLoopback(created, false);
         }, starter));
         return id;
     }
@@ -498,7 +498,7 @@ public class DockerRuntime implements ContainerRuntime {
         }
         call(() -> docker.startContainerCmd(containerId).exec());
         if (SoloSandboxes.isSolo(sandboxId)) {
-            routeLoopback(containerId); // this container holds the pod's network, made by its start
+            routeLoopback(containerId, true); // this container holds the pod's network, made by its start
         }
     }
 
@@ -541,27 +541,45 @@ public class DockerRuntime implements ContainerRuntime {
 
     /**
      * Routes the loopback addresses Gantry hands out from the network of a pod's sandbox, or of a
-     * one-container pod's container, to the host ({@link PodLoopback}). A pod whose network cannot
-     * be routed still runs; the log says what it cannot reach.
+     * one-container pod's container, to the host ({@link PodLoopback}), and wakes the latter's
+     * waiter, routed or not. A pod whose network cannot be routed still runs; the log says what it
+     * cannot reach.
      */
-    private void routeLoopback(String holderId) {
+    private void routeLoopback(String holderId, boolean waiting) {
         PodLoopback host = loopback();
         if (host == null) {
-            return;
+            return; // and no waiter either
         }
+        boolean woken = !waiting;
         try {
             InspectContainerResponse holder = call(() -> docker.inspectContainerCmd(holderId).exec());
             Long pid = holder.getState() == null ? null : holder.getState().getPidLong();
             String gateway = holder.getNetworkSettings() == null ? null : holder.getNetworkSettings().getGateway();
-            if (pid == null || pid <= 0 || gateway == null || gateway.isEmpty()) {
-                return; // exited already, or on no bridge
+            if (pid == null || pid <= 0) {
+                return; // exited already
             }
-            host.route(pid, gateway);
+            if (gateway != null && !gateway.isEmpty()) {
+                host.route(pid, gateway, waiting);
+                woken = true;
+            }
         } catch (NotFoundException gone) {
             LOG.debug("Container {} is gone before its network was routed", holderId);
+            woken = true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("The pod network of container {} does not reach cluster IPs or other pods' IPs: {}", holderId,
                     e.getMessage());
+        }
+        if (!woken) {
+            wake(holderId);
+        }
+    }
+
+    /** Lets a one-container pod's waiter run its program now, without routes. */
+    private void wake(String containerId) {
+        try {
+            call(() -> docker.killContainerCmd(containerId).withSignal("SIG" + PodLoopback.WAKE).exec());
+        } catch (RuntimeException e) {
+            LOG.debug("Container {} was not woken: {}", containerId, e.getMessage());
         }
     }
 

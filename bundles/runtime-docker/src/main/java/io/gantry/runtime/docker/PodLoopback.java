@@ -26,10 +26,13 @@ import java.util.regex.Pattern;
  * It and the bridge setting stay when a node stops, since another node may serve pods on it.
  *
  * <p>A sandbox container's network is routed before the pod's containers start. A one-container
- * pod's container holds its network itself, made by its own start, so its program would run some
- * milliseconds before the routes: there the host's static busybox, mounted read-only, runs first
- * and waits for the route to appear in the container's {@code /proc/net/route} (at most
- * {@value #WAIT_MILLIS} ms), then execs the container's command as Kubernetes resolves it.
+ * pod's container holds its network itself, made by its own start, so its program would run before
+ * the routes: there the host's static busybox, mounted read-only, runs first and waits, then execs
+ * the container's command as Kubernetes resolves it. It waits without polling: the routing ends by
+ * sending it {@code SIGURG} (which a program ignores unless it asks for it), and it waits at most
+ * {@value #WAIT_SECONDS} s, for a node that stopped before it routed. A start of 30 pods at once
+ * can take the engine seconds to return, and the routing comes only then: a waiter that polled
+ * every 2 ms with a process start each time took the CPU those starts needed.
  */
 final class PodLoopback {
 
@@ -43,19 +46,26 @@ final class PodLoopback {
 
     /** Where the waiter is mounted in a one-container pod's container. */
     static final String WAITER = "/.gantry/busybox";
-    static final int WAIT_MILLIS = 2000;
+    /** The signal that wakes the waiter: ignored by default, so one that comes late harms no program. */
+    static final String WAKE = "URG";
+    static final int WAIT_SECONDS = 10;
+
     /**
-     * Until the route to 127.0.0.0 (0000007F, little-endian) is there, then the command; stdin
-     * stays the command's. Every 2 ms (each look costs a process start, about as much again). A
-     * command that is not there ends as the engine's start would have failed: exit code 128 and
-     * the runtime's words.
+     * Waits until the route to 127.0.0.0 (0000007F, little-endian) is in {@code /proc/net/route}, a
+     * {@value #WAKE} comes, or the limit passes, then runs the command; stdin stays the command's. The
+     * trap stops the one sleep, so a signal that comes before the {@code wait} ends it too; one that
+     * comes before the trap is ignored, and the route it followed is then seen by the look after it.
+     * A command that is not there ends as the engine's start would have failed: exit code 128 and
+     * the runtime's words. Pure.
      */
-    private static final String WAIT = "i=0; found=; "
-            + "while [ -z \"$found\" ] && [ $i -lt " + WAIT_MILLIS / 4 + " ]; do "
-            + "while read -r iface dest rest; do [ \"$dest\" = 0000007F ] && found=1; done < /proc/net/route; "
-            + "[ -n \"$found\" ] || { " + WAITER + " usleep 2000; i=$((i + 1)); }; "
-            + "done; command -v \"$1\" >/dev/null || { "
-            + "echo \"exec: \\\"$1\\\": executable file not found in \\$PATH\" >&2; exit 128; }; exec \"$@\"";
+    static String waitScript(String busybox, int seconds) {
+        return "trap 'kill $s 2>/dev/null' " + WAKE + "; "
+                + busybox + " sleep " + seconds + " & s=$!; found=; "
+                + "while read -r iface dest rest; do [ \"$dest\" = 0000007F ] && found=1; done < /proc/net/route; "
+                + "[ -n \"$found\" ] || wait $s; kill $s 2>/dev/null; wait $s 2>/dev/null; trap - " + WAKE + "; "
+                + "command -v \"$1\" >/dev/null || { "
+                + "echo \"exec: \\\"$1\\\": executable file not found in \\$PATH\" >&2; exit 128; }; exec \"$@\"";
+    }
 
     private final String bridge;
 
@@ -105,11 +115,14 @@ final class PodLoopback {
         }
     }
 
-    /** Routes the loopback addresses of the network namespace of this process through the gateway. */
-    void route(long pid, String gateway) throws IOException {
+    /**
+     * Routes the loopback addresses of the network namespace of this process through the gateway,
+     * then, if asked, wakes the process: the waiter of a one-container pod.
+     */
+    void route(long pid, String gateway, boolean wake) throws IOException {
         acceptOnBridge();
-        Commands.run(List.of("nsenter", "-t", String.valueOf(pid), "-n", "--", "sh", "-c", podScript(gateway)), "",
-                COMMAND_DEADLINE);
+        String script = podScript(gateway) + (wake ? "; kill -s " + WAKE + " " + pid : "");
+        Commands.run(List.of("nsenter", "-t", String.valueOf(pid), "-n", "--", "sh", "-c", script), "", COMMAND_DEADLINE);
     }
 
     /**
@@ -141,7 +154,7 @@ final class PodLoopback {
 
     /** The entrypoint that waits for the routes, then runs its arguments. */
     static List<String> waitingEntrypoint() {
-        return List.of(WAITER, "sh", "-c", WAIT, "gantry-wait-for-routes");
+        return List.of(WAITER, "sh", "-c", waitScript(WAITER, WAIT_SECONDS), "gantry-wait-for-routes");
     }
 
     /**
