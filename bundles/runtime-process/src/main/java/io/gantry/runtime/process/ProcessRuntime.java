@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * positional parameters);
  * an image with no mapping runs its {@code args} alone, and a container with neither fails with
  * ErrImagePull. Nothing is pulled. {@code runAsUser} and {@code readOnlyRootFilesystem} are not
- * applied; CPU and memory limits are, where cgroups v2 may be written ({@link CgroupLimits}).
+ * applied; CPU and memory limits are, where cgroups (v1 or v2) may be written ({@link CgroupLimits}).
  *
  * <p>The state files are how a new instance (a bundle update, a Karaf restart) finds its
  * containers again: a process is adopted when its pid still runs with the recorded start time.
@@ -103,7 +103,7 @@ public class ProcessRuntime implements ContainerRuntime {
                 + "are replaced, and the container's args are the line's positional parameters")
         String[] images() default {DEFAULT_IMAGES};
 
-        @AttributeDefinition(description = "Folder of cgroups v2, where CPU and memory limits are set if it may be written")
+        @AttributeDefinition(description = "Mount point of cgroups (v2, or v1 with memory/ and cpu/ in it), where CPU and memory limits are set if it may be written")
         String cgroupRoot() default "/sys/fs/cgroup";
     }
 
@@ -436,6 +436,11 @@ public class ProcessRuntime implements ContainerRuntime {
     public Path logFile(String containerId) {
         ContainerRecord container = containers.get(containerId);
         return container == null ? null : containerDir(container.sandboxId(), containerId).resolve(LOG_FILE);
+    }
+
+    /** The cgroups a container's limits are in; none where limits are not enforced. */
+    List<Path> cgroups(String containerId) {
+        return limits.groups(containerId);
     }
 
     /** Whether CPU and memory limits are enforced on this host. */

@@ -2,9 +2,11 @@ package io.gantry.runtime.process;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.api.Configs;
 import io.gantry.api.runtime.ContainerConfig;
@@ -260,6 +262,47 @@ class ProcessRuntimeTest {
         ContainerStatus status = runtime.containerStatus(missing);
         assertEquals(128, status.exitCode());
         assertEquals("StartError", status.reason());
+    }
+
+    @Test
+    void cpuAndMemoryLimitsPutTheProcessInItsOwnGroupAndAProcessPastItsMemoryIsKilled() throws Exception {
+        runtime = new ProcessRuntime(config(root));
+        // these machines run the tests as root, on cgroups v1 (hybrid) or v2: both are written
+        assertTrue(runtime.limitsEnforced() || !"root".equals(System.getProperty("user.name")), "root may set limits");
+        assumeTrue(runtime.limitsEnforced(), "cgroups cannot be written here");
+        SandboxConfig pod = sandbox("uid-limits", List.of());
+        String sandbox = runtime.runPodSandbox(pod);
+        String limited = runtime.createContainer(sandbox, new ContainerConfig("limited", 0, "busybox",
+                List.of("busybox", "sh", "-c"), List.of("echo $$; exec busybox sleep 60"), Map.of(), null, 500,
+                64L << 20, List.of(), null, null, false), pod);
+        runtime.startContainer(limited);
+        String pid = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(runtime.logFile(limited)).trim(),
+                line -> !line.isEmpty());
+        List<Path> groups = runtime.cgroups(limited);
+        assertTrue(!groups.isEmpty());
+        for (Path group : groups) {
+            assertTrue(Files.readString(group.resolve("cgroup.procs")).lines().anyMatch(pid::equals), group.toString());
+        }
+        String cpu = groups.size() == 1 ? Files.readString(groups.get(0).resolve("cpu.max")).trim()
+                : Files.readString(groups.get(1).resolve("cpu.cfs_quota_us")).trim();
+        assertTrue(cpu.equals("50000 100000") || cpu.equals("50000"), "500m is half of each 100 ms: " + cpu);
+        String memory = groups.size() == 1 ? Files.readString(groups.get(0).resolve("memory.max")).trim()
+                : Files.readString(groups.get(0).resolve("memory.limit_in_bytes")).trim();
+        assertEquals(String.valueOf(64L << 20), memory);
+
+        // doubles a string up to 320 MB unless killed on the way, past its 64 MB
+        String hungry = runtime.createContainer(sandbox, new ContainerConfig("hungry", 0, "busybox",
+                List.of("busybox", "sh", "-c"), List.of("x=0123456789; i=0; while [ $i -lt 25 ]; do x=\"$x$x\"; "
+                        + "i=$((i + 1)); done; exit 0"), Map.of(), null, 0, 64L << 20, List.of(), null, null, false), pod);
+        runtime.startContainer(hungry);
+        ContainerStatus ended = await().atMost(Duration.ofSeconds(60)).until(() -> runtime.containerStatus(hungry),
+                status -> status.state() == ContainerStatus.State.EXITED);
+        assertEquals(137, ended.exitCode(), "killed by the kernel");
+        assertEquals("OOMKilled", ended.reason());
+
+        runtime.stopContainer(limited, Duration.ZERO);
+        runtime.removeContainer(limited);
+        groups.forEach(group -> assertFalse(Files.exists(group), "removed with its container: " + group));
     }
 
     private String start(String sandbox, String name, String script) {
