@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
  * until the node's containers are gone before the next.
  *
  * <p>{@code pods-memory N}: the node's resident memory idle, then with a Deployment of N such pods
- * Running (after 10 s to settle), then again once they are gone.
+ * Running (10 s after, while the collector still holds the heap the starts grew, and 60 s after,
+ * steady), then again once they are gone.
  */
 final class DeploymentStartup {
 
@@ -63,8 +64,12 @@ final class DeploymentStartup {
         try (PodWatch watch = new PodWatch(run)) {
             createDeployment(run, replicas);
             awaitRunning(watch, replicas);
-            Thread.sleep(10_000); // a measurement, not a synchronisation: the last starts' work settles
-            System.out.printf(Locale.ROOT, "pods-memory: %d pods Running %s%n", replicas,
+            // measurements, not synchronisations: the last starts' work settles, then the node runs its pods
+            Thread.sleep(10_000);
+            System.out.printf(Locale.ROOT, "pods-memory: %d pods Running, 10 s after %s%n", replicas,
+                    String.join(" ", NodeMemory.resident()));
+            Thread.sleep(50_000);
+            System.out.printf(Locale.ROOT, "pods-memory: %d pods Running, 60 s after (steady) %s%n", replicas,
                     String.join(" ", NodeMemory.resident()));
             deleteDeployment(watch, run);
         }
