@@ -210,7 +210,11 @@ class DockerRuntimeTest {
                 String eagerId = runtime.createContainer(runtime.runPodSandbox(eager), container("eager", List.of("sh", "-c"),
                         List.of("echo first | nc -w 5 127.96.250.2 " + first.getLocalPort()), Map.of(), 0), eager);
                 runtime.startContainer(eagerId);
-                answered.get(10, TimeUnit.SECONDS);
+                long started = System.nanoTime();
+                answered.get(PodLoopback.WAIT_SECONDS * 2L, TimeUnit.SECONDS);
+                long waited = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(waited < PodLoopback.WAIT_SECONDS * 1000L / 2, "woken by the routing, not at the waiter's limit of "
+                        + PodLoopback.WAIT_SECONDS + " s: the first instruction came after " + waited + " ms");
                 ContainerStatus done = await().atMost(Duration.ofSeconds(10)).until(() -> runtime.containerStatus(eagerId),
                         status -> status.state() == ContainerStatus.State.EXITED);
                 assertEquals(0, done.exitCode(), docker("logs", eagerId));
