@@ -173,7 +173,7 @@ public class EmbeddedStore implements StorageBackend {
 
     @Override
     public Optional<StoredEntry> get(String key) {
-        return read(() -> Optional.ofNullable(objects.get(key)).map(record -> Records.object(key, record)));
+        return read(() -> entry(key));
     }
 
     /**
@@ -186,7 +186,12 @@ public class EmbeddedStore implements StorageBackend {
      */
     @Override
     public Optional<StoredEntry> getToDecideWrite(String key) {
-        return readBesideWrites(() -> Optional.ofNullable(objects.get(key)).map(record -> Records.object(key, record)));
+        return readBesideWrites(() -> entry(key));
+    }
+
+    /** The entry at a key in the map as it is now; for a reader that chose what it may see. */
+    private Optional<StoredEntry> entry(String key) {
+        return Optional.ofNullable(objects.get(key)).map(record -> Records.object(key, record));
     }
 
     /** Runs a read that may see changes not yet durable, without waiting for a sync under way. */
