@@ -3,10 +3,16 @@ package io.gantry.proxy;
 import io.gantry.api.Commands;
 import io.gantry.api.lb.KernelAlgorithm;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The kernel datapath: one nftables table of this proxy, with NAT chains that DNAT new
  * connections to a served frontend to an endpoint chosen by {@code numgen} (inc for round robin,
- * random). The whole table is replaced in one nft transaction, so a change is
- * atomic; conntrack keeps every established connection on the endpoint it was given, so no
- * change cuts one. Every address here is on loopback: connections made on this machine take the
+ * random), and ClientIP affinity kept in dynamic sets of client addresses with the service's
+ * timeout. The table's rules are rewritten in one nft transaction, so a change is atomic;
+ * conntrack keeps every established connection on the endpoint it was given, so no change cuts
+ * one. Every address here is on loopback: connections made on this machine take the
  * output hook, and those of pods' containers, routed to the host through their bridge, take the
  * prerouting hook.
  *
@@ -35,7 +42,8 @@ final class Nftables implements AutoCloseable {
     private static final AtomicInteger OPENED = new AtomicInteger();
 
     private final String table;
-    private String applied = "";
+    /** What the table holds: empty before the first apply and after close. */
+    private Ruleset applied = Ruleset.EMPTY;
 
     private Nftables(String table) {
         this.table = table;
@@ -65,45 +73,113 @@ final class Nftables implements AutoCloseable {
         return table;
     }
 
-    /** Makes the table hold exactly these rules, unless it does already. */
+    /**
+     * Makes the table hold exactly these rules, unless it does already. Affinity sets that stay
+     * keep their clients; a failed transaction changes nothing.
+     */
     void apply(List<KernelRule> rules) throws IOException {
-        String ruleset = render(table, rules);
-        if (!ruleset.equals(applied)) {
-            run(ruleset);
-            applied = ruleset;
+        Ruleset next = Ruleset.of(rules);
+        if (!next.equals(applied)) {
+            run(script(table, applied, next));
+            applied = next;
         }
     }
 
-    /** The nft script that replaces the table's content with the rules, in one transaction. Pure. */
-    static String render(String table, List<KernelRule> rules) {
-        StringBuilder dnat = new StringBuilder();
-        for (KernelRule rule : rules) {
-            Frontend frontend = rule.frontend();
-            List<String> entries = new ArrayList<>();
-            for (int i = 0; i < rule.endpoints().size(); i++) {
-                Endpoint endpoint = rule.endpoints().get(i);
-                entries.add(i + " : " + endpoint.ip() + " . " + endpoint.port());
+    /**
+     * What the table holds: the DNAT rules of its two hook chains, a chain per service port with
+     * affinity and per endpoint of it, and an affinity set per such endpoint (the clients it had
+     * within the timeout). Chain and set names are hashes of the service port and endpoint, so a
+     * set stays while they do.
+     */
+    record Ruleset(List<String> hook, Map<String, List<String>> chains, Map<String, Integer> sets) {
+
+        static final Ruleset EMPTY = new Ruleset(List.of(), Map.of(), Map.of());
+
+        static Ruleset of(List<KernelRule> rules) {
+            List<String> hook = new ArrayList<>();
+            Map<String, List<String>> chains = new TreeMap<>();
+            Map<String, Integer> sets = new TreeMap<>();
+            for (KernelRule rule : rules) {
+                String numgen = "numgen " + (rule.algorithm() == KernelAlgorithm.RANDOM ? "random" : "inc") + " mod "
+                        + rule.endpoints().size();
+                String verdict;
+                if (rule.affinitySeconds() == 0) {
+                    List<String> entries = new ArrayList<>();
+                    for (int i = 0; i < rule.endpoints().size(); i++) {
+                        Endpoint endpoint = rule.endpoints().get(i);
+                        entries.add(i + " : " + endpoint.ip() + " . " + endpoint.port());
+                    }
+                    verdict = "dnat ip to " + numgen + " map { " + String.join(", ", entries) + " }";
+                } else {
+                    // as kube-proxy's nftables mode: a client in an endpoint's set goes back to it, any
+                    // other is given one by the algorithm; each connection refreshes its client's entry
+                    String service = "svc-" + hash(rule.port());
+                    List<String> lookups = new ArrayList<>();
+                    List<String> entries = new ArrayList<>();
+                    for (int i = 0; i < rule.endpoints().size(); i++) {
+                        Endpoint endpoint = rule.endpoints().get(i);
+                        String id = hash(rule.port() + " " + endpoint + " " + rule.affinitySeconds());
+                        sets.put("aff-" + id, rule.affinitySeconds());
+                        chains.put("ep-" + id, List.of("update @aff-" + id + " { ip saddr } meta l4proto "
+                                + protocol(rule.frontends().get(0)) + " dnat ip to " + endpoint.ip() + ":" + endpoint.port()));
+                        lookups.add("ip saddr @aff-" + id + " goto ep-" + id);
+                        entries.add(i + " : goto ep-" + id);
+                    }
+                    lookups.add(numgen + " vmap { " + String.join(", ", entries) + " }");
+                    chains.put(service, lookups);
+                    verdict = "goto " + service;
+                }
+                for (Frontend frontend : rule.frontends()) {
+                    hook.add("ip daddr " + frontend.ip() + " " + protocol(frontend) + " dport " + frontend.port() + " "
+                            + verdict);
+                }
             }
-            dnat.append("    ip daddr ").append(frontend.ip()).append(' ')
-                    .append(frontend.protocol().toLowerCase(Locale.ROOT)).append(" dport ").append(frontend.port())
-                    .append(" dnat ip to numgen ").append(rule.algorithm() == KernelAlgorithm.RANDOM ? "random" : "inc")
-                    .append(" mod ").append(rule.endpoints().size()).append(" map { ").append(String.join(", ", entries))
-                    .append(" }\n");
+            return new Ruleset(List.copyOf(hook), chains, sets);
         }
+
+        private static String protocol(Frontend frontend) {
+            return frontend.protocol().toLowerCase(Locale.ROOT);
+        }
+
+        /** 64 bits of the SHA-256 of a name, in hex: short, and the same for the same name. */
+        private static String hash(String name) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest, 0, 8);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * The nft script that takes the table from what it holds to the next ruleset, in one
+     * transaction: every chain flushed, those not wanted deleted (with their sets), the sets
+     * wanted added (kept, with their clients, where they exist), the rules written again. Pure.
+     */
+    static String script(String table, Ruleset current, Ruleset next) {
+        String prefix = " ip " + table + " ";
         StringBuilder script = new StringBuilder();
-        script.append("table ip ").append(table).append(" {}\n");
-        script.append("flush table ip ").append(table).append('\n');
-        script.append("table ip ").append(table).append(" {\n");
-        script.append("  chain output {\n");
-        script.append("    type nat hook output priority -100; policy accept;\n");
-        script.append(dnat);
-        script.append("  }\n");
+        script.append("add table ip ").append(table).append('\n');
+        script.append("add chain").append(prefix).append("output { type nat hook output priority -100; policy accept; }\n");
         // connections from pods' containers, which come in through their bridge (the runtime routes
         // 127.0.0.0/8 to the host): the same choice
-        script.append("  chain prerouting {\n");
-        script.append("    type nat hook prerouting priority -100; policy accept;\n");
-        script.append(dnat);
-        script.append("  }\n}\n");
+        script.append("add chain").append(prefix).append("prerouting { type nat hook prerouting priority -100; policy accept; }\n");
+        script.append("flush chain").append(prefix).append("output\n");
+        script.append("flush chain").append(prefix).append("prerouting\n");
+        current.chains().keySet().forEach(chain -> script.append("flush chain").append(prefix).append(chain).append('\n'));
+        current.chains().keySet().stream().filter(chain -> !next.chains().containsKey(chain))
+                .forEach(chain -> script.append("delete chain").append(prefix).append(chain).append('\n'));
+        current.sets().keySet().stream().filter(set -> !next.sets().containsKey(set))
+                .forEach(set -> script.append("delete set").append(prefix).append(set).append('\n'));
+        next.sets().forEach((set, seconds) -> script.append("add set").append(prefix).append(set)
+                .append(" { type ipv4_addr; flags dynamic,timeout; timeout ").append(seconds).append("s; }\n"));
+        next.chains().keySet().forEach(chain -> script.append("add chain").append(prefix).append(chain).append('\n'));
+        next.chains().forEach((chain, lines) -> lines.forEach(line ->
+                script.append("add rule").append(prefix).append(chain).append(' ').append(line).append('\n')));
+        for (String hook : List.of("output", "prerouting")) {
+            next.hook().forEach(line -> script.append("add rule").append(prefix).append(hook).append(' ').append(line).append('\n'));
+        }
         return script.toString();
     }
 
@@ -115,7 +191,7 @@ final class Nftables implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Removing {}: {}", table, e.getMessage());
         }
-        applied = "";
+        applied = Ruleset.EMPTY;
     }
 
     /** Runs an nft script, in one transaction; what it printed. */

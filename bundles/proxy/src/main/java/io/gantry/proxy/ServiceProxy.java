@@ -76,7 +76,7 @@ public class ServiceProxy implements LoadBalancerStatus {
         int udpIdleSeconds() default 30;
 
         @AttributeDefinition(description = "auto: the kernel (nftables DNAT) serves the ports whose plugin has a kernel"
-                + " form (roundrobin, random) and no session affinity, userspace the others; userspace: every port in"
+                + " form (roundrobin, random), with their ClientIP affinity, userspace the others; userspace: every port in"
                 + " userspace (refused connects retried on another endpoint)")
         String datapath() default AUTO;
     }
@@ -185,8 +185,8 @@ public class ServiceProxy implements LoadBalancerStatus {
     }
 
     /**
-     * The kernel serves a port when its plugin has a kernel form, it has no session affinity and
-     * at least one ready endpoint; userspace the others. On the sync thread.
+     * The kernel serves a port when its plugin has a kernel form and it has at least one ready
+     * endpoint, with or without ClientIP affinity; userspace the others. On the sync thread.
      */
     private void applyKernel() {
         kernelDirty.set(false);
@@ -198,21 +198,21 @@ public class ServiceProxy implements LoadBalancerStatus {
             for (ServicePortState port : byPort.values()) {
                 PortRule rule = port.rule();
                 Optional<KernelAlgorithm> algorithm = kernelAlgorithm(port);
-                if (rule == null || algorithm.isEmpty() || rule.affinitySeconds() > 0 || rule.endpoints().isEmpty()) {
+                if (rule == null || algorithm.isEmpty() || rule.endpoints().isEmpty()) {
                     continue;
                 }
-                for (Frontend frontend : rule.frontends()) {
-                    if (listeners.containsKey(frontend)) {
-                        rules.add(new KernelRule(frontend, rule.endpoints(), algorithm.get()));
-                    }
+                List<Frontend> frontends = rule.frontends().stream().filter(listeners::containsKey).toList();
+                if (!frontends.isEmpty()) {
+                    rules.add(new KernelRule(port.toString(), frontends, rule.endpoints(), algorithm.get(),
+                            rule.affinitySeconds()));
                 }
             }
         }
-        rules.sort(Comparator.comparing(rule -> rule.frontend().toString())); // a stable script: unchanged, not applied again
+        rules.sort(Comparator.comparing(KernelRule::port)); // a stable script: unchanged, not applied again
         try {
             kernel.apply(rules);
             Set<Frontend> served = new HashSet<>();
-            rules.forEach(rule -> served.add(rule.frontend()));
+            rules.forEach(rule -> served.addAll(rule.frontends()));
             for (Frontend frontend : served) {
                 if (!kernelServed.contains(frontend)) {
                     LOG.info("{} {}: in the kernel (nftables table {})", owners.get(frontend), frontend, kernel.table());

@@ -28,6 +28,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The proxy with its kernel datapath ({@code datapath = auto}): ports whose plugin has a kernel
- * form (roundrobin, random) and no affinity are DNATed by the node's nftables table; the others,
+ * form (roundrobin, random) are DNATed by the node's nftables table, with their ClientIP affinity; the others,
  * and ports in the middle of a change of plugin, are served in userspace. Needs root and nft, as
  * the node does for this datapath.
  */
@@ -147,11 +149,11 @@ class ServiceProxyKernelTest extends ProxyTestBase {
     }
 
     @Test
-    void leastConnectionsAndAffinityStayInUserspace() throws Exception {
+    void leastConnectionsStaysInUserspaceWithOrWithoutAffinity() throws Exception {
         List<TestBackend> two = tcpBackends(2);
         Service leastconn = service("counted", "leastconn", port("", 80, null));
         endpoints("counted", two, "");
-        Service sticky = service("sticky", null, port("", 80, null));
+        Service sticky = service("sticky", "leastconn", port("", 80, null));
         sticky.spec.sessionAffinity = "ClientIP";
         sticky = registry.update(ResourceKind.SERVICES, sticky);
         endpoints("sticky", two, "");
@@ -163,6 +165,61 @@ class ServiceProxyKernelTest extends ProxyTestBase {
         assertEquals(java.util.Set.of(new Frontend(markerIp, 81, "TCP")), proxy.kernelFrontends());
         assertEquals(2, requests(leastconn.spec.clusterIP, 80, 10).size()); // served, by userspace (leastconn's own spread is ServiceProxyTest's)
         assertEquals(1, requests(sticky.spec.clusterIP, 80, 10).size());
+    }
+
+    @Test
+    void clientIpAffinityIsKeptByTheKernelThroughChangesOfTheTable() throws Exception {
+        List<TestBackend> three = tcpBackends(3);
+        Service service = service("web", null, port("", 80, null));
+        service.spec.sessionAffinity = "ClientIP";
+        service = registry.update(ResourceKind.SERVICES, service);
+        endpoints("web", three, "");
+        String ip = service.spec.clusterIP;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+
+        Map<String, String> first = new HashMap<>();
+        for (int client = 1; client <= 6; client++) {
+            first.put("127.5.0." + client, TestBackend.request(ip, 80, "127.5.0." + client));
+        }
+        assertEquals(3, new HashSet<>(first.values()).size(), "six clients in turn over three endpoints: " + first);
+        Service other = service("other", null, port("", 81, null)); // the table is written again
+        endpoints("other", three, "");
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(other.spec.clusterIP, 81, "TCP")));
+        endpoints("web", List.of(three.get(0), three.get(1)), ""); // and b2 leaves
+        await().atMost(DEADLINE).until(() -> !nft("list", "table", "ip", proxy.kernelTable()).contains(three.get(2).ip + ":"));
+
+        for (int round = 0; round < 10; round++) {
+            for (Map.Entry<String, String> client : first.entrySet()) {
+                String backend = TestBackend.request(ip, 80, client.getKey());
+                if (client.getValue().equals("b2")) {
+                    assertTrue(backend.equals("b0") || backend.equals("b1"), backend);
+                    client.setValue(backend); // b2's clients are given another endpoint once, and keep it
+                } else {
+                    assertEquals(client.getValue(), backend, "client " + client.getKey());
+                }
+            }
+        }
+        assertTrue(proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+    }
+
+    @Test
+    void aClientsAffinityEndsAfterTheServicesTimeout() throws Exception {
+        List<TestBackend> two = tcpBackends(2);
+        Service service = service("web", "random", port("", 80, null));
+        service.spec.sessionAffinity = "ClientIP";
+        service.spec.sessionAffinityConfig = new ServiceSpec.SessionAffinityConfig();
+        service.spec.sessionAffinityConfig.clientIP = new ServiceSpec.ClientIPConfig();
+        service.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 2;
+        service = registry.update(ResourceKind.SERVICES, service);
+        endpoints("web", two, "");
+        String ip = service.spec.clusterIP;
+        await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
+
+        TestBackend.request(ip, 80, "127.5.0.9");
+        String table = nft("list", "table", "ip", proxy.kernelTable());
+        assertTrue(table.contains("127.5.0.9 expires"), table);
+        assertTrue(table.contains("timeout 2s"), table);
+        await().atMost(DEADLINE).until(() -> !nft("list", "table", "ip", proxy.kernelTable()).contains("127.5.0.9"));
     }
 
     @Test
@@ -248,7 +305,13 @@ class ServiceProxyKernelTest extends ProxyTestBase {
     }
 
     private static String nftTables() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+        return nft("list", "tables");
+    }
+
+    private static String nft(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("nft"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         return out;
