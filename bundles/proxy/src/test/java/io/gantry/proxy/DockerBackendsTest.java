@@ -47,21 +47,9 @@ class DockerBackendsTest extends ProxyTestBase {
     @Test
     void podsTakeTurnsAndAfterOneIsKilledUnderLoadNoRequestFails() throws Exception {
         List<String> ips = List.of("127.2.7.1", "127.2.7.2", "127.2.7.3");
-        for (int i = 0; i < ips.size(); i++) {
-            String name = "gantry-proxytest-" + run + "-" + i;
-            docker("run", "-d", "--name", name, "--hostname", "web-" + i, "--label", "io.gantry.test=proxy",
-                    "-p", ips.get(i) + ":18080:80", "gantry/httpd:1.0");
-            containers.add(name);
-        }
-        // the engine's port proxy takes connections before httpd listens: wait until each answers
-        for (String backend : ips) {
-            await().atMost(DEADLINE).ignoreExceptions().until(() -> get(backend, 18080).startsWith("web-"));
-        }
+        containers.addAll(startPods(run, ips));
         Service service = service("web", null, port("http", 80, io.gantry.api.meta.v1.IntOrString.of("http")));
-        EndpointSubset subset = new EndpointSubset();
-        subset.addresses = ips.stream().map(EndpointAddress::new).toList();
-        subset.ports = List.of(new EndpointPort("http", 18080, "TCP"));
-        writeEndpoints("web", List.of(subset));
+        writeEndpoints("web", List.of(httpSubset(ips)));
         String ip = service.spec.clusterIP;
         await().atMost(DEADLINE).ignoreExceptions().until(() -> get(ip).startsWith("web-"));
 
@@ -88,13 +76,48 @@ class DockerBackendsTest extends ProxyTestBase {
         }
     }
 
+    /**
+     * Runs a pod of {@code gantry/httpd:1.0} per address, named {@code web-<i>} and published on
+     * the address's port 18080, and waits until each answers: the container names.
+     */
+    static List<String> startPods(String run, List<String> ips) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ips.size(); i++) {
+            String name = "gantry-proxytest-" + run + "-" + i;
+            docker("run", "-d", "--name", name, "--hostname", "web-" + i, "--label", "io.gantry.test=proxy",
+                    "-p", ips.get(i) + ":18080:80", "gantry/httpd:1.0");
+            names.add(name);
+        }
+        // the engine's port proxy takes connections before httpd listens: wait until each answers
+        for (String backend : ips) {
+            await().atMost(DEADLINE).ignoreExceptions().until(() -> get(backend, 18080).startsWith("web-"));
+        }
+        return names;
+    }
+
+    /** The pods' addresses ready on port {@code http}, 18080. */
+    static EndpointSubset httpSubset(List<String> ips) {
+        EndpointSubset subset = new EndpointSubset();
+        subset.addresses = ips.stream().map(EndpointAddress::new).toList();
+        subset.ports = List.of(new EndpointPort("http", 18080, "TCP"));
+        return subset;
+    }
+
     /** GET / on a new connection: the name of the pod that answered. */
     private static String get(String ip) throws IOException {
         return get(ip, 80);
     }
 
-    private static String get(String ip, int port) throws IOException {
+    static String get(String ip, int port) throws IOException {
+        return get(ip, port, null);
+    }
+
+    /** The same from a given client address (for ClientIP affinity). */
+    static String get(String ip, int port, String from) throws IOException {
         try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress(ip, port), 2000);
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -107,7 +130,7 @@ class DockerBackendsTest extends ProxyTestBase {
         }
     }
 
-    private static String docker(String... args) throws IOException, InterruptedException {
+    static String docker(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
