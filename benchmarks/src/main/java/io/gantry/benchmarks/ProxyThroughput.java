@@ -41,8 +41,11 @@ import java.util.regex.Pattern;
  *     (DNAT, {@code numgen inc});</li>
  * <li>userspace: service {@code web-userspace} (leastconn, which needs connection counts), which
  *     the proxy's NIO loops relay;</li>
- * <li>each while the algorithm of its service is swapped every 100 ms (annotation and default),
- *     which moves {@code web} between the kernel and userspace;</li>
+ * <li>kernel with affinity: service {@code web-sticky} (roundrobin, ClientIP affinity), which
+ *     the nftables table serves with a set of clients per endpoint;</li>
+ * <li>while the algorithm of a service is swapped every 100 ms (annotation and default): between
+ *     the two kernel algorithms for {@code web} and {@code web-sticky}, over all three for
+ *     {@code web} (which moves it between the kernel and userspace) and {@code web-userspace};</li>
  * <li>many connections held open at once through the userspace proxy, each used.</li>
  * </ul>
  * Direct, kernel and userspace alternate for {@code rounds} rounds, so that a change in the
@@ -55,6 +58,8 @@ final class ProxyThroughput {
     private static final int BACKEND_PORT = 18080;
     private static final String KERNEL_IP = "127.96.250.1";
     private static final String USERSPACE_IP = "127.96.250.2";
+    private static final String STICKY_IP = "127.96.250.3";
+    private static final String KERNEL_AFFINITY = "kernel, ClientIP affinity";
     private static final String DIRECT = "http://" + BACKEND_1 + ":" + BACKEND_PORT + "/";
 
     record Result(String what, double requestsPerSecond, double p50Millis, double p99Millis, long errors) {
@@ -72,33 +77,50 @@ final class ProxyThroughput {
             proxy.addLoadBalancer(new LeastConnectionsLoadBalancer(), java.util.Map.of(Plugins.NAME, "leastconn"));
             createService(api, "web", KERNEL_IP, null);
             createService(api, "web-userspace", USERSPACE_IP, "leastconn");
+            createService(api, "web-sticky", STICKY_IP, null);
+            Service sticky = api.get(ResourceKind.SERVICES, "bench", "web-sticky");
+            sticky.spec.sessionAffinity = "ClientIP";
+            api.update(ResourceKind.SERVICES, sticky);
             awaitAnswer(BACKEND_1, BACKEND_PORT);
             awaitAnswer(KERNEL_IP, 80);
             awaitAnswer(USERSPACE_IP, 80);
             awaitKernel(KERNEL_IP);
+            awaitKernel(STICKY_IP);
             System.out.printf(Locale.ROOT, "load average before: %s%n", loadAverage());
             wrk("warm-up", "http://" + USERSPACE_IP + "/", connections, 3);
             wrk("warm-up", DIRECT, connections, 2);
             List<Result> results = new ArrayList<>();
+            List<String> ratios = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 results.add(wrk("direct", DIRECT, connections, seconds));
                 results.add(wrk("kernel (nftables DNAT)", "http://" + KERNEL_IP + "/", connections, seconds));
                 results.add(wrk("userspace (NIO)", "http://" + USERSPACE_IP + "/", connections, seconds));
+                results.add(wrk(KERNEL_AFFINITY, "http://" + STICKY_IP + "/", connections, seconds));
             }
             List<Result> swapping = new ArrayList<>();
             int swaps = 0;
-            for (String ip : List.of(KERNEL_IP, USERSPACE_IP)) {
+            List<String> inKernel = List.of("roundrobin", "random");
+            List<String> all = List.of("roundrobin", "random", "leastconn");
+            record Swapping(String service, String ip, List<String> algorithms, String what) {
+            }
+            for (Swapping run : List.of(
+                    new Swapping("web", KERNEL_IP, inKernel, "web, swapped roundrobin ⇄ random (kernel)"),
+                    new Swapping("web-sticky", STICKY_IP, inKernel, "web-sticky, swapped roundrobin ⇄ random (kernel, affinity)"),
+                    new Swapping("web", KERNEL_IP, all, "web, swapped over all three (kernel ⇄ userspace)"),
+                    new Swapping("web-userspace", USERSPACE_IP, all, "web-userspace, swapped over all three"))) {
                 AtomicBoolean running = new AtomicBoolean(true);
                 AtomicInteger count = new AtomicInteger();
-                String name = ip.equals(KERNEL_IP) ? "web" : "web-userspace";
-                Thread swapper = new Thread(() -> swap(api, proxy, name, running, count));
+                Thread swapper = new Thread(() -> swap(api, proxy, run.service(), run.algorithms(), running, count));
                 swapper.start();
-                swapping.add(wrk((name.equals("web") ? "web" : "web-userspace") + ", swapping", "http://" + ip + "/",
-                        connections, seconds));
+                Result during = wrk(run.what(), "http://" + run.ip() + "/", connections, seconds);
                 running.set(false);
                 swapper.join();
                 swaps += count.get();
-                swapping.add(wrk("direct", DIRECT, connections, seconds));
+                Result direct = wrk("direct", DIRECT, connections, seconds);
+                swapping.add(during);
+                swapping.add(direct);
+                ratios.add(String.format(Locale.ROOT, "%s: %.0f%% of the direct run after it, p99 %+.2f ms", run.what(),
+                        100 * during.requestsPerSecond() / direct.requestsPerSecond(), during.p99Millis() - direct.p99Millis()));
             }
             Result many = wrk("userspace, " + held + " conns", "http://" + USERSPACE_IP + "/", held, seconds);
             Result manyKernel = wrk("kernel, " + held + " conns", "http://" + KERNEL_IP + "/", held, seconds);
@@ -114,6 +136,8 @@ final class ProxyThroughput {
             System.out.println();
             summary(results, "kernel (nftables DNAT)");
             summary(results, "userspace (NIO)");
+            summary(results, KERNEL_AFFINITY);
+            ratios.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "swaps during the swapping runs: %d (every 100 ms); %s%n", swaps, threads());
             System.out.printf(Locale.ROOT, "held: %d connections open at once through the userspace proxy: %s%n", held,
                     heldResult);
@@ -129,15 +153,14 @@ final class ProxyThroughput {
     }
 
     /** Every 100 ms: the default, and the service's annotation in every other step, change. */
-    private static void swap(InMemoryApiClient api, ServiceProxy proxy, String name, AtomicBoolean running,
-            AtomicInteger count) {
-        String[] names = {"roundrobin", "random", "leastconn"};
+    private static void swap(InMemoryApiClient api, ServiceProxy proxy, String name, List<String> names,
+            AtomicBoolean running, AtomicInteger count) {
         while (running.get()) {
             int i = count.incrementAndGet();
-            proxy.modified(config(names[i % 3]));
+            proxy.modified(config(names.get(i % names.size())));
             Service service = api.get(ResourceKind.SERVICES, "bench", name);
             if (i % 2 == 0) {
-                service.metadata.annotations().put("gantry.io/load-balancer", names[(i / 2) % 3]);
+                service.metadata.annotations().put("gantry.io/load-balancer", names.get((i / 2) % names.size()));
             } else {
                 service.metadata.annotations().remove("gantry.io/load-balancer");
             }
