@@ -62,15 +62,17 @@ public class EmbeddedStore implements StorageBackend {
     private static final int READERS = 4;
     private static final int FILL_RATE = 80;
     /*
-     * Housekeeping runs on the committer's thread in steps of these sizes, each step a turn of its
-     * own, so that writes queued meanwhile go between steps. In one turn, forgetting a minute of
-     * changes at 1,000 writes/s (some 40,000 keys) and rewriting 16 MB held every write for about
-     * half a second once a minute: the p99 of creates at 1,000/s was 110-500 ms in the runs that
-     * met it, 13-21 ms in those that did not (benchmarks/README.md, api-open).
+     * Housekeeping runs on the committer's thread in steps of these sizes, each a chore of its
+     * own that runs when no write is waiting, so that a write waits for one step at most. In one
+     * turn, forgetting a minute of changes at 1,000 writes/s (some 40,000 keys) and rewriting
+     * 16 MB held every write for about half a second once a minute: the p99 of creates at 1,000/s
+     * was 110-500 ms in the runs that met it. Steps of 500 changes and 1 MB, queued with the
+     * writes, took 2.8 ms (at most 11) and 7.2 ms (at most 26): the p99 of the runs they fell in
+     * was 12-15 ms against 6 ms without (benchmarks/README.md, api-open).
      */
-    private static final int FORGET_STEP = 500;
-    private static final int COMPACT_STEP_BYTES = 1 << 20;
-    private static final int COMPACT_STEPS = 16;
+    private static final int FORGET_STEP = 100;
+    private static final int COMPACT_STEP_BYTES = 128 << 10;
+    private static final int COMPACT_STEPS = 128;
 
     @ObjectClassDefinition(name = "Gantry embedded store", description = "Cluster state on the local disk (H2 MVStore)")
     public @interface Config {
@@ -269,7 +271,7 @@ public class EmbeddedStore implements StorageBackend {
 
     /** Forgets the changes up to {@code upTo} (at most the current revision), a step per committer turn. */
     private void forgetChangesInSteps(long upTo) {
-        while (committer.submit(events -> forgetChanges(Math.min(upTo, revision), FORGET_STEP))) {
+        while (committer.submitChore(events -> forgetChanges(Math.min(upTo, revision), FORGET_STEP))) {
             // more to forget: the next step, after the writes that queued meanwhile
         }
     }
@@ -397,7 +399,7 @@ public class EmbeddedStore implements StorageBackend {
             forgetChangesInSteps(upTo);
             // Rewrite the live pages of chunks that are mostly garbage, so their space is freed:
             // without auto-commit MVStore does no such housekeeping of its own.
-            for (int step = 0; step < COMPACT_STEPS && committer.submit(events -> store.compact(FILL_RATE, COMPACT_STEP_BYTES));
+            for (int step = 0; step < COMPACT_STEPS && committer.submitChore(events -> store.compact(FILL_RATE, COMPACT_STEP_BYTES));
                     step++) {
                 // rewrote something: there may be more
             }

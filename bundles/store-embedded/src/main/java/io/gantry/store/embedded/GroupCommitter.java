@@ -4,10 +4,13 @@ import io.gantry.api.store.StoreEvent;
 import io.gantry.api.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 
@@ -27,10 +30,23 @@ final class GroupCommitter {
         T apply(List<StoreEvent> events);
     }
 
-    private record Pending(Write<?> write, CompletableFuture<Object> done) {
+    private record Pending(Write<?> write, CompletableFuture<Object> done, long queuedNanos) {
+
+        Pending(Write<?> write, CompletableFuture<Object> done) {
+            this(write, done, System.nanoTime());
+        }
     }
 
+    /**
+     * How long a chore waits for a moment without writes before it runs between two batches
+     * anyway: under a load that never pauses, housekeeping still gets done.
+     */
+    private static final long CHORE_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Put in the write queue to wake the thread for a chore; no write. */
+    private static final Pending WAKE = new Pending(events -> null, new CompletableFuture<>(), 0);
+
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Queue<Pending> chores = new ConcurrentLinkedQueue<>();
     private final Lock writeLock;
     private final Runnable makeDurable;
     private final Consumer<List<StoreEvent>> publish;
@@ -49,13 +65,30 @@ final class GroupCommitter {
     }
 
     /** Runs the write and returns its result once it is durable. */
-    @SuppressWarnings("unchecked")
     <T> T submit(Write<T> write) {
+        return await(write, queue);
+    }
+
+    /**
+     * Runs a chore (housekeeping that changes no object: forgetting old changes, compacting the
+     * file) in a batch of its own when no write is waiting, or once it has waited
+     * {@link #CHORE_PATIENCE_NANOS}; returns its result once it is durable. A write that arrives
+     * meanwhile waits for one chore at most, so chores are to be short.
+     */
+    <T> T submitChore(Write<T> chore) {
+        return await(chore, chores);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T await(Write<T> write, Queue<Pending> into) {
         if (failed != null) {
             throw failed;
         }
         CompletableFuture<Object> done = new CompletableFuture<>();
-        queue.add(new Pending(write, done));
+        into.add(new Pending(write, done));
+        if (into != queue) {
+            queue.add(WAKE);
+        }
         if (failed != null) {
             // stopped while queueing: nobody will run it
             done.completeExceptionally(failed);
@@ -71,6 +104,11 @@ final class GroupCommitter {
             }
             throw new StoreException("write failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** Writes and chores waiting (not the batch running). */
+    int queued() {
+        return (int) queue.stream().filter(pending -> pending != WAKE).count() + chores.size();
     }
 
     void stop() {
@@ -89,6 +127,11 @@ final class GroupCommitter {
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (failed == null) {
+            Pending chore = chores.peek();
+            if (chore != null && (queue.isEmpty() || System.nanoTime() - chore.queuedNanos() > CHORE_PATIENCE_NANOS)) {
+                commit(List.of(chores.poll()));
+                continue;
+            }
             batch.clear();
             try {
                 batch.add(queue.take());
@@ -97,7 +140,10 @@ final class GroupCommitter {
                 continue;
             }
             queue.drainTo(batch, maxBatch - 1);
-            commit(batch);
+            batch.removeIf(pending -> pending == WAKE);
+            if (!batch.isEmpty()) {
+                commit(batch);
+            }
         }
     }
 
@@ -143,6 +189,9 @@ final class GroupCommitter {
         }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
+        for (Pending chore = chores.poll(); chore != null; chore = chores.poll()) {
+            left.add(chore);
+        }
         left.forEach(pending -> pending.done().completeExceptionally(failed));
     }
 }
