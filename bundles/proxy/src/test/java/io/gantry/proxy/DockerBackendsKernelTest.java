@@ -1,16 +1,11 @@
 package io.gantry.proxy;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gantry.api.client.ResourceKind;
 import io.gantry.api.core.v1.Service;
 import io.gantry.api.meta.v1.IntOrString;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -40,24 +35,11 @@ class DockerBackendsKernelTest extends ProxyTestBase {
     void clientIpAffinityKeepsEachClientOnOnePod() throws Exception {
         List<String> ips = List.of("127.2.8.1", "127.2.8.2", "127.2.8.3");
         containers.addAll(DockerBackendsTest.startPods(run, ips));
-        Service service = service("sticky", null, port("http", 80, IntOrString.of("http")));
-        service.spec.sessionAffinity = "ClientIP";
-        service = registry.update(ResourceKind.SERVICES, service);
+        Service service = withClientIpAffinity(service("sticky", null, port("http", 80, IntOrString.of("http"))), null);
         writeEndpoints("sticky", List.of(DockerBackendsTest.httpSubset(ips)));
         String ip = service.spec.clusterIP;
         await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
 
-        Map<String, Set<String>> seen = new HashMap<>();
-        for (int round = 0; round < 5; round++) {
-            for (int client = 1; client <= 6; client++) {
-                String from = "127.5.1." + client;
-                seen.computeIfAbsent(from, c -> new HashSet<>()).add(DockerBackendsTest.get(ip, 80, from));
-            }
-        }
-
-        seen.values().forEach(pods -> assertEquals(1, pods.size(), seen::toString));
-        Set<String> used = new HashSet<>();
-        seen.values().forEach(used::addAll);
-        assertEquals(Set.of("web-0", "web-1", "web-2"), used, "six clients in turn over three pods: " + seen);
+        assertEachClientKeepsOneBackend(5, from -> DockerBackendsTest.get(ip, 80, from), Set.of("web-0", "web-1", "web-2"));
     }
 }

@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gantry.api.Configs;
 import io.gantry.api.Plugins;
@@ -24,8 +25,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -110,6 +113,41 @@ abstract class ProxyTestBase {
         }
         service.spec.ports = List.of(ports);
         return registry.create(ResourceKind.SERVICES, service);
+    }
+
+    /** Gives a service ClientIP affinity, with this timeout (null: Kubernetes' default). */
+    Service withClientIpAffinity(Service service, Integer timeoutSeconds) {
+        service.spec.sessionAffinity = "ClientIP";
+        if (timeoutSeconds != null) {
+            service.spec.sessionAffinityConfig = new ServiceSpec.SessionAffinityConfig();
+            service.spec.sessionAffinityConfig.clientIP = new ServiceSpec.ClientIPConfig();
+            service.spec.sessionAffinityConfig.clientIP.timeoutSeconds = timeoutSeconds;
+        }
+        return registry.update(ResourceKind.SERVICES, service);
+    }
+
+    /** A request on a new connection from a client address: who answered. */
+    interface ClientRequest {
+        String from(String client) throws IOException;
+    }
+
+    /**
+     * Six clients (127.5.0.1-6), one after the other for some rounds: each
+     * must be answered by one backend always, and together they must reach {@code backends}.
+     */
+    static void assertEachClientKeepsOneBackend(int rounds, ClientRequest request, Set<String> backends)
+            throws IOException {
+        Map<String, Set<String>> seen = new HashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int client = 1; client <= 6; client++) {
+                String from = "127.5.0." + client;
+                seen.computeIfAbsent(from, c -> new HashSet<>()).add(request.from(from));
+            }
+        }
+        seen.values().forEach(ofClient -> assertEquals(1, ofClient.size(), seen::toString));
+        Set<String> used = new HashSet<>();
+        seen.values().forEach(used::addAll);
+        assertEquals(backends, used, "six clients in turn over " + backends.size() + " backends: " + seen);
     }
 
     static ServicePort port(String name, int port, IntOrString targetPort) {

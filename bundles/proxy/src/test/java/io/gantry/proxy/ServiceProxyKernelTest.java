@@ -153,9 +153,7 @@ class ServiceProxyKernelTest extends ProxyTestBase {
         List<TestBackend> two = tcpBackends(2);
         Service leastconn = service("counted", "leastconn", port("", 80, null));
         endpoints("counted", two, "");
-        Service sticky = service("sticky", "leastconn", port("", 80, null));
-        sticky.spec.sessionAffinity = "ClientIP";
-        sticky = registry.update(ResourceKind.SERVICES, sticky);
+        Service sticky = withClientIpAffinity(service("sticky", "leastconn", port("", 80, null)), null);
         endpoints("sticky", two, "");
         Service marker = service("marker", null, port("", 81, null));
         endpoints("marker", two, "");
@@ -170,9 +168,7 @@ class ServiceProxyKernelTest extends ProxyTestBase {
     @Test
     void clientIpAffinityIsKeptByTheKernelThroughChangesOfTheTable() throws Exception {
         List<TestBackend> three = tcpBackends(3);
-        Service service = service("web", null, port("", 80, null));
-        service.spec.sessionAffinity = "ClientIP";
-        service = registry.update(ResourceKind.SERVICES, service);
+        Service service = withClientIpAffinity(service("web", null, port("", 80, null)), null);
         endpoints("web", three, "");
         String ip = service.spec.clusterIP;
         await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));
@@ -205,12 +201,7 @@ class ServiceProxyKernelTest extends ProxyTestBase {
     @Test
     void aClientsAffinityEndsAfterTheServicesTimeout() throws Exception {
         List<TestBackend> two = tcpBackends(2);
-        Service service = service("web", "random", port("", 80, null));
-        service.spec.sessionAffinity = "ClientIP";
-        service.spec.sessionAffinityConfig = new ServiceSpec.SessionAffinityConfig();
-        service.spec.sessionAffinityConfig.clientIP = new ServiceSpec.ClientIPConfig();
-        service.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 2;
-        service = registry.update(ResourceKind.SERVICES, service);
+        Service service = withClientIpAffinity(service("web", "random", port("", 80, null)), 2);
         endpoints("web", two, "");
         String ip = service.spec.clusterIP;
         await().atMost(DEADLINE).until(() -> proxy.kernelFrontends().contains(new Frontend(ip, 80, "TCP")));

@@ -26,7 +26,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,25 +108,12 @@ class ServiceProxyTest extends ProxyTestBase {
     @Test
     void clientIpAffinityKeepsEachClientOnOneEndpoint() throws Exception {
         List<TestBackend> three = tcpBackends(3);
-        Service service = service("web", null, port("", 80, null));
-        service.spec.sessionAffinity = "ClientIP";
-        service = registry.update(ResourceKind.SERVICES, service);
+        Service service = withClientIpAffinity(service("web", null, port("", 80, null)), null);
         endpoints("web", three, "");
         String ip = service.spec.clusterIP;
         awaitServed(ip, 80);
 
-        Map<String, Set<String>> seen = new HashMap<>();
-        for (int round = 0; round < 10; round++) {
-            for (int client = 1; client <= 6; client++) {
-                String from = "127.5.0." + client;
-                seen.computeIfAbsent(from, c -> new HashSet<>()).add(TestBackend.request(ip, 80, from));
-            }
-        }
-
-        seen.values().forEach(backendsOfClient -> assertEquals(1, backendsOfClient.size(), seen::toString));
-        Set<String> used = new HashSet<>();
-        seen.values().forEach(used::addAll);
-        assertEquals(3, used.size(), "six clients in turn over three endpoints use all three: " + seen);
+        assertEachClientKeepsOneBackend(10, from -> TestBackend.request(ip, 80, from), Set.of("b0", "b1", "b2"));
     }
 
     @Test
