@@ -93,6 +93,10 @@ public class EmbeddedStore implements StorageBackend {
 
         @AttributeDefinition(description = "Seconds between compactions of the change log")
         int compactionIntervalSeconds() default 60;
+
+        @AttributeDefinition(description = "Megabytes of H2's page cache: each page written enters it; smaller,"
+                + " less for the collector to copy and more pages read from the file")
+        int cacheSizeMb() default 16;
     }
 
     private final Path file;
@@ -123,7 +127,8 @@ public class EmbeddedStore implements StorageBackend {
         }
         this.file = folder.resolve(FILE);
         // Auto-commit off: only a whole write may reach the file, never half of one.
-        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled()
+                .cacheSize(Math.max(1, config.cacheSizeMb())).open();
         // Every commit is fsynced before the next one starts, so the space of chunks without live
         // data can be reused at once instead of after the default 45 s (which grows the file by
         // every write of that window).
@@ -166,6 +171,11 @@ public class EmbeddedStore implements StorageBackend {
             return Paths.get(configured);
         }
         return Paths.get(System.getProperty("karaf.data", "data"), "gantry", "store");
+    }
+
+    /** The size of H2's page cache. */
+    int cacheSizeMb() {
+        return store.getCacheSize();
     }
 
     @Override

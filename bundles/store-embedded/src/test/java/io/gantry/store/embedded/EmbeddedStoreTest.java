@@ -86,6 +86,15 @@ class EmbeddedStoreTest extends StorageBackendConformance {
     }
 
     @Test
+    void thePageCacheIsAsLargeAsConfiguredAndASmallOneLosesNothing() throws Exception {
+        EmbeddedStore small = open(TestConfig.in(folder, Map.of("cacheSizeMb", 1)));
+        assertEquals(1, small.cacheSizeMb());
+        writeConcurrently(small, 8, 200); // 3,200 writes, each page of them through a 1 MB cache
+        assertEquals(1600, small.list("/registry/").entries().size());
+        assertEquals(16, open(TestConfig.in(folder.resolve("default"))).cacheSizeMb());
+    }
+
+    @Test
     void everyWriteIsThereAfterARestartAndRevisionsGoOn() throws Exception {
         EmbeddedStore store = open(TestConfig.in(folder));
         writeConcurrently(store, 8, 50);
