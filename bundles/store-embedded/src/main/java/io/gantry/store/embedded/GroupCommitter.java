@@ -192,6 +192,7 @@ final class GroupCommitter {
         for (Pending chore = chores.poll(); chore != null; chore = chores.poll()) {
             left.add(chore);
         }
+        left.removeIf(pending -> pending == WAKE); // shared by every committer, and nobody waits on it
         left.forEach(pending -> pending.done().completeExceptionally(failed));
     }
 }
