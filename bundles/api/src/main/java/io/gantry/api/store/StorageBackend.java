@@ -48,7 +48,8 @@ public interface StorageBackend {
     StoredPage list(String prefix);
 
     /**
-     * Stores a new key.
+     * Stores a new key. The backend may keep the value's array, and hand it to readers and
+     * watchers: the caller does not change it afterwards (nor the arrays of the entries it gets).
      *
      * @throws StoreException.KeyExists if the key is present
      */
@@ -56,6 +57,7 @@ public interface StorageBackend {
 
     /**
      * Replaces the value of a key, if it is still at {@code expectedModRevision} (0: whatever it is).
+     * The value's array is the backend's to keep, as with {@link #create}.
      *
      * @throws StoreException.KeyNotFound if the key is absent
      * @throws StoreException.Conflict if the key changed since that revision

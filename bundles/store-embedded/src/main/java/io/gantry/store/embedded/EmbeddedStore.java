@@ -101,8 +101,8 @@ public class EmbeddedStore implements StorageBackend {
 
     private final Path file;
     private final MVStore store;
-    private final MVMap<String, byte[]> objects;
-    private final MVMap<Long, byte[]> changes;
+    private final MVMap<String, Records.Stored> objects;
+    private final MVMap<Long, Records.Change> changes;
     private final MVMap<String, Long> counters;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final WatchDispatcher dispatcher;
@@ -133,8 +133,10 @@ public class EmbeddedStore implements StorageBackend {
         // data can be reused at once instead of after the default 45 s (which grows the file by
         // every write of that window).
         store.setRetentionTime(0);
-        this.objects = store.openMap("objects");
-        this.changes = store.openMap("changes");
+        this.objects = store.openMap("objects",
+                new MVMap.Builder<String, Records.Stored>().valueType(Records.StoredType.INSTANCE));
+        this.changes = store.openMap("changes",
+                new MVMap.Builder<Long, Records.Change>().valueType(Records.ChangeType.INSTANCE));
         this.counters = store.openMap("counters");
         this.revision = counters.getOrDefault(REVISION, 0L);
         this.compacted = counters.getOrDefault(COMPACTED, 0L);
@@ -203,7 +205,7 @@ public class EmbeddedStore implements StorageBackend {
 
     /** The entry at a key in the map as it is now; for a reader that chose what it may see. */
     private Optional<StoredEntry> entry(String key) {
-        return Optional.ofNullable(objects.get(key)).map(record -> Records.object(key, record));
+        return Optional.ofNullable(objects.get(key)).map(record -> record.entry(key));
     }
 
     /** Runs a read that may see changes not yet durable, without waiting for a sync under way. */
@@ -222,13 +224,13 @@ public class EmbeddedStore implements StorageBackend {
     public StoredPage list(String prefix) {
         return read(() -> {
             List<StoredEntry> entries = new ArrayList<>();
-            Cursor<String, byte[]> cursor = objects.cursor(prefix);
+            Cursor<String, Records.Stored> cursor = objects.cursor(prefix);
             while (cursor.hasNext()) {
                 String key = cursor.next();
                 if (!key.startsWith(prefix)) {
                     break;
                 }
-                entries.add(Records.object(key, cursor.getValue()));
+                entries.add(cursor.getValue().entry(key));
             }
             return new StoredPage(entries, revision);
         });
@@ -241,7 +243,7 @@ public class EmbeddedStore implements StorageBackend {
                 throw new StoreException.KeyExists(key);
             }
             long next = revision + 1;
-            return put(new StoredEntry(key, value.clone(), next, next), events);
+            return put(new StoredEntry(key, value, next, next), events);
         });
     }
 
@@ -249,7 +251,7 @@ public class EmbeddedStore implements StorageBackend {
     public StoredEntry update(String key, byte[] value, long expectedModRevision) {
         return committer.submit(events -> {
             StoredEntry current = current(key, expectedModRevision);
-            return put(new StoredEntry(key, value.clone(), current.createRevision(), revision + 1), events);
+            return put(new StoredEntry(key, value, current.createRevision(), revision + 1), events);
         });
     }
 
@@ -292,7 +294,7 @@ public class EmbeddedStore implements StorageBackend {
             List<StoredEntry> entries = new ArrayList<>();
             for (Iterator<String> keys = objects.keyIterator(null); keys.hasNext(); ) {
                 String key = keys.next();
-                entries.add(Records.object(key, objects.get(key)));
+                entries.add(objects.get(key).entry(key));
             }
             return new StoredPage(entries, revision);
         });
@@ -309,7 +311,7 @@ public class EmbeddedStore implements StorageBackend {
             objects.clear();
             changes.clear();
             for (StoredEntry entry : snapshot.entries()) {
-                objects.put(entry.key(), Records.object(entry));
+                objects.put(entry.key(), Records.Stored.of(entry));
             }
             revision = top;
             compacted = top;
@@ -324,11 +326,11 @@ public class EmbeddedStore implements StorageBackend {
     }
 
     private StoredEntry current(String key, long expectedModRevision) {
-        byte[] record = objects.get(key);
+        Records.Stored record = objects.get(key);
         if (record == null) {
             throw new StoreException.KeyNotFound(key);
         }
-        StoredEntry current = Records.object(key, record);
+        StoredEntry current = record.entry(key);
         if (expectedModRevision != 0 && current.modRevision() != expectedModRevision) {
             throw new StoreException.Conflict(key, expectedModRevision, current.modRevision());
         }
@@ -336,14 +338,14 @@ public class EmbeddedStore implements StorageBackend {
     }
 
     private StoredEntry put(StoredEntry entry, List<StoreEvent> events) {
-        objects.put(entry.key(), Records.object(entry));
+        objects.put(entry.key(), Records.Stored.of(entry));
         record(new StoreEvent(StoreEvent.Type.PUT, entry), events);
         return entry;
     }
 
     /** Appends the change to the log and takes its revision; the caller has changed the object. */
     private void record(StoreEvent event, List<StoreEvent> events) {
-        changes.put(event.revision(), Records.change(event, System.currentTimeMillis()));
+        changes.put(event.revision(), Records.Change.of(event, System.currentTimeMillis()));
         counters.put(REVISION, event.revision());
         revision = event.revision();
         events.add(event);
@@ -395,10 +397,10 @@ public class EmbeddedStore implements StorageBackend {
             // beside the writes: the read lock would hold them for the whole scan
             long byAge = readBesideWrites(() -> {
                 long last = 0;
-                Cursor<Long, byte[]> cursor = changes.cursor(Math.max(bySize, compacted) + 1);
+                Cursor<Long, Records.Change> cursor = changes.cursor(Math.max(bySize, compacted) + 1);
                 while (cursor.hasNext()) {
                     long key = cursor.next();
-                    if (Records.changeTime(cursor.getValue()) >= cutoff) {
+                    if (cursor.getValue().time() >= cutoff) {
                         break;
                     }
                     last = key;
@@ -473,13 +475,13 @@ public class EmbeddedStore implements StorageBackend {
                     throw new StoreException.Compacted(after, compacted + 1);
                 }
                 List<StoreEvent> events = new ArrayList<>();
-                Cursor<Long, byte[]> cursor = changes.cursor(after + 1);
+                Cursor<Long, Records.Change> cursor = changes.cursor(after + 1);
                 while (cursor.hasNext()) {
                     long key = cursor.next();
                     if (key > upTo) {
                         break;
                     }
-                    events.add(Records.change(key, cursor.getValue()));
+                    events.add(cursor.getValue().event(key));
                 }
                 return events;
             });
