@@ -3,6 +3,7 @@ package io.gantry.benchmarks;
 import static io.gantry.benchmarks.NodeApi.PODS;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,12 +58,15 @@ final class OpenLoopCreates {
     }
 
     /** What one offered phase gave. */
-    private record Result(Latencies latencies, double achieved, int errors, String firstError, double maxSendLagMillis) {
+    private record Result(Latencies latencies, double achieved, int errors, String firstError, double maxSendLagMillis,
+                          Instant began, Instant ended) {
 
         void print(String what) {
             latencies.print(what, achieved);
             System.out.printf(Locale.ROOT, "  %-30s errors %d%s, sender at most %.2f ms late%n", "",
                     errors, errors == 0 ? "" : " (first: " + firstError + ")", maxSendLagMillis);
+            // to find the phase in the server's logs (a GC log with -Xlog:...:time, say)
+            System.out.printf(Locale.ROOT, "  %-30s from %s to %s%n", "", began, ended);
         }
     }
 
@@ -83,6 +87,7 @@ final class OpenLoopCreates {
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong lastAnswer = new AtomicLong();
         long maxLag = 0;
+        Instant began = Instant.now();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         for (int i = 0; i < count; i++) {
             long due = start + (long) (i * 1e9 / rate);
@@ -107,6 +112,6 @@ final class OpenLoopCreates {
             throw new IllegalStateException(answered.getCount() + " of " + count + " requests unanswered after 120 s");
         }
         double achieved = latencies.count() / ((lastAnswer.get() - start) / 1e9);
-        return new Result(latencies, achieved, errors.get(), firstError.get(), maxLag / 1e6);
+        return new Result(latencies, achieved, errors.get(), firstError.get(), maxLag / 1e6, began, Instant.now());
     }
 }
