@@ -31,7 +31,11 @@ final class Records {
     /** {@link ObjectDataType}'s tags of an array, then of its component type {@code byte}. */
     private static final byte ARRAY = 14;
     private static final byte OF_BYTES = 1;
-    /** An array object and its header, as H2's own estimates count them. */
+    /**
+     * A record's object and its value array's header, estimated: the cache counts a record at
+     * about its size in memory, where H2's estimate of a plain byte array was twice its length
+     * plus 128 bytes (so the same cacheSizeMb now holds about twice the pages it held before).
+     */
     private static final int OVERHEAD = 64;
 
     private Records() {
